@@ -1,0 +1,50 @@
+"""Words and times for people: catalog lookup, durations, and times in the team's timezone."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.messages import CATALOG
+
+LOCALES = ("en", "ko")
+
+
+class Translator:
+    def __init__(self, locale: str = "en", tz: ZoneInfo | None = None) -> None:
+        self.locale = locale if locale in LOCALES else "en"
+        self.tz = tz or ZoneInfo("UTC")
+
+    def __call__(self, key: str, **params: object) -> str:
+        entry = CATALOG.get(key)
+        if entry is None:
+            raise KeyError(f"message {key!r} is not in the catalog")
+        return entry.get(self.locale, entry["en"]).format(**params)
+
+    def time(self, moment: datetime | None, *, seconds: bool = False) -> str:
+        if moment is None:
+            return "—"
+        local = moment.astimezone(self.tz)
+        pattern = "%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M"
+        return f"{local.strftime(pattern)} {local.tzname()}"
+
+    def clock(self, moment: datetime) -> str:
+        local = moment.astimezone(self.tz)
+        return f"{local.strftime('%H:%M')} {local.tzname()}"
+
+    def duration(self, seconds: float | None) -> str:
+        """Two units at most: 45s, 7m, 1h 5m, 2d 3h."""
+        if seconds is None:
+            return self("report.none")
+        total = max(0, round(seconds))
+        amounts: list[tuple[str, int]] = []
+        for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
+            amount, total = divmod(total, size)
+            if amount or amounts or unit == "s":
+                amounts.append((unit, amount))
+            if len(amounts) == 2:
+                break
+        if len(amounts) == 2 and amounts[1][1] == 0:
+            amounts.pop()  # "30m", not "30m 0s"
+        return " ".join(self(f"duration.{unit}", n=n) for unit, n in amounts)
+
+    def status(self, status: str) -> str:
+        return self(f"status.{status}")

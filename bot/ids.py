@@ -1,0 +1,32 @@
+"""Every action, block and callback ID the bot's Slack surfaces use, in one place."""
+
+from enum import StrEnum
+
+
+class Action(StrEnum):
+    ACKNOWLEDGE = "incident_acknowledge"
+    UPDATE_STATUS = "incident_update_status"
+    RESOLVE = "incident_resolve"
+
+
+class Callback(StrEnum):
+    CREATE_INCIDENT = "incident_create"
+    UPDATE_STATUS = "incident_status"
+    RESOLVE_INCIDENT = "incident_resolve"
+
+
+class Block(StrEnum):
+    TITLE = "title"
+    DESCRIPTION = "description"
+    SEVERITY = "severity"
+    COMPONENTS = "components"
+    STATUS = "status"
+    NOTE = "note"
+    RESOLUTION = "resolution"
+    INCIDENT_ACTIONS = "incident_actions"
+
+
+class Element(StrEnum):
+    """The action_id of the one input inside each modal block."""
+
+    VALUE = "value"

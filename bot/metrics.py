@@ -1,0 +1,105 @@
+"""Prometheus metrics. Incident figures are read from the database at scrape time, so every
+replica (and every change made from the CLI) reports the same truth."""
+
+from collections.abc import Iterator
+
+from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
+from prometheus_client.registry import Collector
+
+from commands.context import Context
+from commands.stats import incident_stats
+
+REGISTRY = CollectorRegistry(auto_describe=True)
+
+SLACK_CALLS = Counter(
+    "sre_bot_slack_api_calls_total",
+    "Slack Web API calls by method and outcome.",
+    ["method", "outcome"],
+    registry=REGISTRY,
+)
+SLACK_ERRORS = Counter(
+    "sre_bot_slack_api_errors_total",
+    "Slack Web API errors by method and error code.",
+    ["method", "error"],
+    registry=REGISTRY,
+)
+OUTBOX_DELIVERED = Counter(
+    "sre_bot_outbox_delivered_total",
+    "Outbox messages delivered to Slack, by operation.",
+    ["op"],
+    registry=REGISTRY,
+)
+OUTBOX_DELIVERY_SECONDS = Histogram(
+    "sre_bot_outbox_delivery_delay_seconds",
+    "Time from a change being committed to its Slack message being delivered.",
+    buckets=(0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 1800),
+    registry=REGISTRY,
+)
+SLACK_REQUESTS = Counter(
+    "sre_bot_slack_requests_total",
+    "Requests received from Slack, by kind and outcome.",
+    ["kind", "outcome"],
+    registry=REGISTRY,
+)
+
+MTTA_BUCKETS = (60, 300, 600, 900, 1800, 3600, 7200, 14400, 28800, 86400)
+
+
+class IncidentCollector(Collector):
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def describe(self) -> list:
+        return []
+
+    def collect(self) -> Iterator:
+        stats = incident_stats(self.ctx, MTTA_BUCKETS)
+        open_gauge = GaugeMetricFamily(
+            "sre_bot_incidents_open", "Open incidents by severity.", labels=["severity"]
+        )
+        for severity, count in stats.open_by_severity.items():
+            open_gauge.add_metric([severity], count)
+        yield open_gauge
+        acks = CounterMetricFamily(
+            "sre_bot_incident_acknowledgements",
+            "Incidents acknowledged, by severity.",
+            labels=["severity"],
+        )
+        for severity, count in stats.acknowledged_by_severity.items():
+            acks.add_metric([severity], count)
+        yield acks
+        mtta = HistogramMetricFamily(
+            "sre_bot_incident_mtta_seconds",
+            "Time from declaration to first acknowledgement.",
+            labels=["severity"],
+        )
+        for severity, histogram in stats.mtta_histograms.items():
+            buckets = [(str(float(b)), c) for b, c in histogram.cumulative] + [
+                ("+Inf", histogram.count)
+            ]
+            mtta.add_metric([severity], buckets, histogram.total_seconds)
+        yield mtta
+        backlog = GaugeMetricFamily(
+            "sre_bot_outbox_backlog", "Slack messages waiting to be delivered."
+        )
+        backlog.add_metric([], stats.outbox_backlog)
+        yield backlog
+        dead = GaugeMetricFamily(
+            "sre_bot_outbox_dead", "Slack messages Slack refused for good (see the log)."
+        )
+        dead.add_metric([], stats.outbox_dead)
+        yield dead
+
+
+_collector: IncidentCollector | None = None
+
+
+def watch_incidents(ctx: Context) -> None:
+    """Report this context's incidents on /metrics (registered once per process)."""
+    global _collector
+    if _collector is None:
+        _collector = IncidentCollector(ctx)
+        REGISTRY.register(_collector)
+    else:
+        _collector.ctx = ctx

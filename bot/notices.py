@@ -1,0 +1,32 @@
+"""Turning an outbox entry into the Slack message it stands for, from current state."""
+
+from bot.i18n import Translator
+from bot.views import incidents as incident_views
+from commands import incidents
+from commands.context import Context
+from commands.notices import Template
+
+
+class Gone(Exception):
+    """What the message was about no longer exists; there is nothing to send."""
+
+
+class NoticeRenderer:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.t = Translator(ctx.config.slack.locale, ctx.config.slack.tz)
+
+    def render(self, template: str, args: dict) -> dict:
+        """`{"text": ..., "blocks": [...]}` for the template, rendered from the database now."""
+        if template == Template.INCIDENT_ANNOUNCEMENT:
+            incident = incidents.get_incident(self.ctx, args["incident_id"])
+            return incident_views.announcement(incident, self.ctx.config, self.t)
+        if template == Template.INCIDENT_TIMELINE:
+            entry = incidents.get_timeline_entry(self.ctx, int(args["entry_id"]))
+            if entry is None:
+                raise Gone(f"timeline entry {args['entry_id']}")
+            return incident_views.timeline_reply(entry, self.t)
+        if template == Template.INCIDENT_POSTMORTEM_DRAFT:
+            incident, timeline = incidents.get_timeline(self.ctx, args["incident_id"])
+            return incident_views.postmortem_message(incident, timeline, self.t)
+        raise Gone(f"unknown template {template!r}")

@@ -1,0 +1,344 @@
+"""Outbox delivery: Slack messages owed by committed changes, sent in order, each once.
+
+One replica at a time delivers (a lease in the database). Within a stream (an incident's
+announcement and thread) messages go strictly in order; streams don't wait for each other.
+Slack failures delay a message, never drop it: 429 honours Retry-After, 5xx and timeouts back
+off exponentially, a revoked token waits for an operator. Only a request Slack will never
+accept (an unknown channel, say) is set aside as dead, and logged.
+
+A post carries its outbox ID in Slack message metadata. If the process dies after Slack took
+the post but before we recorded it, the next attempt finds the message there instead of
+posting it again.
+"""
+
+import logging
+import random
+import threading
+import time
+import uuid
+from datetime import timedelta
+
+from slack_sdk import WebClient
+
+from bot import metrics
+from bot.notices import Gone, NoticeRenderer
+from bot.slack_api import BLOCK_ERRORS, SlackFailure, call
+from commands.context import Context
+from storage import leases
+from storage import outbox as repo
+from storage.db import DatabaseUnavailable
+from storage.models import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+LEASE_NAME = "outbox-delivery"
+METADATA_EVENT = "sre_bot_outbox"
+
+
+class TokenBucket:
+    """Slack allows about one chat.postMessage per second per channel, with short bursts."""
+
+    def __init__(self, rate: float, burst: float) -> None:
+        self.rate, self.burst = rate, burst
+        self._tokens: dict[str, tuple[float, float]] = {}
+
+    def take(self, key: str, now: float) -> float:
+        """0 when a token was taken, else the seconds until one is free."""
+        tokens, last = self._tokens.get(key, (self.burst, now))
+        tokens = min(self.burst, tokens + (now - last) * self.rate)
+        if tokens >= 1:
+            self._tokens[key] = (tokens - 1, now)
+            return 0.0
+        self._tokens[key] = (tokens, now)
+        return (1 - tokens) / self.rate
+
+
+class OutboxDelivery:
+    def __init__(
+        self,
+        ctx: Context,
+        client: WebClient,
+        *,
+        worker_id: str | None = None,
+        interval: float = 1.0,
+        max_backoff: float = 60.0,
+        channel_rate: float = 1.0,
+        channel_burst: float = 8.0,
+        claim_seconds: float = 60.0,
+    ) -> None:
+        self.ctx = ctx
+        self.client = client
+        self.renderer = NoticeRenderer(ctx)
+        self.worker_id = worker_id or f"outbox-{uuid.uuid4().hex[:12]}"
+        self.interval = interval
+        self.max_backoff = max_backoff
+        self.claim = timedelta(seconds=claim_seconds)
+        self.bucket = TokenBucket(channel_rate, channel_burst)
+        self._paused_until: dict[str, float] = {}  # Slack method -> monotonic time
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.last_sweep_ok: float | None = None
+
+    # --- running ------------------------------------------------------------------------
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._loop, name="outbox-delivery", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+        try:
+            with self.ctx.db.session() as session:
+                leases.release(session, LEASE_NAME, self.worker_id)
+        except DatabaseUnavailable:
+            pass
+
+    def wake(self) -> None:
+        """Deliver now rather than at the next interval (a change was just committed here)."""
+        self._wake.set()
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            self._wake.clear()
+            try:
+                self.run_once()
+                self.last_sweep_ok = time.monotonic()
+            except DatabaseUnavailable as exc:
+                log.warning("outbox: database unavailable: %s", exc)
+            except Exception:
+                log.exception("outbox: sweep failed")
+            self._wake.wait(self.interval)
+
+    @property
+    def healthy(self) -> bool:
+        if self._thread is None or not self._thread.is_alive():
+            return False
+        return self.last_sweep_ok is not None and time.monotonic() - self.last_sweep_ok < max(
+            30.0, self.interval * 5
+        )
+
+    # --- one sweep --------------------------------------------------------------------------
+    def run_once(self, budget_seconds: float = 10.0) -> int:
+        """Deliver what is due. Returns the number of messages finished (sent or set aside)."""
+        started = time.monotonic()
+        finished = 0
+        while not self._stop.is_set() and time.monotonic() - started < budget_seconds:
+            now = self.ctx.clock.now()
+            with self.ctx.db.session() as session:
+                if not leases.acquire(session, LEASE_NAME, self.worker_id, now, self.claim / 2):
+                    return finished
+            with self.ctx.db.reader() as session:
+                heads = list(repo.stream_heads(session, now, limit=50))
+            progressed = 0
+            for head in heads:
+                if self._stop.is_set():
+                    break
+                outcome = self._deliver(head)
+                progressed += outcome
+            finished += progressed
+            if not progressed:
+                break
+        return finished
+
+    def _method(self, message: OutboxMessage) -> str:
+        return "chat.update" if message.op == "update" else "chat.postMessage"
+
+    def _deliver(self, head: OutboxMessage) -> int:
+        method = self._method(head)
+        mono = time.monotonic()
+        if self._paused_until.get(method, 0) > mono:
+            return 0
+        now = self.ctx.clock.now()
+        crashed_mid_send = head.state == repo.SENDING
+        with self.ctx.db.session() as session:
+            if not repo.claim(session, head.id, self.worker_id, now, self.claim):  # type: ignore[arg-type]
+                return 0
+        try:
+            return self._send(head, crashed_mid_send)
+        except SlackFailure as failure:
+            return self._failed(head, failure)
+        except Gone as gone:
+            self._finish(head, dead=f"gone: {gone}")
+            return 1
+        except DatabaseUnavailable:
+            raise
+        except Exception as exc:
+            log.exception("outbox: message %s could not be prepared", head.id)
+            self._retry(head, f"internal: {type(exc).__name__}", self._backoff(head.attempts + 1))
+            return 0
+
+    def _send(self, message: OutboxMessage, crashed_mid_send: bool) -> int:
+        assert message.id is not None
+        with self.ctx.db.reader() as session:
+            if message.op == "update" and repo.has_later_update(session, message):
+                superseded = True
+            else:
+                superseded = False
+            target = repo.find_message(session, message.ref or message.thread_ref or "")
+        if superseded:
+            self._finish(message, superseded=True)
+            return 1
+        if message.op in ("update", "reply") and target is None:
+            return self._parent_missing(message)
+        payload = self.renderer.render(message.template, message.args)
+        if message.op == "update":
+            assert target is not None
+            call(self.client, "chat.update", channel=target.channel, ts=target.ts, **payload)
+            self._finish(message, ts=target.ts)
+            return 1
+        channel = target.channel if message.op == "reply" and target else message.channel
+        if channel is None:
+            raise Gone("message without a channel")
+        thread_ts = target.ts if message.op == "reply" and target else None
+        if crashed_mid_send:
+            found = self._find_posted(message, channel, thread_ts)
+            if found is not None:
+                log.info("outbox: message %s was already posted (ts %s)", message.id, found)
+                self._finish(message, ts=found, channel=channel)
+                return 1
+        wait = self.bucket.take(channel, time.monotonic())
+        if wait > 0:
+            self._retry(message, None, wait)
+            return 0
+        response = self._post(message, channel, thread_ts, payload)
+        self._finish(
+            message, ts=str(response.get("ts")), channel=str(response.get("channel") or channel)
+        )
+        return 1
+
+    def _post(
+        self, message: OutboxMessage, channel: str, thread_ts: str | None, payload: dict
+    ) -> dict:
+        params = {
+            "channel": channel,
+            "unfurl_links": False,
+            "unfurl_media": False,
+            "metadata": {"event_type": METADATA_EVENT, "event_payload": {"outbox_id": message.id}},
+            **payload,
+        }
+        if thread_ts:
+            params["thread_ts"] = thread_ts
+        try:
+            return call(self.client, "chat.postMessage", **params)
+        except SlackFailure as failure:
+            if failure.kind == "not_in_channel":
+                call(self.client, "conversations.join", channel=channel)
+                return call(self.client, "chat.postMessage", **params)
+            if failure.error in BLOCK_ERRORS and "blocks" in params:
+                log.warning(
+                    "outbox: Slack refused the blocks of %s (%s); sending text",
+                    message.id,
+                    failure.error,
+                )
+                params.pop("blocks")
+                return call(self.client, "chat.postMessage", **params)
+            raise
+
+    def _find_posted(
+        self, message: OutboxMessage, channel: str, thread_ts: str | None
+    ) -> str | None:
+        """After a crash mid-send: the ts of our earlier post of this message, if Slack has it."""
+        oldest = f"{message.created_at.timestamp() - 1:.6f}"
+        try:
+            if thread_ts:
+                data = call(
+                    self.client,
+                    "conversations.replies",
+                    channel=channel,
+                    ts=thread_ts,
+                    oldest=oldest,
+                    include_all_metadata=True,
+                    limit=200,
+                )
+            else:
+                data = call(
+                    self.client,
+                    "conversations.history",
+                    channel=channel,
+                    oldest=oldest,
+                    include_all_metadata=True,
+                    limit=200,
+                )
+        except SlackFailure as failure:
+            log.warning(
+                "outbox: cannot check for an earlier post of %s (%s); posting",
+                message.id,
+                failure.error,
+            )
+            return None
+        for item in data.get("messages") or []:
+            meta = item.get("metadata") or {}
+            payload = meta.get("event_payload") or {}
+            if meta.get("event_type") == METADATA_EVENT and payload.get("outbox_id") == message.id:
+                return str(item.get("ts"))
+        return None
+
+    def _parent_missing(self, message: OutboxMessage) -> int:
+        ref = message.ref if message.op == "update" else message.thread_ref
+        with self.ctx.db.reader() as session:
+            parent_dead = repo.post_is_dead(session, ref or "")
+        if parent_dead or ref is None:
+            self._finish(message, dead=f"parent message {ref} was never posted")
+            return 1
+        # The parent is in another stream or not yet delivered: try again shortly.
+        self._retry(message, "waiting for the parent message", 1.0)
+        return 0
+
+    # --- bookkeeping -------------------------------------------------------------------------
+    def _backoff(self, attempts: int) -> float:
+        base = min(self.max_backoff, 0.5 * 2 ** max(0, attempts - 1))
+        return base * random.uniform(0.8, 1.2)
+
+    def _failed(self, message: OutboxMessage, failure: SlackFailure) -> int:
+        attempts = message.attempts + 1
+        if failure.kind == "rate_limited":
+            delay = failure.retry_after or 1.0
+            self._paused_until[failure.method] = time.monotonic() + delay
+            log.info("outbox: %s rate limited; waiting %.1fs", failure.method, delay)
+            self._retry(message, str(failure), delay)
+            return 0
+        if failure.kind == "permanent":
+            log.error("outbox: Slack refused message %s for good: %s", message.id, failure)
+            self._finish(message, dead=str(failure))
+            return 1
+        if failure.kind == "operator":
+            log.error("outbox: %s; fix the Slack app or token, the message waits", failure)
+            self._retry(message, str(failure), self.max_backoff)
+            return 0
+        delay = self._backoff(attempts)
+        log.warning("outbox: %s; retrying message %s in %.1fs", failure, message.id, delay)
+        self._retry(message, str(failure), delay)
+        return 0
+
+    def _retry(self, message: OutboxMessage, error: str | None, delay: float) -> None:
+        at = self.ctx.clock.now() + timedelta(seconds=delay)
+        with self.ctx.db.session() as session:
+            repo.mark_retry(session, message.id, self.worker_id, at, error, refund=error is None)  # type: ignore[arg-type]
+
+    def _finish(
+        self,
+        message: OutboxMessage,
+        *,
+        ts: str | None = None,
+        channel: str | None = None,
+        dead: str | None = None,
+        superseded: bool = False,
+    ) -> None:
+        now = self.ctx.clock.now()
+        with self.ctx.db.session() as session:
+            if dead is not None:
+                repo.mark_dead(session, message.id, self.worker_id, dead[:500])  # type: ignore[arg-type]
+                return
+            if superseded:
+                repo.mark_superseded(session, message.id, self.worker_id, now)  # type: ignore[arg-type]
+                return
+            if message.op == "post" and message.ref and ts and channel:
+                repo.record_message(session, message.ref, channel, ts, now)
+            repo.mark_sent(session, message.id, self.worker_id, now, ts)  # type: ignore[arg-type]
+        metrics.OUTBOX_DELIVERED.labels(op=message.op).inc()
+        metrics.OUTBOX_DELIVERY_SECONDS.observe(
+            max(0.0, (now - message.created_at).total_seconds())
+        )

@@ -1,0 +1,56 @@
+"""Everything a running bot holds, built once and handed to the listeners and routes."""
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+
+from slack_sdk import WebClient
+
+from bot.i18n import Translator
+from bot.outbox import OutboxDelivery
+from bot.settings import Settings
+from bot.slack_api import SlackFailure, call
+from commands.context import Context
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SlackAuth:
+    """The last answer of auth.test, refreshed in the background for /health/ready."""
+
+    ok: bool = False
+    detail: str = "not checked yet"
+    checked_at: float | None = None
+    bot_user_id: str | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def check(self, client: WebClient) -> None:
+        try:
+            data = call(client, "auth.test")
+            ok, detail, user = True, f"team {data.get('team')}", data.get("user_id")
+        except SlackFailure as failure:
+            ok, detail, user = False, failure.error, None
+        with self.lock:
+            self.ok, self.detail, self.checked_at = ok, detail, time.monotonic()
+            if user:
+                self.bot_user_id = str(user)
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    ctx: Context
+    client: WebClient
+    delivery: OutboxDelivery
+    slack_auth: SlackAuth = field(default_factory=SlackAuth)
+
+    @property
+    def t(self) -> Translator:
+        slack = self.ctx.config.slack
+        return Translator(slack.locale, slack.tz)
+
+    def changed(self) -> None:
+        """A change was committed here: deliver its Slack messages now."""
+        self.delivery.wake()

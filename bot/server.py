@@ -1,0 +1,84 @@
+"""The one HTTP server: Slack requests, health probes and metrics.
+
+Bolt's own Starlette adapter calls the synchronous `App.dispatch` on the event loop, which
+serialises every Slack request behind the slowest one. Here each request is dispatched in a
+worker thread, so the event loop only reads bodies and writes answers.
+"""
+
+from apscheduler.schedulers.base import BaseScheduler
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from slack_bolt import App, BoltRequest
+from starlette.concurrency import run_in_threadpool
+
+from bot import metrics
+from bot.health import readiness
+from bot.runtime import Runtime
+
+# Slack's own payloads are far smaller; anything bigger is not from Slack.
+SLACK_BODY_MAX = 1024 * 1024
+
+
+def _kind(body: str) -> str:
+    if body.startswith("payload="):
+        return "interaction"
+    if "command=" in body:
+        return "command"
+    return "event"
+
+
+def create_http_app(runtime: Runtime, bolt: App | None, scheduler: BaseScheduler) -> FastAPI:
+    api = FastAPI(title="sre-bot", docs_url=None, redoc_url=None, openapi_url=None)
+
+    @api.post("/slack/events")
+    async def slack_events(request: Request) -> Response:
+        if bolt is None:
+            return JSONResponse(
+                {"error": "Slack requests arrive over Socket Mode"}, status_code=404
+            )
+        body_bytes = await request.body()
+        if len(body_bytes) > SLACK_BODY_MAX:
+            return JSONResponse({"error": "request body too large"}, status_code=413)
+        try:
+            body = body_bytes.decode("utf-8")
+        except UnicodeDecodeError:
+            return JSONResponse({"error": "request body is not UTF-8"}, status_code=400)
+        bolt_request = BoltRequest(
+            body=body,
+            query=request.url.query,
+            headers={k: [v] for k, v in request.headers.items()},
+        )
+        bolt_response = await run_in_threadpool(bolt.dispatch, bolt_request)
+        metrics.SLACK_REQUESTS.labels(kind=_kind(body), outcome=str(bolt_response.status)).inc()
+        headers = {
+            name: values[0]
+            for name, values in bolt_response.headers.items()
+            if values and name.lower() != "content-length"
+        }
+        return Response(
+            content=bolt_response.body, status_code=bolt_response.status, headers=headers
+        )
+
+    @api.get("/health/live")
+    async def live() -> dict:
+        return {"status": "ok"}
+
+    @api.get("/health/ready")
+    async def ready() -> JSONResponse:
+        checks = await run_in_threadpool(readiness, runtime, scheduler)
+        ok = all(check.ok for check in checks.values())
+        return JSONResponse(
+            {
+                "status": "ok" if ok else "unavailable",
+                "checks": {name: {"ok": c.ok, "detail": c.detail} for name, c in checks.items()},
+            },
+            status_code=200 if ok else 503,
+        )
+
+    @api.get("/metrics")
+    async def prometheus_metrics() -> Response:
+        payload = await run_in_threadpool(generate_latest, metrics.REGISTRY)
+        return Response(content=payload, media_type=CONTENT_TYPE_LATEST)
+
+    return api

@@ -1,0 +1,141 @@
+"""Assembling and running the bot: database, Slack client, outbox, scheduler, HTTP server."""
+
+import logging
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+
+import uvicorn
+from slack_bolt import App
+
+from bot import metrics
+from bot.app import build_bolt_app
+from bot.outbox import OutboxDelivery
+from bot.runtime import Runtime
+from bot.scheduler import build_scheduler
+from bot.server import create_http_app
+from bot.settings import Settings
+from bot.slack_api import make_client
+from commands.clock import Clock, SystemClock
+from commands.config import Config
+from commands.context import Context
+from storage.db import Database
+from storage.migrate import upgrade
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class DeliveryTuning:
+    """Outbox pacing; tests and the local Slack use faster settings than real Slack needs."""
+
+    interval: float = 1.0
+    max_backoff: float = 60.0
+    channel_rate: float = 1.0
+    channel_burst: float = 8.0
+    claim_seconds: float = 60.0
+
+
+@dataclass
+class Service:
+    settings: Settings
+    config: Config
+    clock: Clock = field(default_factory=SystemClock)
+    tuning: DeliveryTuning = field(default_factory=DeliveryTuning)
+
+    def __post_init__(self) -> None:
+        self.db = Database(self.settings.database_url)
+        self.ctx = Context(self.db, self.config, self.clock)
+        token = (
+            self.settings.slack_bot_token.get_secret_value()
+            if self.settings.slack_bot_token
+            else ""
+        )
+        self.client = make_client(
+            token, self.settings.slack_api_url, self.settings.slack_timeout_seconds
+        )
+        self.delivery = OutboxDelivery(
+            self.ctx,
+            self.client,
+            interval=self.tuning.interval,
+            max_backoff=self.tuning.max_backoff,
+            channel_rate=self.tuning.channel_rate,
+            channel_burst=self.tuning.channel_burst,
+            claim_seconds=self.tuning.claim_seconds,
+        )
+        self.runtime = Runtime(self.settings, self.ctx, self.client, self.delivery)
+        secret = self.settings.slack_signing_secret
+        # In Socket Mode Slack sends no signed HTTP requests; a random secret refuses them all.
+        signing_secret = secret.get_secret_value() if secret else secrets.token_hex(16)
+        self.bolt: App = build_bolt_app(self.runtime, signing_secret)
+        self.scheduler = build_scheduler(self.runtime)
+        self.http = create_http_app(self.runtime, self.bolt, self.scheduler)
+        self._socket_mode = None
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+
+    def start_background(self) -> None:
+        """Migrate the schema, then start outbox delivery, the scheduler and Socket Mode."""
+        upgrade(self.db)
+        metrics.watch_incidents(self.ctx)
+        self.delivery.start()
+        self.scheduler.start()
+        if self.settings.slack_app_token is not None:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+            self._socket_mode = SocketModeHandler(
+                self.bolt, self.settings.slack_app_token.get_secret_value()
+            )
+            self._socket_mode.connect()
+            log.info("connected to Slack over Socket Mode")
+
+    def _uvicorn(self, host: str, port: int) -> uvicorn.Server:
+        config = uvicorn.Config(
+            self.http,
+            host=host,
+            port=port,
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+            timeout_graceful_shutdown=5,
+        )
+        return uvicorn.Server(config)
+
+    def serve_forever(self, host: str, port: int) -> None:
+        self.start_background()
+        self._server = self._uvicorn(host, port)
+        log.info("sre-bot listening on http://%s:%d", host, port)
+        try:
+            self._server.run()
+        finally:
+            self.stop_background()
+
+    def start_in_thread(self, host: str, port: int, timeout: float = 15.0) -> None:
+        """Start everything, the HTTP server in a thread; return once it accepts requests."""
+        self.start_background()
+        self._server = self._uvicorn(host, port)
+        self._thread = threading.Thread(target=self._server.run, name="http", daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                self.stop_background()
+                raise RuntimeError(f"the HTTP server did not start on {host}:{port}")
+            time.sleep(0.02)
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(10)
+        self.stop_background()
+
+    def stop_background(self) -> None:
+        if self._socket_mode is not None:
+            self._socket_mode.close()
+            self._socket_mode = None
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        self.delivery.stop()
+        self.db.dispose()

@@ -1,0 +1,32 @@
+"""Remembering which Slack event deliveries were handled, so a retry does nothing twice."""
+
+from datetime import timedelta
+
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col
+
+from commands.context import Context
+from storage.models import SlackEventSeen
+
+KEEP = timedelta(days=2)
+
+
+def first_delivery(ctx: Context, event_id: str) -> bool:
+    """True the first time an event ID is seen; False for Slack's retries of it."""
+    now = ctx.clock.now()
+    try:
+        with ctx.db.session() as session:
+            session.add(SlackEventSeen(event_id=event_id[:64], seen_at=now))
+            session.flush()
+    except IntegrityError:
+        return False
+    return True
+
+
+def forget_old(ctx: Context) -> int:
+    with ctx.db.session() as session:
+        result = session.execute(
+            delete(SlackEventSeen).where(col(SlackEventSeen.seen_at) < ctx.clock.now() - KEEP)
+        )
+        return int(result.rowcount or 0)

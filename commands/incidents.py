@@ -1,0 +1,392 @@
+"""The incident lifecycle from the guide: detect, acknowledge, investigate, mitigate, resolve,
+close, and the postmortem that Sev1 and Sev2 owe. Each change is one transaction that writes
+the new state, its timeline entry and the Slack messages it owes (the outbox)."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlparse
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from commands.context import Context
+from commands.errors import CommandError, Conflict, NotFound
+from commands.notices import Template, incident_ref
+from commands.severity import (
+    OPEN_STATUSES,
+    SEVERITY_NAMES,
+    TRANSITIONS,
+    Status,
+    parse_severity,
+    parse_status,
+)
+from storage import incidents as repo
+from storage import outbox
+from storage.models import Incident, TimelineEntry
+
+# Generous limits, so nothing a person types is refused for length in practice,
+# while one message can't fill the database. Slack-side cutting happens at render time.
+TITLE_MAX = 500
+TEXT_MAX = 10_000
+COMPONENTS_MAX = 20
+COMPONENT_MAX = 80
+
+
+@dataclass(frozen=True)
+class AckResult:
+    incident: Incident
+    acknowledged: bool  # False: someone else was first (see incident.acknowledged_by)
+
+
+def _clean(text: str | None, limit: int) -> str:
+    return (text or "").replace("\x00", "").strip()[:limit]
+
+
+def _require_severity(text: str) -> str:
+    severity = parse_severity(text)
+    if severity is None:
+        raise CommandError("error.unknown_severity", given=text, valid=", ".join(SEVERITY_NAMES))
+    return severity
+
+
+def _load(session: Session, incident_id: str, *, for_update: bool = True) -> Incident:
+    incident = repo.get(session, incident_id.strip().upper(), for_update=for_update)
+    if incident is None:
+        raise NotFound("error.incident_not_found", id=incident_id.strip())
+    return incident
+
+
+def _announce_changes(
+    ctx: Context, session: Session, incident: Incident, entry: TimelineEntry
+) -> None:
+    """Owe a thread reply for the timeline entry and a refresh of the announcement."""
+    ref = incident_ref(incident.id)
+    now = ctx.clock.now()
+    outbox.enqueue(
+        session,
+        stream=ref,
+        op="reply",
+        thread_ref=ref,
+        template=Template.INCIDENT_TIMELINE,
+        args={"incident_id": incident.id, "entry_id": entry.id},
+        now=now,
+    )
+    outbox.enqueue(
+        session,
+        stream=ref,
+        op="update",
+        ref=ref,
+        template=Template.INCIDENT_ANNOUNCEMENT,
+        args={"incident_id": incident.id},
+        now=now,
+    )
+
+
+def _new_id(session: Session, ctx: Context, at: datetime) -> str:
+    base = "INC-" + at.astimezone(ctx.config.slack.tz).strftime("%Y%m%d-%H%M%S")
+    taken = repo.ids_starting_with(session, base)
+    if base not in taken:
+        return base
+    suffix = 2
+    while f"{base}-{suffix}" in taken:
+        suffix += 1
+    return f"{base}-{suffix}"
+
+
+def create_incident(
+    ctx: Context,
+    *,
+    title: str,
+    severity: str,
+    created_by: str,
+    description: str = "",
+    components: Sequence[str] = (),
+) -> Incident:
+    clean_title = _clean(title, TITLE_MAX)
+    if not clean_title:
+        raise CommandError("error.title_required")
+    level = _require_severity(severity)
+    parts: list[str] = []
+    for component in components:
+        for piece in component.split(","):
+            name = _clean(piece, COMPONENT_MAX)
+            if name and name not in parts:
+                parts.append(name)
+    parts = parts[:COMPONENTS_MAX]
+    for attempt in range(8):
+        try:
+            return _insert_incident(
+                ctx, clean_title, level, created_by, _clean(description, TEXT_MAX), parts
+            )
+        except IntegrityError:
+            # Another replica took the same second's ID between our read and insert.
+            if attempt == 7:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _insert_incident(
+    ctx: Context, title: str, severity: str, created_by: str, description: str, parts: list[str]
+) -> Incident:
+    now = ctx.clock.now()
+    with ctx.db.session() as session:
+        incident = Incident(
+            id=_new_id(session, ctx, now),
+            title=title,
+            description=description,
+            severity=severity,
+            status=Status.DETECTED,
+            components=parts,
+            channel=ctx.config.slack.incident_channel,
+            created_at=now,
+            created_by=created_by,
+            updated_at=now,
+        )
+        repo.add(session, incident)
+        ref = incident_ref(incident.id)
+        outbox.enqueue(
+            session,
+            stream=ref,
+            op="post",
+            ref=ref,
+            channel=incident.channel,
+            template=Template.INCIDENT_ANNOUNCEMENT,
+            args={"incident_id": incident.id},
+            now=now,
+        )
+        entry = repo.add_timeline(
+            session, incident.id, now, created_by, "created", {"severity": severity}
+        )
+        outbox.enqueue(
+            session,
+            stream=ref,
+            op="reply",
+            thread_ref=ref,
+            template=Template.INCIDENT_TIMELINE,
+            args={"incident_id": incident.id, "entry_id": entry.id},
+            now=now,
+        )
+        return incident
+
+
+def acknowledge(ctx: Context, incident_id: str, responder: str) -> AckResult:
+    responder = _clean(responder, 120)
+    if not responder:
+        raise CommandError("error.responder_required")
+    now = ctx.clock.now()
+    with ctx.db.session() as session:
+        incident = _load(session, incident_id, for_update=False)
+        if incident.status not in OPEN_STATUSES:
+            raise Conflict("error.incident_not_open", id=incident.id, status=incident.status)
+        moves_status = incident.status == Status.DETECTED
+        won = repo.claim_acknowledgement(
+            session, incident.id, responder, now, Status.ACKNOWLEDGED if moves_status else None
+        )
+        incident = _load(session, incident.id, for_update=False)
+        if not won:
+            return AckResult(incident, acknowledged=False)
+        entry = repo.add_timeline(session, incident.id, now, responder, "acknowledged", {})
+        _announce_changes(ctx, session, incident, entry)
+        return AckResult(incident, acknowledged=True)
+
+
+def set_status(
+    ctx: Context, incident_id: str, status: str, *, actor: str, note: str = ""
+) -> Incident:
+    target = parse_status(status)
+    if target is None or target == Status.DETECTED:
+        valid = ", ".join(s.value for s in Status if s not in (Status.DETECTED, Status.CLOSED))
+        raise CommandError("error.unknown_status", given=status, valid=valid)
+    if target == Status.CLOSED:
+        return close(ctx, incident_id, actor=actor)
+    now = ctx.clock.now()
+    with ctx.db.session() as session:
+        incident = _load(session, incident_id)
+        current = Status(incident.status)
+        if target == current and target != Status.ACKNOWLEDGED:
+            raise Conflict("error.status_unchanged", id=incident.id, status=current)
+        if target == Status.ACKNOWLEDGED:
+            raise CommandError("error.use_ack", id=incident.id)
+        if target not in TRANSITIONS[current]:
+            raise Conflict("error.bad_transition", id=incident.id, current=current, target=target)
+        data: dict[str, object] = {"from": current.value, "to": target.value}
+        clean_note = _clean(note, TEXT_MAX)
+        if clean_note:
+            data["note"] = clean_note
+        if incident.acknowledged_at is None:
+            # Working on it is acknowledging it: MTTA counts from the first human response.
+            incident.acknowledged_at, incident.acknowledged_by = now, actor
+            data["acknowledged"] = True
+        if target == Status.MITIGATED:
+            incident.mitigated_at = now
+        elif target == Status.RESOLVED:
+            incident.resolved_at = now
+        elif target == Status.INVESTIGATING and current == Status.RESOLVED:
+            incident.resolved_at = None
+            data["reopened"] = True
+        incident.status = target
+        incident.updated_at = now
+        session.add(incident)
+        entry = repo.add_timeline(session, incident.id, now, actor, "status", data)
+        _announce_changes(ctx, session, incident, entry)
+        return incident
+
+
+def resolve(ctx: Context, incident_id: str, *, actor: str, resolution: str = "") -> Incident:
+    incident = set_status(ctx, incident_id, Status.RESOLVED, actor=actor)
+    if _clean(resolution, TEXT_MAX):
+        incident = set_resolution(ctx, incident.id, resolution, actor=actor)
+    return incident
+
+
+def set_severity(ctx: Context, incident_id: str, severity: str, *, actor: str) -> Incident:
+    level = _require_severity(severity)
+    now = ctx.clock.now()
+    with ctx.db.session() as session:
+        incident = _load(session, incident_id)
+        if incident.status == Status.CLOSED:
+            raise Conflict("error.incident_closed", id=incident.id)
+        if incident.severity == level:
+            raise Conflict("error.severity_unchanged", id=incident.id, severity=level)
+        data = {"from": incident.severity, "to": level}
+        incident.severity = level
+        incident.updated_at = now
+        session.add(incident)
+        entry = repo.add_timeline(session, incident.id, now, actor, "severity", data)
+        _announce_changes(ctx, session, incident, entry)
+        return incident
+
+
+def _set_text(ctx: Context, incident_id: str, field: str, text: str, actor: str) -> Incident:
+    value = _clean(text, TEXT_MAX)
+    if not value:
+        raise CommandError("error.text_required", field=field)
+    now = ctx.clock.now()
+    with ctx.db.session() as session:
+        incident = _load(session, incident_id)
+        if incident.status == Status.CLOSED:
+            raise Conflict("error.incident_closed", id=incident.id)
+        setattr(incident, field, value)
+        incident.updated_at = now
+        session.add(incident)
+        entry = repo.add_timeline(session, incident.id, now, actor, field, {"text": value})
+        _announce_changes(ctx, session, incident, entry)
+        return incident
+
+
+def set_root_cause(ctx: Context, incident_id: str, text: str, *, actor: str) -> Incident:
+    return _set_text(ctx, incident_id, "root_cause", text, actor)
+
+
+def set_resolution(ctx: Context, incident_id: str, text: str, *, actor: str) -> Incident:
+    return _set_text(ctx, incident_id, "resolution", text, actor)
+
+
+def add_note(ctx: Context, incident_id: str, text: str, *, actor: str) -> Incident:
+    note = _clean(text, TEXT_MAX)
+    if not note:
+        raise CommandError("error.text_required", field="note")
+    now = ctx.clock.now()
+    with ctx.db.session() as session:
+        incident = _load(session, incident_id)
+        incident.updated_at = now
+        session.add(incident)
+        entry = repo.add_timeline(session, incident.id, now, actor, "note", {"text": note})
+        _announce_changes(ctx, session, incident, entry)
+        return incident
+
+
+def close(ctx: Context, incident_id: str, *, actor: str) -> Incident:
+    now = ctx.clock.now()
+    with ctx.db.session() as session:
+        incident = _load(session, incident_id)
+        if incident.status == Status.CLOSED:
+            raise Conflict("error.incident_closed", id=incident.id)
+        if incident.status != Status.RESOLVED:
+            raise Conflict("error.close_needs_resolved", id=incident.id, status=incident.status)
+        incident.status = Status.CLOSED
+        incident.closed_at = now
+        incident.updated_at = now
+        incident.postmortem_required = ctx.config.postmortem_required(incident.severity)
+        session.add(incident)
+        entry = repo.add_timeline(
+            session,
+            incident.id,
+            now,
+            actor,
+            "closed",
+            {"postmortem_required": incident.postmortem_required},
+        )
+        _announce_changes(ctx, session, incident, entry)
+        if incident.postmortem_required and not incident.postmortem_url:
+            ref = incident_ref(incident.id)
+            outbox.enqueue(
+                session,
+                stream=ref,
+                op="reply",
+                thread_ref=ref,
+                template=Template.INCIDENT_POSTMORTEM_DRAFT,
+                args={"incident_id": incident.id},
+                now=now,
+            )
+        return incident
+
+
+def record_postmortem(ctx: Context, incident_id: str, url: str, *, actor: str) -> Incident:
+    link = url.strip().strip("<>")
+    parsed = urlparse(link)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc or len(link) > 2000:
+        raise CommandError("error.bad_url", given=url.strip()[:200])
+    now = ctx.clock.now()
+    with ctx.db.session() as session:
+        incident = _load(session, incident_id)
+        previous = incident.postmortem_url
+        incident.postmortem_url = link
+        incident.updated_at = now
+        session.add(incident)
+        data = {"url": link}
+        if previous:
+            data["previous"] = previous
+        entry = repo.add_timeline(session, incident.id, now, actor, "postmortem", data)
+        _announce_changes(ctx, session, incident, entry)
+        return incident
+
+
+def get_incident(ctx: Context, incident_id: str) -> Incident:
+    with ctx.db.reader() as session:
+        return _load(session, incident_id, for_update=False)
+
+
+def get_timeline(ctx: Context, incident_id: str) -> tuple[Incident, list[TimelineEntry]]:
+    with ctx.db.reader() as session:
+        incident = _load(session, incident_id, for_update=False)
+        return incident, list(repo.timeline(session, incident.id))
+
+
+def get_timeline_entry(ctx: Context, entry_id: int) -> TimelineEntry | None:
+    with ctx.db.reader() as session:
+        return repo.timeline_entry(session, entry_id)
+
+
+def list_incidents(
+    ctx: Context, *, open_only: bool = False, limit: int | None = 50
+) -> list[Incident]:
+    statuses = [s.value for s in OPEN_STATUSES] if open_only else None
+    with ctx.db.reader() as session:
+        return list(repo.listing(session, statuses=statuses, limit=limit))
+
+
+def unacknowledged(ctx: Context, channel: str | None = None) -> list[Incident]:
+    """Open incidents nobody has acknowledged yet, newest first; with `channel`, only those
+    announced there (by configured name or by the channel ID Slack reported)."""
+    with ctx.db.reader() as session:
+        rows = [
+            i
+            for i in repo.listing(session, statuses=[Status.DETECTED.value])
+            if i.acknowledged_at is None
+        ]
+        if channel is None:
+            return rows
+        posted = outbox.posted_channels(session, [incident_ref(i.id) for i in rows])
+    return [i for i in rows if channel in (i.channel, posted.get(incident_ref(i.id)))]

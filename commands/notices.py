@@ -1,0 +1,14 @@
+"""The Slack messages a state change can owe, named for the outbox."""
+
+from enum import StrEnum
+
+
+class Template(StrEnum):
+    INCIDENT_ANNOUNCEMENT = "incident.announcement"
+    INCIDENT_TIMELINE = "incident.timeline"
+    INCIDENT_POSTMORTEM_DRAFT = "incident.postmortem_draft"
+
+
+def incident_ref(incident_id: str) -> str:
+    """The outbox stream and message reference of an incident's announcement and thread."""
+    return f"incident:{incident_id}"

@@ -1,0 +1,35 @@
+"""Leases held in the database, so one replica at a time runs a given sweep."""
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col
+
+from storage.models import Lease
+
+
+def acquire(session: Session, name: str, holder: str, now: datetime, ttl: timedelta) -> bool:
+    """Take or renew the lease; False while another holder's lease is still valid."""
+    result = session.execute(
+        update(Lease)
+        .where(col(Lease.name) == name, (Lease.holder == holder) | (Lease.expires_at < now))
+        .values(holder=holder, expires_at=now + ttl)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount == 1:
+        return True
+    if session.get(Lease, name) is not None:
+        return False
+    try:
+        with session.begin_nested():
+            session.add(Lease(name=name, holder=holder, expires_at=now + ttl))
+    except IntegrityError:
+        return False
+    return True
+
+
+def release(session: Session, name: str, holder: str) -> None:
+    lease = session.get(Lease, name)
+    if lease is not None and lease.holder == holder:
+        session.delete(lease)

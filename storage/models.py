@@ -1,0 +1,93 @@
+"""Every table sre-bot keeps. Datetimes are timezone-aware and stored in UTC."""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Column, Index, Text
+from sqlmodel import Field, SQLModel
+
+
+class Incident(SQLModel, table=True):
+    id: str = Field(primary_key=True, max_length=40)
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    severity: str = Field(max_length=8, index=True)
+    status: str = Field(max_length=16, index=True)
+    components: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    channel: str = Field(max_length=80)
+    created_at: datetime = Field(index=True)
+    created_by: str = Field(max_length=120)
+    acknowledged_at: datetime | None = None
+    acknowledged_by: str | None = Field(default=None, max_length=120)
+    mitigated_at: datetime | None = None
+    resolved_at: datetime | None = None
+    closed_at: datetime | None = None
+    root_cause: str | None = Field(default=None, sa_column=Column(Text))
+    resolution: str | None = Field(default=None, sa_column=Column(Text))
+    postmortem_required: bool = False
+    postmortem_url: str | None = Field(default=None, max_length=2000)
+    updated_at: datetime
+
+
+class TimelineEntry(SQLModel, table=True):
+    __tablename__ = "timeline_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: str = Field(foreign_key="incident.id", index=True, max_length=40)
+    at: datetime
+    actor: str = Field(max_length=120)
+    kind: str = Field(max_length=32)
+    # What changed, for rendering in any language: {"from": .., "to": .., "note": ..}.
+    data: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A Slack message owed by a committed state change, delivered in order per stream."""
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (Index("ix_outbox_pending", "state", "stream", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    stream: str = Field(max_length=120)
+    op: str = Field(max_length=16)  # post | reply | update
+    ref: str | None = Field(default=None, max_length=120)  # message this post creates/updates
+    thread_ref: str | None = Field(default=None, max_length=120)  # parent of a reply
+    channel: str | None = Field(default=None, max_length=80)
+    template: str = Field(max_length=64)
+    args: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    state: str = Field(default="pending", max_length=16)
+    attempts: int = 0
+    next_attempt_at: datetime
+    claimed_until: datetime | None = None
+    claimed_by: str | None = Field(default=None, max_length=80)
+    last_error: str | None = Field(default=None, max_length=500)
+    created_at: datetime
+    sent_at: datetime | None = None
+    ts: str | None = Field(default=None, max_length=40)
+
+
+class SlackMessage(SQLModel, table=True):
+    """Where a message the bot posted lives, so replies and updates can find it."""
+
+    __tablename__ = "slack_message"
+
+    ref: str = Field(primary_key=True, max_length=120)
+    channel: str = Field(max_length=80)
+    ts: str = Field(max_length=40)
+    posted_at: datetime
+
+
+class Lease(SQLModel, table=True):
+    """A named lease held in the database, so one replica at a time runs a sweep."""
+
+    name: str = Field(primary_key=True, max_length=64)
+    holder: str = Field(max_length=80)
+    expires_at: datetime
+
+
+class SlackEventSeen(SQLModel, table=True):
+    """Events API deliveries already handled; Slack retries them, we must not act twice."""
+
+    __tablename__ = "slack_event_seen"
+
+    event_id: str = Field(primary_key=True, max_length=64)
+    seen_at: datetime

@@ -1,0 +1,168 @@
+"""The outbox: Slack messages owed by committed changes, claimed and delivered in order."""
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, update
+from sqlmodel import Session, col, select
+
+from storage.models import OutboxMessage, SlackMessage
+
+PENDING = "pending"
+SENDING = "sending"
+SENT = "sent"
+SUPERSEDED = "superseded"
+DEAD = "dead"
+
+
+def enqueue(
+    session: Session,
+    *,
+    stream: str,
+    op: str,
+    template: str,
+    args: dict,
+    now: datetime,
+    ref: str | None = None,
+    thread_ref: str | None = None,
+    channel: str | None = None,
+) -> OutboxMessage:
+    message = OutboxMessage(
+        stream=stream,
+        op=op,
+        template=template,
+        args=args,
+        ref=ref,
+        thread_ref=thread_ref,
+        channel=channel,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    session.add(message)
+    session.flush()
+    return message
+
+
+def stream_heads(session: Session, now: datetime, limit: int) -> Sequence[OutboxMessage]:
+    """The oldest undelivered message of each stream, when it is due and not claimed."""
+    oldest = (
+        select(OutboxMessage.stream, func.min(OutboxMessage.id).label("head"))
+        .where(col(OutboxMessage.state).in_((PENDING, SENDING)))
+        .group_by(OutboxMessage.stream)
+        .subquery()
+    )
+    query = (
+        select(OutboxMessage)
+        .join(oldest, col(OutboxMessage.id) == oldest.c.head)
+        .where(OutboxMessage.next_attempt_at <= now)
+        .where(
+            (col(OutboxMessage.state) == PENDING)
+            | (col(OutboxMessage.claimed_until).is_not(None) & (OutboxMessage.claimed_until < now))
+        )
+        .order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
+        .limit(limit)
+    )
+    return session.exec(query).all()
+
+
+def claim(session: Session, message_id: int, worker: str, now: datetime, lease: timedelta) -> bool:
+    """Take a message for delivery; False when another worker holds it."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(
+            col(OutboxMessage.id) == message_id,
+            (col(OutboxMessage.state) == PENDING)
+            | ((col(OutboxMessage.state) == SENDING) & (OutboxMessage.claimed_until < now)),
+        )
+        .values(
+            state=SENDING,
+            claimed_by=worker,
+            claimed_until=now + lease,
+            attempts=OutboxMessage.attempts + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def get(session: Session, message_id: int) -> OutboxMessage | None:
+    return session.get(OutboxMessage, message_id)
+
+
+def _finish(session: Session, message_id: int, worker: str, **values: object) -> bool:
+    result = session.execute(
+        update(OutboxMessage)
+        .where(
+            col(OutboxMessage.id) == message_id,
+            col(OutboxMessage.state) == SENDING,
+            col(OutboxMessage.claimed_by) == worker,
+        )
+        .values(claimed_until=None, **values)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def mark_sent(
+    session: Session, message_id: int, worker: str, now: datetime, ts: str | None
+) -> bool:
+    return _finish(session, message_id, worker, state=SENT, sent_at=now, ts=ts, last_error=None)
+
+
+def mark_superseded(session: Session, message_id: int, worker: str, now: datetime) -> bool:
+    return _finish(session, message_id, worker, state=SUPERSEDED, sent_at=now)
+
+
+def mark_retry(session: Session, message_id: int, worker: str, at: datetime, error: str) -> bool:
+    return _finish(session, message_id, worker, state=PENDING, next_attempt_at=at, last_error=error)
+
+
+def mark_dead(session: Session, message_id: int, worker: str, error: str) -> bool:
+    return _finish(session, message_id, worker, state=DEAD, last_error=error)
+
+
+def has_later_update(session: Session, message: OutboxMessage) -> bool:
+    """A newer pending update of the same message makes this one redundant."""
+    query = select(func.count()).where(
+        OutboxMessage.stream == message.stream,
+        OutboxMessage.op == "update",
+        OutboxMessage.ref == message.ref,
+        col(OutboxMessage.id) > message.id,
+        OutboxMessage.state == PENDING,
+    )
+    return session.exec(query).one() > 0
+
+
+def post_is_dead(session: Session, ref: str) -> bool:
+    query = select(func.count()).where(
+        OutboxMessage.op == "post", OutboxMessage.ref == ref, OutboxMessage.state == DEAD
+    )
+    return session.exec(query).one() > 0
+
+
+def backlog(session: Session) -> int:
+    query = select(func.count()).where(col(OutboxMessage.state).in_((PENDING, SENDING)))
+    return session.exec(query).one()
+
+
+def dead_count(session: Session) -> int:
+    return session.exec(select(func.count()).where(OutboxMessage.state == DEAD)).one()
+
+
+def find_message(session: Session, ref: str) -> SlackMessage | None:
+    return session.get(SlackMessage, ref)
+
+
+def record_message(session: Session, ref: str, channel: str, ts: str, now: datetime) -> None:
+    existing = session.get(SlackMessage, ref)
+    if existing is None:
+        session.add(SlackMessage(ref=ref, channel=channel, ts=ts, posted_at=now))
+    session.flush()
+
+
+def posted_channels(session: Session, refs: Sequence[str]) -> dict[str, str]:
+    """ref -> the channel ID Slack reported when the message was posted."""
+    if not refs:
+        return {}
+    rows = session.exec(select(SlackMessage).where(col(SlackMessage.ref).in_(refs)))
+    return {row.ref: row.channel for row in rows}
