@@ -5,7 +5,7 @@ import uuid
 
 from bot.i18n import Translator
 from bot.slash import USAGE
-from bot.views.text import who
+from bot.views.text import escape, who
 from commands.errors import CommandError
 from commands.incidents import AckResult
 from commands.severity import SEVERITY_NAMES, Status
@@ -37,9 +37,9 @@ def help_text(t: Translator) -> str:
         keys = _HELP_KEYS[sub]
         if sub == "create":
             lines.append(f"• `/incident create` — {t(keys[0])}")
-            lines.append(f"• `/incident create sev2 <title>` — {t(keys[1])}")
+            lines.append(f"• `/incident create sev2 &lt;title&gt;` — {t(keys[1])}")
             continue
-        lines.append(f"• `{usage}` — {t(keys[0])}")
+        lines.append(f"• `{escape(usage)}` — {t(keys[0])}")
     lines.append(
         t(
             "usage.severities",
@@ -57,6 +57,7 @@ def error_text(t: Translator, error: CommandError) -> str:
             params[name] = t.status(str(params[name]))
     if error.key == "usage.missing":
         params["what"] = t(f"usage.arg.{params['what']}")
+        params["usage"] = escape(str(params["usage"]))
     if error.key == "error.text_required":
         params["field"] = t(f"field.{params['field']}")
     text = t(error.key, **params)

@@ -3,15 +3,32 @@
 from concurrent.futures import ThreadPoolExecutor
 
 from slack_bolt import App
+from slack_bolt.authorization import AuthorizeResult
+from slack_sdk import WebClient
 
 from bot.listeners import register_all
 from bot.runtime import Runtime
 
 
 def build_bolt_app(runtime: Runtime, signing_secret: str) -> App:
+    token = runtime.client.token or ""
+
+    def authorize(enterprise_id: str | None, team_id: str | None) -> AuthorizeResult:
+        # Bolt's default authorization calls auth.test before the first listener runs, so a
+        # Slack outage would refuse every command. One workspace, one token: no call needed.
+        return AuthorizeResult(
+            enterprise_id=enterprise_id,
+            team_id=team_id,
+            bot_token=token,
+            bot_user_id=runtime.slack_auth.bot_user_id,
+        )
+
+    # Bolt builds each request's client from `authorize`; this one only lends it settings.
+    template = WebClient(base_url=runtime.client.base_url, timeout=runtime.client.timeout)
     app = App(
-        client=runtime.client,
+        client=template,
         signing_secret=signing_secret,
+        authorize=authorize,
         # auth.test at start-up would make a Slack outage stop the bot from starting;
         # readiness reports Slack auth instead (see health.py).
         token_verification_enabled=False,

@@ -255,16 +255,18 @@ def _load(settings: Settings) -> tuple[Config, Database]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    serving = args.command in ("serve", "dev")
     logging.basicConfig(
-        level=os.environ.get("LOG_LEVEL", "INFO").upper(),
+        level=os.environ.get("LOG_LEVEL", "INFO" if serving else "WARNING").upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     settings = Settings()
     t = Translator()
     try:
         config, db = _load(settings)
         t = Translator(config.slack.locale, config.slack.tz)
-        if args.command in ("serve", "dev"):
+        if serving:
             from bot.dev import run_dev, serve
 
             if args.command == "dev" or not settings.has_slack_credentials:

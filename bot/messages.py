@@ -130,8 +130,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "ko": "{channel}에 공지했습니다. 타임라인은 스레드에 있습니다.",
     },
     "ack.done": {
-        "en": "You acknowledged {id}. Next, share the first status: `/incident status {id} investigating <note>`",
-        "ko": "{id}을(를) 확인했습니다. 다음으로 첫 상태를 공유하세요: `/incident status {id} investigating <메모>`",
+        "en": "You acknowledged {id}. Next, share the first status: `/incident status {id} investigating &lt;note&gt;`",
+        "ko": "{id}을(를) 확인했습니다. 다음으로 첫 상태를 공유하세요: `/incident status {id} investigating &lt;메모&gt;`",
     },
     "ack.already": {
         "en": "{id} was already acknowledged by {who} at {time}.",
@@ -158,8 +158,8 @@ CATALOG: dict[str, dict[str, str]] = {
     "done.note": {"en": "Note added to {id}.", "ko": "{id}에 메모를 추가했습니다."},
     "done.closed": {"en": "{id} is closed.", "ko": "{id}을(를) 종료했습니다."},
     "done.closed_postmortem": {
-        "en": "{id} is closed. A postmortem is required: a draft is in the incident thread; record the document with `/incident postmortem {id} <url>`.",
-        "ko": "{id}을(를) 종료했습니다. 포스트모템이 필요합니다. 초안은 인시던트 스레드에 있으며, 문서는 `/incident postmortem {id} <url>`로 기록하세요.",
+        "en": "{id} is closed. A postmortem is required: a draft is in the incident thread; record the document with `/incident postmortem {id} &lt;url&gt;`.",
+        "ko": "{id}을(를) 종료했습니다. 포스트모템이 필요합니다. 초안은 인시던트 스레드에 있으며, 문서는 `/incident postmortem {id} &lt;url&gt;`로 기록하세요.",
     },
     "done.postmortem": {
         "en": "Postmortem recorded for {id}.",
@@ -197,8 +197,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "ko": "{time}에 {who}님이 선언",
     },
     "incident.postmortem_owed": {
-        "en": ":memo: Postmortem owed: `/incident postmortem {id} <url>`",
-        "ko": ":memo: 포스트모템 필요: `/incident postmortem {id} <url>`",
+        "en": ":memo: Postmortem owed: `/incident postmortem {id} &lt;url&gt;`",
+        "ko": ":memo: 포스트모템 필요: `/incident postmortem {id} &lt;url&gt;`",
     },
     "incident.postmortem_link": {
         "en": ":memo: <{url}|Postmortem>",
@@ -273,8 +273,8 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     # --- postmortem draft ------------------------------------------------------------------
     "pm.intro": {
-        "en": "Postmortem required for {id}. Here is a blameless draft built from the timeline; copy it into your document and record its link with `/incident postmortem {id} <url>`.",
-        "ko": "{id}은(는) 포스트모템이 필요합니다. 타임라인으로 만든 비난 없는(blameless) 초안입니다. 문서로 옮긴 뒤 `/incident postmortem {id} <url>`로 링크를 기록하세요.",
+        "en": "Postmortem required for {id}. Here is a blameless draft built from the timeline; copy it into your document and record its link with `/incident postmortem {id} &lt;url&gt;`.",
+        "ko": "{id}은(는) 포스트모템이 필요합니다. 타임라인으로 만든 비난 없는(blameless) 초안입니다. 문서로 옮긴 뒤 `/incident postmortem {id} &lt;url&gt;`로 링크를 기록하세요.",
     },
     "pm.title": {"en": "Postmortem: {id} — {title}", "ko": "포스트모템: {id} — {title}"},
     "pm.blameless": {

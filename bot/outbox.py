@@ -7,8 +7,8 @@ off exponentially, a revoked token waits for an operator. Only a request Slack w
 accept (an unknown channel, say) is set aside as dead, and logged.
 
 A post carries its outbox ID in Slack message metadata. If the process dies after Slack took
-the post but before we recorded it, the next attempt finds the message there instead of
-posting it again.
+the post but before we recorded it, or the call timed out after Slack took it, the next
+attempt finds the message there instead of posting it again.
 """
 
 import logging
@@ -23,6 +23,7 @@ from slack_sdk import WebClient
 from bot import metrics
 from bot.notices import Gone, NoticeRenderer
 from bot.slack_api import BLOCK_ERRORS, SlackFailure, call
+from bot.slack_channels import ChannelDirectory
 from commands.context import Context
 from storage import leases
 from storage import outbox as repo
@@ -69,6 +70,7 @@ class OutboxDelivery:
         self.ctx = ctx
         self.client = client
         self.renderer = NoticeRenderer(ctx)
+        self.channels = ChannelDirectory(client)
         self.worker_id = worker_id or f"outbox-{uuid.uuid4().hex[:12]}"
         self.interval = interval
         self.max_backoff = max_backoff
@@ -152,12 +154,14 @@ class OutboxDelivery:
         if self._paused_until.get(method, 0) > mono:
             return 0
         now = self.ctx.clock.now()
-        crashed_mid_send = head.state == repo.SENDING
+        # Slack may have taken the post even though we never heard back: after a crash
+        # mid-send or a timeout, look for it before posting again.
+        uncertain = head.state == repo.SENDING or (head.last_error or "").endswith(": timeout")
         with self.ctx.db.session() as session:
             if not repo.claim(session, head.id, self.worker_id, now, self.claim):  # type: ignore[arg-type]
                 return 0
         try:
-            return self._send(head, crashed_mid_send)
+            return self._send(head, uncertain)
         except SlackFailure as failure:
             return self._failed(head, failure)
         except Gone as gone:
@@ -170,7 +174,7 @@ class OutboxDelivery:
             self._retry(head, f"internal: {type(exc).__name__}", self._backoff(head.attempts + 1))
             return 0
 
-    def _send(self, message: OutboxMessage, crashed_mid_send: bool) -> int:
+    def _send(self, message: OutboxMessage, uncertain: bool) -> int:
         assert message.id is not None
         with self.ctx.db.reader() as session:
             if message.op == "update" and repo.has_later_update(session, message):
@@ -193,7 +197,7 @@ class OutboxDelivery:
         if channel is None:
             raise Gone("message without a channel")
         thread_ts = target.ts if message.op == "reply" and target else None
-        if crashed_mid_send:
+        if uncertain:
             found = self._find_posted(message, channel, thread_ts)
             if found is not None:
                 log.info("outbox: message %s was already posted (ts %s)", message.id, found)
@@ -225,7 +229,10 @@ class OutboxDelivery:
             return call(self.client, "chat.postMessage", **params)
         except SlackFailure as failure:
             if failure.kind == "not_in_channel":
-                call(self.client, "conversations.join", channel=channel)
+                channel_id = self.channels.resolve(channel)
+                if channel_id is None:
+                    raise
+                call(self.client, "conversations.join", channel=channel_id)
                 return call(self.client, "chat.postMessage", **params)
             if failure.error in BLOCK_ERRORS and "blocks" in params:
                 log.warning(
@@ -242,6 +249,11 @@ class OutboxDelivery:
     ) -> str | None:
         """After a crash mid-send: the ts of our earlier post of this message, if Slack has it."""
         oldest = f"{message.created_at.timestamp() - 1:.6f}"
+        channel_id = self.channels.resolve(channel)
+        if channel_id is None:
+            log.warning("outbox: cannot resolve %s to check for an earlier post; posting", channel)
+            return None
+        channel = channel_id
         try:
             if thread_ts:
                 data = call(
@@ -309,6 +321,10 @@ class OutboxDelivery:
             self._retry(message, str(failure), self.max_backoff)
             return 0
         delay = self._backoff(attempts)
+        if failure.error == "timeout":
+            # Slack may still be working on the request: give it time to land, so the
+            # look-up before the next attempt can find it instead of posting twice.
+            delay = max(delay, 2.0 * float(self.client.timeout))
         log.warning("outbox: %s; retrying message %s in %.1fs", failure, message.id, delay)
         self._retry(message, str(failure), delay)
         return 0

@@ -10,11 +10,13 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from slack_bolt import App, BoltRequest
+from slack_sdk.signature import SignatureVerifier
 from starlette.concurrency import run_in_threadpool
 
 from bot import metrics
 from bot.health import readiness
 from bot.runtime import Runtime
+from bot.slack_requests import payload_problem, verify
 
 # Slack's own payloads are far smaller; anything bigger is not from Slack.
 SLACK_BODY_MAX = 1024 * 1024
@@ -28,8 +30,11 @@ def _kind(body: str) -> str:
     return "event"
 
 
-def create_http_app(runtime: Runtime, bolt: App | None, scheduler: BaseScheduler) -> FastAPI:
+def create_http_app(
+    runtime: Runtime, bolt: App | None, scheduler: BaseScheduler, signing_secret: str
+) -> FastAPI:
     api = FastAPI(title="sre-bot", docs_url=None, redoc_url=None, openapi_url=None)
+    verifier = SignatureVerifier(signing_secret)
 
     @api.post("/slack/events")
     async def slack_events(request: Request) -> Response:
@@ -44,10 +49,19 @@ def create_http_app(runtime: Runtime, bolt: App | None, scheduler: BaseScheduler
             body = body_bytes.decode("utf-8")
         except UnicodeDecodeError:
             return JSONResponse({"error": "request body is not UTF-8"}, status_code=400)
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        unverified = verify(verifier, body, headers)
+        if unverified:
+            metrics.SLACK_REQUESTS.labels(kind="unverified", outcome="401").inc()
+            return JSONResponse({"error": unverified}, status_code=401)
+        problem = payload_problem(body, headers.get("content-type", ""))
+        if problem:
+            metrics.SLACK_REQUESTS.labels(kind="malformed", outcome="400").inc()
+            return JSONResponse({"error": problem}, status_code=400)
         bolt_request = BoltRequest(
             body=body,
             query=request.url.query,
-            headers={k: [v] for k, v in request.headers.items()},
+            headers={k: [v] for k, v in headers.items()},
         )
         bolt_response = await run_in_threadpool(bolt.dispatch, bolt_request)
         metrics.SLACK_REQUESTS.labels(kind=_kind(body), outcome=str(bolt_response.status)).inc()

@@ -70,7 +70,7 @@ class Service:
         signing_secret = secret.get_secret_value() if secret else secrets.token_hex(16)
         self.bolt: App = build_bolt_app(self.runtime, signing_secret)
         self.scheduler = build_scheduler(self.runtime)
-        self.http = create_http_app(self.runtime, self.bolt, self.scheduler)
+        self.http = create_http_app(self.runtime, self.bolt, self.scheduler, signing_secret)
         self._socket_mode = None
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None

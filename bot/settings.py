@@ -16,8 +16,6 @@ class Settings(BaseSettings):
     prometheus_url: str | None = None
     sre_bot_config: str | None = None
     alert_webhook_token: SecretStr | None = None
-    # Seconds between outbox sweeps; a change made in this process wakes delivery at once.
-    sre_bot_outbox_interval: float = 1.0
 
     @property
     def has_slack_credentials(self) -> bool:

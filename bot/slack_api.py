@@ -85,7 +85,7 @@ def _classify(method: str, exc: Exception) -> SlackFailure:
                 retry_after = 1.0
             return SlackFailure(method, "rate_limited", "ratelimited", max(0.0, retry_after))
         if status >= 500:
-            return SlackFailure(method, "unavailable", error or f"http_{status}")
+            return SlackFailure(method, "unavailable", f"http_{status}")
         if error == "not_in_channel":
             return SlackFailure(method, "not_in_channel", error)
         if error in NEEDS_OPERATOR:

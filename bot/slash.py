@@ -96,9 +96,9 @@ def parse_incident(text: str) -> IncidentRequest:
     incident_id, *more = _split(rest, 2)
     argument = more[0] if more else ""
     if sub == "status":
-        status, *note = _split(argument, 2)
         if not argument:
             raise _missing(sub, "status")
+        status, *note = _split(argument, 2)
         return IncidentRequest(
             "status", incident_id=incident_id, status=status, text=(note or [""])[0]
         )

@@ -113,8 +113,23 @@ def mark_superseded(session: Session, message_id: int, worker: str, now: datetim
     return _finish(session, message_id, worker, state=SUPERSEDED, sent_at=now)
 
 
-def mark_retry(session: Session, message_id: int, worker: str, at: datetime, error: str) -> bool:
-    return _finish(session, message_id, worker, state=PENDING, next_attempt_at=at, last_error=error)
+def mark_retry(
+    session: Session,
+    message_id: int,
+    worker: str,
+    at: datetime,
+    error: str | None,
+    *,
+    refund: bool = False,
+) -> bool:
+    """Put the message back for another attempt at `at`. `refund`: this try didn't count
+    (we held back for pacing), so the attempt counter is not advanced."""
+    values: dict[str, object] = {"state": PENDING, "next_attempt_at": at}
+    if error is not None:
+        values["last_error"] = error[:500]
+    if refund:
+        values["attempts"] = OutboxMessage.attempts - 1
+    return _finish(session, message_id, worker, **values)
 
 
 def mark_dead(session: Session, message_id: int, worker: str, error: str) -> bool:

@@ -89,3 +89,96 @@ def command_body(
 
 def interaction_body(payload: dict) -> str:
     return urllib.parse.urlencode({"payload": json.dumps(payload)})
+
+
+@pytest.fixture
+def slack():
+    from tests.fakes.slack import FakeSlack
+
+    fake = FakeSlack()
+    yield fake
+    fake.close()
+
+
+class Running:
+    """A started Service on a free port, and a client that signs like Slack."""
+
+    def __init__(self, service, port: int) -> None:
+        self.service = service
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+
+    @property
+    def ctx(self):
+        return self.service.ctx
+
+    def post(self, body: str, headers: dict[str, str] | None = None, timeout: float = 10.0):
+        import httpx
+
+        return httpx.post(
+            self.url + "/slack/events",
+            content=body.encode(),
+            headers=sign(body) if headers is None else headers,
+            timeout=timeout,
+        )
+
+    def command(self, text: str, **kwargs):
+        return self.post(command_body(text, **kwargs))
+
+    def interact(self, payload: dict):
+        return self.post(interaction_body(payload))
+
+    def get(self, path: str):
+        import httpx
+
+        return httpx.get(self.url + path, timeout=10.0)
+
+
+@pytest.fixture
+def start_service(tmp_path, slack, config):
+    """Start the bot against the fake Slack; call again (same database) to restart it."""
+    from pydantic import SecretStr
+
+    from bot.service import DeliveryTuning, Service
+    from bot.settings import Settings
+
+    started: list[Running] = []
+
+    def start(config_override=None, **tuning) -> Running:
+        settings = Settings(
+            slack_bot_token=SecretStr("xoxb-test"),
+            slack_signing_secret=SecretStr(SIGNING_SECRET),
+            slack_api_url=slack.api_url,
+            slack_timeout_seconds=1.0,
+            database_url=f"sqlite:///{tmp_path / 'bot.db'}",
+        )
+        options = {
+            "interval": 0.05,
+            "max_backoff": 0.3,
+            "channel_rate": 100.0,
+            "channel_burst": 100.0,
+            "claim_seconds": 2.0,
+            **tuning,
+        }
+        service = Service(settings, config_override or config, tuning=DeliveryTuning(**options))
+        port = free_port()
+        service.start_in_thread("127.0.0.1", port)
+        running = Running(service, port)
+        started.append(running)
+        return running
+
+    yield start
+    for running in started:
+        running.service.stop()
+
+
+def poll_until(predicate, timeout: float = 10.0, interval: float = 0.02):
+    """Re-check `predicate` until it is truthy or the deadline passes (then fail)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = predicate()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout}s")
+        time.sleep(interval)

@@ -1,0 +1,747 @@
+"""The Slack Web API on 127.0.0.1, over a `Workspace`, for slack_sdk's `WebClient`.
+
+Routes: `POST /api/<method>` (form-encoded or JSON, `Authorization: Bearer xox...`),
+`POST /response/<key>` (response_url deliveries) and `POST /upload/<file_id>` (the upload URLs
+that `files.getUploadURLExternal` hands out). Answers are shaped like Slack's: HTTP 200 with
+`{"ok": true, ...}` or `{"ok": false, "error": "..."}`.
+
+Every request is recorded as a `Call`. Injected `Fault`s are consulted before a request is
+handled: an HTTP status, a 429 with Retry-After, an `ok: false` error, or a delay.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Self
+from urllib.parse import parse_qs, quote, unquote, urlsplit
+from zoneinfo import ZoneInfo
+
+from bot.local_slack.workspace import Channel, Message, SlackError, User, Workspace
+
+log = logging.getLogger(__name__)
+
+RESPONSE_URL_METHOD = "response_url"
+UPLOAD_METHOD = "upload"
+
+_JSON_FIELDS = {"attachments", "blocks", "files", "metadata", "unfurls", "user_auth_blocks", "view"}
+_BOOL_FIELDS = {
+    "as_user",
+    "exclude_archived",
+    "include_all_metadata",
+    "include_locale",
+    "include_num_members",
+    "inclusive",
+    "link_names",
+    "mrkdwn",
+    "reply_broadcast",
+    "unfurl_links",
+    "unfurl_media",
+}
+_INT_FIELDS = {"length", "limit"}
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request the server received. `status` is 0 while its answer is still pending."""
+
+    method: str
+    params: dict[str, Any]
+    status: int
+    at: float
+    error: str | None = None  # the error of an `ok: false` answer
+    fault: str | None = None  # the kind of injected fault that shaped the answer
+
+    @property
+    def ok(self) -> bool:
+        return self.status == 200 and self.error is None
+
+
+@dataclass
+class Fault:
+    """An injected failure for `method` (or every request, `"*"`), used `times` times (None: until
+    removed). kind: `status` (HTTP `status`), `ratelimited` (429 + Retry-After), `error` (200 with
+    `ok: false` and `error`) or `hang` (wait `seconds`, then answer normally)."""
+
+    method: str = "*"
+    kind: str = "status"
+    times: int | None = 1
+    status: int = 500
+    retry_after: int = 1
+    error: str = "internal_error"
+    seconds: float = 0.0
+
+    def matches(self, method: str) -> bool:
+        return self.method in ("*", method) and (self.times is None or self.times > 0)
+
+
+@dataclass
+class _Answer:
+    status: int
+    body: bytes
+    content_type: str = "application/json; charset=utf-8"
+    headers: tuple[tuple[str, str], ...] = ()
+    error: str | None = None
+
+
+def _json_answer(data: dict[str, Any], status: int = 200) -> _Answer:
+    body = json.dumps(data, ensure_ascii=False).encode()
+    error = None if data.get("ok", True) else str(data.get("error"))
+    return _Answer(status, body, error=error)
+
+
+def _text_answer(text: str, status: int = 200) -> _Answer:
+    error = None if status == 200 else text
+    return _Answer(status, text.encode(), "text/plain; charset=utf-8", error=error)
+
+
+def decode_params(content_type: str, body: bytes, query: str = "") -> dict[str, Any]:
+    """Request parameters as the Web API reads them: query string, then a form or JSON body;
+    JSON-encoded fields (blocks, metadata, view, ...) parsed, booleans and limits typed."""
+    params: dict[str, Any] = {k: v[-1] for k, v in parse_qs(query, keep_blank_values=True).items()}
+    kind = content_type.split(";", 1)[0].strip().lower()
+    if kind == "application/json":
+        try:
+            data = json.loads(body or b"{}")
+        except ValueError as e:
+            raise SlackError("invalid_json") from e
+        if not isinstance(data, dict):
+            raise SlackError("invalid_json")
+        params.update(data)
+    elif kind.startswith("multipart/"):
+        raise SlackError("invalid_form_data")
+    elif body:
+        form = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
+        params.update({k: v[-1] for k, v in form.items()})
+    for key, value in list(params.items()):
+        if not isinstance(value, str):
+            continue
+        if key in _JSON_FIELDS and value[:1] in ("[", "{"):
+            with contextlib.suppress(ValueError):
+                params[key] = json.loads(value)
+        elif key in _BOOL_FIELDS:
+            params[key] = value.lower() in ("1", "true", "yes")
+        elif key in _INT_FIELDS and value.strip().isdigit():
+            params[key] = int(value)
+    return params
+
+
+def _page(items: list[Any], params: dict[str, Any], default_limit: int = 100) -> tuple[list, dict]:
+    """Cursor pagination: the cursor is the offset of the next page."""
+    try:
+        limit = int(params.get("limit") or default_limit)
+        start = int(str(params.get("cursor") or "0").removeprefix("next:"))
+    except ValueError as e:
+        raise SlackError("invalid_cursor") from e
+    limit = max(1, min(limit, 1000))
+    page = items[start : start + limit]
+    more = start + limit < len(items)
+    return page, {
+        "has_more": more,
+        "response_metadata": {"next_cursor": f"next:{start + limit}" if more else ""},
+    }
+
+
+def _in_range(ts: str, params: dict[str, Any]) -> bool:
+    try:
+        value = float(ts)
+        oldest = float(params["oldest"]) if params.get("oldest") else None
+        latest = float(params["latest"]) if params.get("latest") else None
+    except (TypeError, ValueError) as e:
+        raise SlackError("invalid_arguments") from e
+    inclusive = bool(params.get("inclusive"))
+    if oldest is not None and (value < oldest or (value == oldest and not inclusive)):
+        return False
+    return not (latest is not None and (value > latest or (value == latest and not inclusive)))
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # bursts of concurrent clients in tests
+
+    def __init__(self, address: tuple[str, int], app: LocalSlackServer) -> None:
+        super().__init__(address, _Handler)
+        self.app = app
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        log.debug("local slack: error while serving %s", client_address, exc_info=True)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _HTTPServer
+    server_version = "LocalSlack/1"
+
+    def do_POST(self) -> None:
+        self.server.app._serve(self)
+
+    def do_GET(self) -> None:
+        self.server.app._serve(self)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        log.debug("local slack: " + format, *args)
+
+
+class LocalSlackServer:
+    """Serves `workspace` as the Slack Web API; pass `.api_url` as WebClient's `base_url`.
+
+    `token`: the one bearer token accepted; by default any `xoxb-`/`xoxp-` token is.
+    """
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        token: str | None = None,
+    ) -> None:
+        self.workspace = workspace
+        self.token = token
+        self._httpd = _HTTPServer((host, port), self)
+        self.host = host
+        self.port: int = self._httpd.server_address[1]
+        self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
+        self._calls: list[Call] = []
+        self._faults: list[Fault] = []
+        self._in_flight = 0
+        self._last_activity = time.monotonic()
+        self._methods: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+            "auth.test": self._auth_test,
+            "chat.postMessage": self._chat_post_message,
+            "chat.update": self._chat_update,
+            "chat.delete": self._chat_delete,
+            "chat.postEphemeral": self._chat_post_ephemeral,
+            "chat.getPermalink": self._chat_get_permalink,
+            "conversations.join": self._conversations_join,
+            "conversations.info": self._conversations_info,
+            "conversations.list": self._conversations_list,
+            "conversations.open": self._conversations_open,
+            "conversations.history": self._conversations_history,
+            "conversations.replies": self._conversations_replies,
+            "users.info": self._users_info,
+            "views.open": self._views_open,
+            "views.update": self._views_update,
+            "views.push": self._views_push,
+            "files.getUploadURLExternal": self._files_get_upload_url,
+            "files.completeUploadExternal": self._files_complete_upload,
+        }
+
+    # ---- lifecycle and addresses
+
+    def start(self) -> Self:
+        """Serve in a background daemon thread."""
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=self._httpd.serve_forever,
+                kwargs={"poll_interval": 0.05},
+                name=f"local-slack-{self.port}",
+                daemon=True,
+            )
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving; requests held by a `hang` fault are dropped unanswered."""
+        self._stopping.set()
+        if self._thread is not None:
+            self._httpd.shutdown()
+            self._thread.join()
+            self._thread = None
+        self._httpd.server_close()
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def api_url(self) -> str:
+        """The Web API base URL, with its trailing slash, for `WebClient(base_url=...)`."""
+        return f"{self.base_url}/api/"
+
+    def response_url(self, key: str) -> str:
+        return f"{self.base_url}/response/{quote(key, safe='')}"
+
+    def upload_url(self, file_id: str) -> str:
+        return f"{self.base_url}/upload/{quote(file_id, safe='')}"
+
+    # ---- recorded calls
+
+    def calls(self, method: str | None = None) -> list[Call]:
+        """Every request received (faulted ones too), oldest first, optionally for one method."""
+        with self.workspace.condition:
+            return [c for c in self._calls if method is None or c.method == method]
+
+    def ok_calls(self, method: str | None = None) -> list[Call]:
+        """The requests answered with HTTP 200 and `ok: true`."""
+        return [c for c in self.calls(method) if c.ok]
+
+    def clear_calls(self) -> None:
+        with self.workspace.condition:
+            self._calls.clear()
+
+    def activity(self) -> tuple[int, float]:
+        """(requests being handled now, `time.monotonic()` of the last request start or end)."""
+        with self.workspace.condition:
+            return self._in_flight, self._last_activity
+
+    # ---- fault injection
+
+    def add_fault(self, fault: Fault) -> Fault:
+        with self.workspace.condition:
+            self._faults.append(fault)
+        return fault
+
+    def remove_fault(self, fault: Fault) -> None:
+        with self.workspace.condition:
+            if fault in self._faults:
+                self._faults.remove(fault)
+
+    def clear_faults(self) -> None:
+        with self.workspace.condition:
+            self._faults.clear()
+
+    def faults(self) -> list[Fault]:
+        with self.workspace.condition:
+            return list(self._faults)
+
+    def fail(self, method: str = "*", status: int = 500, times: int | None = 1) -> Fault:
+        """Answer the next `times` requests for `method` with HTTP `status`."""
+        return self.add_fault(Fault(method, "status", times, status=status))
+
+    def rate_limit(self, method: str = "*", retry_after: int = 1, times: int | None = 1) -> Fault:
+        """Answer 429 with `Retry-After` and `{"ok": false, "error": "ratelimited"}`."""
+        return self.add_fault(Fault(method, "ratelimited", times, retry_after=retry_after))
+
+    def error(self, method: str, error: str, times: int | None = 1) -> Fault:
+        """Answer with HTTP 200 and `{"ok": false, "error": error}`."""
+        return self.add_fault(Fault(method, "error", times, error=error))
+
+    def hang(self, method: str = "*", seconds: float = 10.0, times: int | None = 1) -> Fault:
+        """Hold requests `seconds` before handling them (normally), so clients time out."""
+        return self.add_fault(Fault(method, "hang", times, seconds=seconds))
+
+    def _take_fault(self, method: str) -> Fault | None:
+        with self.workspace.condition:
+            for fault in self._faults:
+                if fault.matches(method):
+                    if fault.times is not None:
+                        fault.times -= 1
+                        if fault.times <= 0:
+                            self._faults.remove(fault)
+                    return fault
+        return None
+
+    # ---- request handling
+
+    def _serve(self, request: _Handler) -> None:
+        url = urlsplit(request.path)
+        length = int(request.headers.get("Content-Length") or 0)
+        body = request.rfile.read(length) if length > 0 else b""
+        content_type = request.headers.get("Content-Type", "")
+        route, _, rest = url.path.lstrip("/").partition("/")
+        rest = unquote(rest)
+        if route == "api" and rest:
+            method = rest
+            try:
+                params = decode_params(content_type, body, url.query)
+                problem = None
+            except SlackError as e:
+                params, problem = {}, e.error
+            token = self._token(request, params)
+            answer = self._record(method, params, lambda: self._api(method, params, token, problem))
+        elif route == "response" and rest and request.command == "POST":
+            try:
+                payload = json.loads(body or b"{}")
+                problem = None if isinstance(payload, dict) else "invalid_payload"
+            except ValueError:
+                payload, problem = {}, "invalid_payload"
+            params = {"key": rest, **payload} if isinstance(payload, dict) else {"key": rest}
+            answer = self._record(
+                RESPONSE_URL_METHOD, params, lambda: self._response(rest, payload, problem)
+            )
+        elif route == "upload" and rest and request.command == "POST":
+            params = {"file_id": rest, "bytes": len(body)}
+            answer = self._record(UPLOAD_METHOD, params, lambda: self._upload(rest, body))
+        else:
+            answer = _text_answer("not_found", 404)
+        if answer is not None:
+            self._send(request, answer)
+
+    def _record(
+        self, method: str, params: dict[str, Any], handle: Callable[[], _Answer]
+    ) -> _Answer | None:
+        ws = self.workspace
+        with ws.condition:
+            index = len(self._calls)
+            call = Call(method, params, 0, time.time())
+            self._calls.append(call)
+            self._in_flight += 1
+            self._last_activity = time.monotonic()
+            ws.condition.notify_all()
+        answer: _Answer | None = None
+        fault = self._take_fault(method)
+        try:
+            if fault is not None and fault.kind == "hang":
+                if self._stopping.wait(fault.seconds):
+                    return None
+                answer = handle()
+            elif fault is not None:
+                answer = self._fault_answer(fault)
+            else:
+                answer = handle()
+            return answer
+        except Exception:
+            log.exception("local slack: %s failed", method)
+            answer = _json_answer({"ok": False, "error": "internal_error"}, 500)
+            return answer
+        finally:
+            with ws.condition:
+                # Other threads only append, so the index still points at this call.
+                self._calls[index] = replace(
+                    call,
+                    status=answer.status if answer else 0,
+                    error=answer.error if answer else None,
+                    fault=fault.kind if fault else None,
+                )
+                self._in_flight -= 1
+                self._last_activity = time.monotonic()
+                ws.condition.notify_all()
+
+    @staticmethod
+    def _fault_answer(fault: Fault) -> _Answer:
+        if fault.kind == "ratelimited":
+            answer = _json_answer({"ok": False, "error": "ratelimited"}, 429)
+            answer.headers = (("Retry-After", str(fault.retry_after)),)
+            return answer
+        if fault.kind == "error":
+            return _json_answer({"ok": False, "error": fault.error})
+        try:
+            phrase = HTTPStatus(fault.status).phrase
+        except ValueError:
+            phrase = "Error"
+        return _text_answer(phrase, fault.status)
+
+    @staticmethod
+    def _send(request: _Handler, answer: _Answer) -> None:
+        try:
+            request.send_response(answer.status)
+            request.send_header("Content-Type", answer.content_type)
+            request.send_header("Content-Length", str(len(answer.body)))
+            for name, value in answer.headers:
+                request.send_header(name, value)
+            request.end_headers()
+            request.wfile.write(answer.body)
+        except (BrokenPipeError, ConnectionResetError):
+            log.debug("local slack: client went away before the answer")
+
+    @staticmethod
+    def _token(request: _Handler, params: dict[str, Any]) -> str | None:
+        token = params.pop("token", None)
+        header = request.headers.get("Authorization", "")
+        if header.lower().startswith("bearer "):
+            token = header[7:].strip()
+        return token or None
+
+    def _api(
+        self, method: str, params: dict[str, Any], token: str | None, problem: str | None
+    ) -> _Answer:
+        if problem:
+            return _json_answer({"ok": False, "error": problem})
+        handler = self._methods.get(method)
+        if handler is None:
+            return _json_answer({"ok": False, "error": "unknown_method"})
+        if not token:
+            return _json_answer({"ok": False, "error": "not_authed"})
+        valid = token == self.token if self.token else token.startswith(("xoxb-", "xoxp-"))
+        if not valid:
+            return _json_answer({"ok": False, "error": "invalid_auth"})
+        try:
+            return _json_answer({"ok": True, **handler(params)})
+        except SlackError as e:
+            return _json_answer({"ok": False, "error": e.error})
+
+    def _response(self, key: str, payload: Any, problem: str | None) -> _Answer:
+        if problem:
+            return _text_answer(problem, 400)
+        self.workspace.deliver_response(key, payload)
+        return _text_answer("ok")
+
+    def _upload(self, file_id: str, body: bytes) -> _Answer:
+        try:
+            self.workspace.store_upload(file_id, body)
+        except SlackError as e:
+            return _text_answer(e.error, 404)
+        return _text_answer(f"OK - {len(body)}")
+
+    # ---- payloads
+
+    def _channel_payload(self, channel: Channel) -> dict[str, Any]:
+        if channel.is_im:
+            return {
+                "id": channel.id,
+                "created": channel.created,
+                "is_im": True,
+                "user": channel.user,
+            }
+        return {
+            "id": channel.id,
+            "name": channel.name,
+            "name_normalized": channel.name,
+            "created": channel.created,
+            "creator": "",
+            "is_channel": not channel.is_private,
+            "is_group": channel.is_private,
+            "is_im": False,
+            "is_mpim": False,
+            "is_private": channel.is_private,
+            "is_archived": False,
+            "is_general": False,
+            "is_member": self.workspace.bot.id in channel.members,
+            "is_shared": False,
+            "topic": {"value": channel.topic, "creator": "", "last_set": 0},
+            "purpose": {"value": channel.purpose, "creator": "", "last_set": 0},
+            "num_members": len(channel.members),
+        }
+
+    def _user_payload(self, user: User) -> dict[str, Any]:
+        try:
+            now = datetime.now(ZoneInfo(user.tz))
+            offset = now.utcoffset()
+            tz_offset = int(offset.total_seconds()) if offset else 0
+            tz_label = now.tzname() or user.tz
+        except (KeyError, ValueError):
+            tz_offset, tz_label = 0, user.tz
+        profile: dict[str, Any] = {
+            "real_name": user.real_name,
+            "real_name_normalized": user.real_name,
+            "display_name": user.name,
+            "display_name_normalized": user.name,
+            "team": self.workspace.team_id,
+        }
+        if user.bot_id:
+            profile["bot_id"] = user.bot_id
+        return {
+            "id": user.id,
+            "team_id": self.workspace.team_id,
+            "name": user.name,
+            "real_name": user.real_name,
+            "deleted": False,
+            "is_bot": user.is_bot,
+            "is_app_user": False,
+            "tz": user.tz,
+            "tz_label": tz_label,
+            "tz_offset": tz_offset,
+            "profile": profile,
+        }
+
+    def _message(self, message: Message, metadata: bool = True) -> dict[str, Any]:
+        return self.workspace.message_payload(message, metadata=metadata)
+
+    def _channel_param(self, params: dict[str, Any], name: str = "channel") -> Channel:
+        channel = self.workspace.channel(str(params.get(name) or ""))
+        if channel is None or not params.get(name):
+            raise SlackError("channel_not_found")
+        return channel
+
+    @staticmethod
+    def _list_param(params: dict[str, Any], name: str, error: str) -> list[dict[str, Any]] | None:
+        value = params.get(name)
+        if value in (None, ""):
+            return None
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            raise SlackError(error)
+        return value
+
+    @staticmethod
+    def _dict_param(params: dict[str, Any], name: str, error: str) -> dict[str, Any] | None:
+        value = params.get(name)
+        if value in (None, ""):
+            return None
+        if not isinstance(value, dict):
+            raise SlackError(error)
+        return value
+
+    # ---- methods
+
+    def _auth_test(self, params: dict[str, Any]) -> dict[str, Any]:
+        ws = self.workspace
+        return {
+            "url": f"{self.base_url}/",
+            "team": ws.team_name,
+            "user": ws.bot.name,
+            "team_id": ws.team_id,
+            "user_id": ws.bot.id,
+            "bot_id": ws.bot.bot_id,
+            "is_enterprise_install": False,
+        }
+
+    def _chat_post_message(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = self._channel_param(params)
+        message = self.workspace.post_message(
+            channel.id,
+            str(params.get("text") or ""),
+            blocks=self._list_param(params, "blocks", "invalid_blocks"),
+            attachments=self._list_param(params, "attachments", "invalid_attachments"),
+            thread_ts=str(params["thread_ts"]) if params.get("thread_ts") else None,
+            metadata=self._dict_param(params, "metadata", "invalid_metadata_format"),
+            username=params.get("username") or None,
+            reply_broadcast=bool(params.get("reply_broadcast")),
+        )
+        return {"channel": channel.id, "ts": message.ts, "message": self._message(message)}
+
+    def _chat_update(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = self._channel_param(params)
+        text = params.get("text")
+        message = self.workspace.update_message(
+            channel.id,
+            str(params.get("ts") or ""),
+            text=str(text) if text is not None else None,
+            blocks=self._list_param(params, "blocks", "invalid_blocks"),
+            metadata=self._dict_param(params, "metadata", "invalid_metadata_format"),
+        )
+        return {
+            "channel": channel.id,
+            "ts": message.ts,
+            "text": message.text,
+            "message": self._message(message),
+        }
+
+    def _chat_delete(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = self._channel_param(params)
+        message = self.workspace.delete_message(channel.id, str(params.get("ts") or ""))
+        return {"channel": channel.id, "ts": message.ts}
+
+    def _chat_post_ephemeral(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = self._channel_param(params)
+        ephemeral = self.workspace.post_ephemeral(
+            channel.id,
+            str(params.get("user") or ""),
+            str(params.get("text") or ""),
+            blocks=self._list_param(params, "blocks", "invalid_blocks"),
+            thread_ts=str(params["thread_ts"]) if params.get("thread_ts") else None,
+        )
+        return {"message_ts": ephemeral.ts}
+
+    def _chat_get_permalink(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = self._channel_param(params)
+        message = self.workspace.message(channel.id, str(params.get("message_ts") or ""))
+        if message is None:
+            raise SlackError("message_not_found")
+        link = f"{self.base_url}/archives/{channel.id}/p{message.ts.replace('.', '')}"
+        if message.is_reply:
+            link += f"?thread_ts={message.thread_ts}&cid={channel.id}"
+        return {"channel": channel.id, "permalink": link}
+
+    def _conversations_join(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = self.workspace.join(self._channel_param(params).id)
+        return {"channel": self._channel_payload(channel)}
+
+    def _conversations_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"channel": self._channel_payload(self._channel_param(params))}
+
+    def _conversations_list(self, params: dict[str, Any]) -> dict[str, Any]:
+        types = str(params.get("types") or "public_channel").split(",")
+        wanted = [
+            c
+            for c in self.workspace.channels()
+            if ("im" in types and c.is_im)
+            or ("private_channel" in types and c.is_private)
+            or ("public_channel" in types and not c.is_im and not c.is_private)
+        ]
+        page, meta = _page([self._channel_payload(c) for c in wanted], params)
+        meta.pop("has_more")
+        return {"channels": page, **meta}
+
+    def _conversations_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        users = [u for u in str(params.get("users") or "").split(",") if u]
+        if len(users) != 1 or self.workspace.user(users[0], create=False) is None:
+            raise SlackError("user_not_found")
+        channel = self.workspace.channel(users[0])
+        if channel is None:
+            raise SlackError("user_not_found")
+        return {"channel": {"id": channel.id}}
+
+    def _conversations_history(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = self._channel_param(params)
+        metadata = bool(params.get("include_all_metadata"))
+        messages = [
+            self._message(m, metadata)
+            for m in reversed(self.workspace.messages(channel.id))
+            if _in_range(m.ts, params)
+        ]
+        page, meta = _page(messages, params)
+        return {"messages": page, "pin_count": 0, **meta}
+
+    def _conversations_replies(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = self._channel_param(params)
+        thread = self.workspace.thread(channel.id, str(params.get("ts") or ""))
+        if not thread:
+            raise SlackError("thread_not_found")
+        metadata = bool(params.get("include_all_metadata"))
+        parent, replies = thread[0], [m for m in thread[1:] if _in_range(m.ts, params)]
+        page, meta = _page([self._message(m, metadata) for m in [parent, *replies]], params)
+        return {"messages": page, **meta}
+
+    def _users_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        user = self.workspace.user(str(params.get("user") or ""), create=False)
+        if user is None or not params.get("user"):
+            raise SlackError("user_not_found")
+        return {"user": self._user_payload(user)}
+
+    def _views_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        view = self.workspace.open_view(params.get("view"), trigger_id=params.get("trigger_id"))
+        return {"view": view.view}
+
+    def _views_update(self, params: dict[str, Any]) -> dict[str, Any]:
+        view = self.workspace.update_view(
+            params.get("view"),
+            view_id=params.get("view_id") or None,
+            external_id=params.get("external_id") or None,
+            hash=params.get("hash") or None,
+        )
+        return {"view": view.view}
+
+    def _views_push(self, params: dict[str, Any]) -> dict[str, Any]:
+        view = self.workspace.push_view(params.get("view"), trigger_id=params.get("trigger_id"))
+        return {"view": view.view}
+
+    def _files_get_upload_url(self, params: dict[str, Any]) -> dict[str, Any]:
+        try:
+            length = int(params.get("length") or 0)
+        except (TypeError, ValueError) as e:
+            raise SlackError("invalid_arguments") from e
+        upload = self.workspace.reserve_upload(
+            str(params.get("filename") or ""),
+            length,
+            alt_txt=params.get("alt_txt"),
+            snippet_type=params.get("snippet_type"),
+        )
+        return {"upload_url": self.upload_url(upload.id), "file_id": upload.id}
+
+    def _files_complete_upload(self, params: dict[str, Any]) -> dict[str, Any]:
+        files = self._list_param(params, "files", "invalid_arguments") or []
+        channel = params.get("channel_id") or str(params.get("channels") or "").split(",")[0]
+        if channel:
+            channel = self._channel_param({"channel": channel}).id
+        done, _ = self.workspace.complete_uploads(
+            files,
+            channel=channel or None,
+            initial_comment=params.get("initial_comment") or None,
+            thread_ts=str(params["thread_ts"]) if params.get("thread_ts") else None,
+        )
+        return {"files": done}

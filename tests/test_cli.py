@@ -1,0 +1,168 @@
+"""The CLI as a user runs it: a subprocess on a real database."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+
+@pytest.fixture
+def run(tmp_path):
+    config = tmp_path / "sre-bot.yml"
+    config.write_text("slack:\n  timezone: Asia/Seoul\n", encoding="utf-8")
+    env = {
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("SLACK_", "SRE_BOT_", "DATABASE_"))
+        },
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+        "SRE_BOT_CONFIG": str(config),
+        "USER": "kim",
+    }
+
+    def run(*args: str, extra_env: dict | None = None) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "bot", *args],
+            cwd=tmp_path,
+            env={**env, **(extra_env or {})},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    return run
+
+
+def test_create_prints_the_guide_line_and_list_json_has_the_contract_fields(run):
+    created = run(
+        "incident",
+        "create",
+        "--title",
+        "Qwen LLM 장애",
+        "--severity",
+        "Sev2",
+        "--description",
+        "creative mode down",
+        "--component",
+        "qwen",
+        "--component",
+        "llm",
+    )
+    assert created.returncode == 0, created.stderr
+    first_line = created.stdout.splitlines()[0]
+    assert first_line.startswith("Incident Created: INC-") and first_line.endswith(" [Sev2]")
+    assert "Qwen LLM 장애" in created.stdout
+    assert "qwen, llm" in created.stdout
+    incident_id = first_line.split()[2]
+
+    listed = run("incident", "list", "--json")
+    assert listed.returncode == 0
+    [item] = json.loads(listed.stdout)
+    assert {
+        "id",
+        "title",
+        "severity",
+        "status",
+        "created_at",
+        "acknowledged_by",
+        "acknowledged_at",
+    } <= set(item)
+    assert item["id"] == incident_id
+    assert item["title"] == "Qwen LLM 장애"
+    assert item["created_at"].endswith("Z")
+    assert item["acknowledged_at"] is None
+
+    acked = run("incident", "ack", incident_id, "--responder", "park")
+    assert acked.returncode == 0, acked.stderr
+    again = run("incident", "ack", incident_id, "--responder", "lee")
+    assert again.returncode == 1
+    assert "already acknowledged by park" in again.stdout
+    [item] = json.loads(run("incident", "list", "--json").stdout)
+    assert item["acknowledged_by"] == "park" and item["acknowledged_at"].endswith("Z")
+
+
+def test_the_whole_lifecycle_from_the_cli(run):
+    incident_id = run(
+        "incident", "create", "--title", "RL reward runaway", "--severity", "sev1"
+    ).stdout.split()[2]
+    steps = [
+        (
+            "incident",
+            "status",
+            incident_id,
+            "INVESTIGATING",
+            "--note",
+            "Checking Qwen health endpoint",
+            "--by",
+            "park",
+        ),
+        ("incident", "root-cause", incident_id, "learning rate schedule bug"),
+        ("incident", "resolution", incident_id, "rolled back to checkpoint 1200"),
+        ("incident", "resolve", incident_id),
+        ("incident", "close", incident_id),
+    ]
+    for step in steps:
+        result = run(*step)
+        assert result.returncode == 0, (step, result.stderr)
+    report = json.loads(run("incident", "report", "--json").stdout)
+    assert [p["id"] for p in report["postmortems_owed"]] == [incident_id]
+    draft = run("incident", "show", incident_id, "--postmortem").stdout
+    assert "## Root cause" in draft and "learning rate schedule bug" in draft
+    assert run("incident", "postmortem", incident_id, "https://wiki.example/pm/rl").returncode == 0
+    report = json.loads(run("incident", "report", "--json").stdout)
+    assert report["postmortems_owed"] == []
+    assert report["by_status"]["closed"] == 1
+    shown = json.loads(run("incident", "show", incident_id, "--json").stdout)
+    assert [e["kind"] for e in shown["timeline"]][:2] == ["created", "status"]
+    assert shown["timeline"][1]["actor"] == "park"
+    text_report = run("incident", "report").stdout
+    assert "Postmortems owed" not in text_report and "No postmortems owed." in text_report
+
+
+def test_unknown_severity_exits_2_and_lists_the_valid_ones(run):
+    result = run("incident", "create", "--title", "x", "--severity", "P1")
+    assert result.returncode == 2
+    assert "Unknown severity P1. Use one of: Sev1, Sev2, Sev3, Sev4." in result.stderr
+    assert json.loads(run("incident", "list", "--json").stdout) == []
+
+
+def test_usage_errors_exit_2(run):
+    assert run("incident").returncode == 2
+    assert run("incident", "ack", "INC-1").returncode == 2  # --responder is required
+    missing = run("incident", "close", "INC-20990101-000000")
+    assert missing.returncode == 2 and "There is no incident INC-20990101-000000" in missing.stderr
+
+
+def test_refused_transition_exits_1(run):
+    incident_id = run("incident", "create", "--title", "x", "--severity", "Sev3").stdout.split()[2]
+    result = run("incident", "close", incident_id)
+    assert result.returncode == 1
+    assert "resolve it first" in result.stderr
+
+
+def test_bad_config_exits_2_naming_file_and_key(run, tmp_path):
+    bad = tmp_path / "bad.yml"
+    bad.write_text("slack:\n  timezon: Asia/Seoul\n")
+    result = run("incident", "list", extra_env={"SRE_BOT_CONFIG": str(bad)})
+    assert result.returncode == 2
+    assert f"{bad}:2: slack.timezon: unknown key" in result.stderr
+
+
+def test_unreachable_database_exits_3(run):
+    result = run(
+        "incident",
+        "list",
+        extra_env={"DATABASE_URL": "postgresql://sre:x@127.0.0.1:9/sre?connect_timeout=2"},
+    )
+    assert result.returncode == 3
+    assert "database cannot be reached" in result.stderr
+
+
+def test_db_upgrade_creates_the_schema(run, tmp_path):
+    result = run("db", "upgrade")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "cli.db").exists()
+    assert run("db", "upgrade").returncode == 0  # idempotent

@@ -1,0 +1,182 @@
+"""Slack down, slow or refusing: commands still succeed; every message arrives once, in order."""
+
+import json
+from datetime import timedelta
+
+from slack_sdk import WebClient
+from sqlmodel import select
+
+from bot.outbox import METADATA_EVENT
+from commands import incidents
+from storage.models import OutboxMessage
+from tests.conftest import poll_until
+
+
+def _texts(slack, method="chat.postMessage"):
+    return [c.params.get("text", "") for c in slack.ok_calls(method)]
+
+
+def _delivered(ctx) -> bool:
+    with ctx.db.reader() as session:
+        rows = session.exec(select(OutboxMessage)).all()
+    return bool(rows) and all(r.state in ("sent", "superseded") for r in rows)
+
+
+def _lifecycle(bot, title: str) -> str:
+    response = bot.command(f"create sev2 {title}")
+    assert response.status_code == 200, response.text
+    incident_id = response.json()["text"].split("Incident Created: ")[1].split(" ")[0]
+    for step in (f"ack {incident_id}", f"status {incident_id} investigating looking at {title}"):
+        assert bot.command(step).status_code == 200
+    return incident_id
+
+
+def _threads(slack) -> dict[str, list[str]]:
+    """Each announcement's thread: the parent's text, then its replies in order."""
+    threads: dict[str, list[str]] = {}
+    for message in slack.messages("incidents"):
+        replies = slack.thread("incidents", message.ts)[1:]
+        threads[message.text] = [reply.text for reply in replies]
+    return threads
+
+
+def _assert_each_thread_complete(slack, titles):
+    threads = _threads(slack)
+    assert len(threads) == len(titles), threads
+    for title in titles:
+        [replies] = [r for parent, r in threads.items() if title in parent]
+        assert len(replies) == 3, replies
+        assert "declared the incident" in replies[0]
+        assert "acknowledged" in replies[1]
+        assert f"looking at {title}" in replies[2]
+
+
+def test_outage_delays_messages_and_loses_none(start_service, slack):
+    bot = start_service()
+    slack.outage(status=503)
+    titles = [f"outage-{n}" for n in range(3)]
+    for title in titles:
+        _lifecycle(bot, title)
+    assert len(incidents.list_incidents(bot.ctx)) == 3  # recorded despite Slack
+    slack.wait_for(lambda: len(slack.calls("chat.postMessage")) >= 3)
+    assert slack.ok_calls("chat.postMessage") == []
+    slack.end_outage()
+    poll_until(lambda: _delivered(bot.ctx))
+    _assert_each_thread_complete(slack, titles)
+    assert len(slack.ok_calls("chat.postMessage")) == 3 * 4  # each exactly once
+
+
+def test_thread_replies_keep_their_order_through_an_outage(start_service, slack):
+    bot = start_service()
+    slack.outage(status=500)
+    incident_id = _lifecycle(bot, "ordered")
+    for n in range(5):
+        bot.command(f"note {incident_id} note number {n}")
+    slack.end_outage()
+    poll_until(lambda: _delivered(bot.ctx))
+    replies = [t for t in _texts(slack) if "note number" in t]
+    assert [int(t.rsplit(" ", 1)[1]) for t in replies] == [0, 1, 2, 3, 4]
+
+
+def test_rate_limit_honours_retry_after(start_service, slack):
+    slack.rate_limit("chat.postMessage", retry_after=2, times=1)
+    bot = start_service()
+    bot.command("create sev3 rate limited")
+    slack.wait_for(lambda: len(slack.ok_calls("chat.postMessage")) >= 2, timeout=10)
+    limited = slack.calls("chat.postMessage")[0]
+    assert limited.status == 429
+    retried = slack.ok_calls("chat.postMessage")[0]
+    assert retried.at - limited.at >= 1.9
+
+
+def test_timeout_after_slack_took_the_post_does_not_post_twice(start_service, slack):
+    # Slack answers after the client gave up (timeout 1s): it did post. The retry finds it.
+    slack.hang("chat.postMessage", seconds=1.6, times=1)
+    bot = start_service()
+    bot.command("create sev3 slow slack")
+    poll_until(lambda: _delivered(bot.ctx))
+    parents = [
+        m for m in slack.messages("incidents") if "slow slack" in json.dumps(m.blocks or m.text)
+    ]
+    assert len(parents) == 1
+    assert slack.ok_calls("conversations.history")  # it looked before posting again
+
+
+def test_crash_mid_send_does_not_post_twice(start_service, slack):
+    # The previous process claimed the post, Slack took it, then the process died.
+    bot = start_service()
+    bot.service.delivery.stop()  # a process that dies before recording the post
+    incident = incidents.create_incident(bot.ctx, title="crashed", severity="Sev3", created_by="U1")
+    with bot.ctx.db.session() as session:
+        row = session.exec(
+            select(OutboxMessage).where(OutboxMessage.op == "post").order_by(OutboxMessage.id)
+        ).first()
+        row.state = "sending"
+        row.claimed_by = "dead-worker"
+        row.claimed_until = bot.ctx.clock.now() - timedelta(seconds=1)
+        row.attempts = 1
+        session.add(row)
+        outbox_id = row.id
+    WebClient(token="xoxb-test", base_url=slack.api_url).chat_postMessage(
+        channel="incidents",
+        text=f"{incident.id} announcement",
+        metadata={"event_type": METADATA_EVENT, "event_payload": {"outbox_id": outbox_id}},
+    )
+    restarted = start_service()
+    poll_until(lambda: _delivered(restarted.ctx))
+    parents = [m for m in slack.messages("incidents") if incident.id in (m.text or "")]
+    assert len(parents) == 1
+    assert [c.params.get("thread_ts") for c in slack.ok_calls("chat.postMessage")][-1] == parents[
+        0
+    ].ts
+
+
+def test_restart_mid_outage_loses_nothing(start_service, slack):
+    first = start_service()
+    slack.outage(status=503)
+    _lifecycle(first, "before-restart")
+    first.service.stop()
+    second = start_service()
+    _lifecycle(second, "after-restart")
+    slack.end_outage()
+    poll_until(lambda: _delivered(second.ctx))
+    _assert_each_thread_complete(slack, ["before-restart", "after-restart"])
+    assert len(slack.ok_calls("chat.postMessage")) == 2 * 4
+
+
+def test_a_refused_channel_is_set_aside_and_does_not_block_others(start_service, slack):
+    bot = start_service()
+    slack.error("chat.postMessage", "channel_not_found", times=1)
+    bot.command("create sev3 lost channel")
+    bot.command("create sev3 fine channel")
+    slack.wait_for(
+        lambda: any(
+            "fine channel" in json.dumps(c.params) for c in slack.ok_calls("chat.postMessage")
+        )
+    )
+
+    def states():
+        with bot.ctx.db.reader() as session:
+            return {r.state for r in session.exec(select(OutboxMessage))}
+
+    poll_until(lambda: "pending" not in states() and "sending" not in states())
+    assert "dead" in states()
+    assert "sre_bot_outbox_dead 2.0" in bot.get("/metrics").text  # the post and its reply
+
+
+def test_not_in_channel_joins_then_posts(start_service, slack):
+    bot = start_service()
+    slack.error("chat.postMessage", "not_in_channel", times=1)
+    bot.command("create sev3 join first")
+    poll_until(lambda: _delivered(bot.ctx))
+    assert slack.ok_calls("conversations.join")
+
+
+def test_refused_blocks_fall_back_to_text(start_service, slack):
+    bot = start_service()
+    slack.error("chat.postMessage", "invalid_blocks", times=1)
+    bot.command("create sev3 plain text please")
+    poll_until(lambda: _delivered(bot.ctx))
+    parent = next(c for c in slack.ok_calls("chat.postMessage") if not c.params.get("thread_ts"))
+    assert "blocks" not in parent.params
+    assert "plain text please" in parent.params["text"]

@@ -1,0 +1,417 @@
+"""The bot's HTTP server end to end: signed Slack requests in, the fake Slack's calls out."""
+
+import json
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from commands import incidents
+from tests.conftest import ROOT, command_body, poll_until, sign
+
+INCIDENTS = "incidents"
+
+
+def _posts(slack, *, thread: bool | None = None):
+    calls = slack.ok_calls("chat.postMessage")
+    if thread is None:
+        return calls
+    return [c for c in calls if bool(c.params.get("thread_ts")) is thread]
+
+
+def _created_id(response) -> str:
+    text = response.json()["text"]
+    return text.split("Incident Created: ")[1].split(" ")[0]
+
+
+def _block_action(action_id: str, value: str, user: str, response_url: str) -> dict:
+    return {
+        "type": "block_actions",
+        "team": {"id": "T0TEAM", "domain": "artisan"},
+        "user": {"id": user, "username": user.lower(), "team_id": "T0TEAM"},
+        "api_app_id": "A0APP",
+        "trigger_id": f"trigger-{user}",
+        "container": {"type": "message", "message_ts": "1.0", "channel_id": "C0001"},
+        "channel": {"id": "C0001", "name": INCIDENTS},
+        "response_url": response_url,
+        "actions": [
+            {
+                "type": "button",
+                "action_id": action_id,
+                "block_id": "incident_actions",
+                "value": value,
+                "action_ts": str(time.time()),
+            }
+        ],
+    }
+
+
+# --- verification ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"X-Slack-Request-Timestamp": str(int(time.time())), "X-Slack-Signature": "v0=deadbeef"},
+        "stale",
+        "wrong-secret",
+    ],
+    ids=["unsigned", "bad-signature", "stale-timestamp", "wrong-secret"],
+)
+def test_unverified_requests_get_401_and_change_nothing(start_service, slack, headers):
+    bot = start_service()
+    body = command_body("create sev1 should not exist")
+    if headers == "stale":
+        headers = sign(body, timestamp=int(time.time()) - 6 * 60)
+    elif headers == "wrong-secret":
+        headers = sign(body, secret="not-the-secret")
+    response = bot.post(
+        body, headers={"Content-Type": "application/x-www-form-urlencoded", **headers}
+    )
+    assert response.status_code == 401
+    assert incidents.list_incidents(bot.ctx) == []
+    assert slack.ok_calls("chat.postMessage") == []
+
+
+def test_oversized_body_is_refused(start_service):
+    bot = start_service()
+    body = command_body("create sev3 " + "x" * (1024 * 1024))
+    assert bot.post(body).status_code == 413
+
+
+# --- the incident flow ------------------------------------------------------------------
+
+
+def test_create_announces_in_the_channel_with_a_threaded_timeline(start_service, slack):
+    bot = start_service()
+    response = bot.command("create sev2 Qwen LLM failure")
+    assert response.status_code == 200
+    answer = response.json()
+    assert answer["response_type"] == "ephemeral"
+    assert answer["text"].startswith("Incident Created: INC-")
+    incident_id = _created_id(response)
+
+    slack.wait_for(lambda: len(_posts(slack, thread=True)) == 1)
+    parent = _posts(slack, thread=False)[0]
+    assert parent.params["channel"] == "#incidents"
+    assert incident_id in json.dumps(parent.params["blocks"])
+    buttons = [
+        e["text"]["text"]
+        for b in parent.params["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+    ]
+    assert buttons == ["Acknowledge", "Update status", "Resolve"]
+    reply = _posts(slack, thread=True)[0]
+    [announcement] = slack.messages(INCIDENTS)
+    assert reply.params["thread_ts"] == announcement.ts
+    thread = slack.thread(INCIDENTS, announcement.ts)
+    assert len(thread) == 2 and "declared the incident" in thread[1].text
+    assert "declared the incident" in reply.params["text"]
+
+
+def test_every_change_updates_the_announcement_and_adds_a_thread_reply(start_service, slack):
+    bot = start_service()
+    incident_id = _created_id(bot.command("create sev2 Qwen LLM failure"))
+    steps = [
+        f"ack {incident_id}",
+        f"status {incident_id} investigating Checking Qwen health endpoint",
+        f"severity {incident_id} sev1",
+        f"root-cause {incident_id} GPU memory leak",
+        f"resolve {incident_id} Rolled back",
+        f"close {incident_id}",
+        f"postmortem {incident_id} https://wiki.example/pm/qwen",
+    ]
+    for step in steps:
+        response = bot.command(step)
+        assert response.status_code == 200
+        assert "text" in response.json()
+    slack.wait_for(
+        lambda: any(
+            "https://wiki.example/pm/qwen" in c.params.get("text", "") for c in _posts(slack)
+        )
+    )
+    replies = [c.params["text"] for c in _posts(slack, thread=True)]
+    assert any("acknowledged" in r for r in replies)
+    assert any("Checking Qwen health endpoint" in r for r in replies)
+    assert any("Postmortem required" in r and "## Root cause" in r for r in replies)
+    last_update = slack.ok_calls("chat.update")[-1].params
+    assert "Closed" in json.dumps(last_update["blocks"])
+    # replies arrive in the order the changes were made
+    order = [r for r in replies if "declared" in r or "acknowledged" in r or "Checking" in r]
+    assert "declared" in order[0] and "acknowledged" in order[1] and "Checking" in order[2]
+
+
+def test_eight_people_press_acknowledge_at_once(start_service, slack):
+    bot = start_service()
+    incident_id = _created_id(bot.command("create sev1 API down"))
+    barrier = threading.Barrier(8)
+
+    def press(n: int):
+        payload = _block_action(
+            "incident_acknowledge", incident_id, f"U0PERSON{n}", slack.response_url(f"ack-{n}")
+        )
+        barrier.wait()
+        return bot.interact(payload)
+
+    with ThreadPoolExecutor(8) as pool:
+        responses = list(pool.map(press, range(8)))
+    assert all(r.status_code == 200 for r in responses)
+    slack.wait_for(lambda: len(slack.ok_calls("response_url")) == 8)
+    texts = [c.params.get("text", "") for c in slack.ok_calls("response_url")]
+    assert sum("You acknowledged" in t for t in texts) == 1
+    already = [t for t in texts if "already acknowledged by" in t]
+    assert len(already) == 7
+    winner = incidents.get_incident(bot.ctx, incident_id).acknowledged_by
+    assert all(f"<@{winner}>" in t for t in already)
+    timeline = incidents.get_timeline(bot.ctx, incident_id)[1]
+    assert [e.kind for e in timeline].count("acknowledged") == 1
+
+
+def test_create_without_text_opens_the_form_and_submitting_creates(start_service, slack):
+    bot = start_service()
+    response = bot.command("create", trigger_id="trig-123")
+    assert response.status_code == 200
+    slack.wait_for(lambda: slack.ok_calls("views.open"))
+    opened = slack.ok_calls("views.open")[0].params
+    assert opened["trigger_id"] == "trig-123"
+    view = opened["view"]
+    assert view["callback_id"] == "incident_create"
+    state = {
+        "values": {
+            "title": {"value": {"type": "plain_text_input", "value": "Qwen LLM 장애"}},
+            "severity": {"value": {"type": "static_select", "selected_option": {"value": "Sev2"}}},
+            "description": {
+                "value": {"type": "plain_text_input", "value": "크리에이티브 모드 실패"}
+            },
+            "components": {"value": {"type": "plain_text_input", "value": "qwen, llm-gateway"}},
+        }
+    }
+    submission = {
+        "type": "view_submission",
+        "team": {"id": "T0TEAM"},
+        "user": {"id": "U0ALICE", "username": "alice"},
+        "api_app_id": "A0APP",
+        "trigger_id": "trig-456",
+        "view": {**view, "id": "V0001", "state": state},
+    }
+    assert bot.interact(submission).status_code == 200
+    created = incidents.list_incidents(bot.ctx)
+    assert [(i.title, i.severity, i.components) for i in created] == [
+        ("Qwen LLM 장애", "Sev2", ["qwen", "llm-gateway"])
+    ]
+    slack.wait_for(
+        lambda: any(
+            "Qwen LLM 장애" in json.dumps(c.params, ensure_ascii=False) for c in _posts(slack)
+        )
+    )
+
+
+def test_form_with_a_blank_title_answers_with_a_field_error(start_service):
+    bot = start_service()
+    submission = {
+        "type": "view_submission",
+        "user": {"id": "U0ALICE"},
+        "team": {"id": "T0TEAM"},
+        "api_app_id": "A0APP",
+        "view": {
+            "id": "V1",
+            "type": "modal",
+            "callback_id": "incident_create",
+            "private_metadata": "{}",
+            "state": {"values": {"title": {"value": {"type": "plain_text_input", "value": "  "}}}},
+        },
+    }
+    response = bot.interact(submission)
+    assert response.json() == {
+        "response_action": "errors",
+        "errors": {"title": "This field is required."},
+    }
+    assert incidents.list_incidents(bot.ctx) == []
+
+
+def test_update_status_button_opens_a_form_and_the_form_changes_status(start_service, slack):
+    bot = start_service()
+    incident_id = _created_id(bot.command("create sev3 cache failure"))
+    bot.interact(
+        _block_action("incident_update_status", incident_id, "U0BOB", slack.response_url("s"))
+    )
+    slack.wait_for(lambda: slack.ok_calls("views.open"))
+    view = slack.ok_calls("views.open")[0].params["view"]
+    state = {
+        "values": {
+            "status": {
+                "value": {"type": "static_select", "selected_option": {"value": "mitigated"}}
+            },
+            "note": {"value": {"type": "plain_text_input", "value": "circuit breaker closed"}},
+        }
+    }
+    submission = {
+        "type": "view_submission",
+        "user": {"id": "U0BOB"},
+        "team": {"id": "T0TEAM"},
+        "api_app_id": "A0APP",
+        "view": {**view, "id": "V2", "state": state},
+    }
+    assert bot.interact(submission).status_code == 200
+    incident = incidents.get_incident(bot.ctx, incident_id)
+    assert incident.status == "mitigated"
+    assert incident.acknowledged_by == "U0BOB"
+
+
+# --- bad input ----------------------------------------------------------------------------
+
+
+def test_unknown_sub_command_gets_usage(start_service, slack):
+    bot = start_service()
+    answer = bot.command("explode now").json()
+    assert answer["response_type"] == "ephemeral"
+    assert "Unknown sub-command `explode`" in answer["text"]
+    assert "/incident create sev2 &lt;title&gt;" in answer["text"]
+
+
+def test_missing_argument_names_it(start_service):
+    bot = start_service()
+    answer = bot.command("status").json()
+    assert answer["text"] == (
+        "`/incident status` is missing the incident ID. Usage: "
+        "`/incident status ID investigating|mitigated|resolved [note]`"
+    )
+
+
+def test_unknown_severity_lists_valid_ones_and_creates_nothing(start_service, slack):
+    bot = start_service()
+    answer = bot.command("create critical API down").json()
+    assert answer["text"] == "Unknown severity `critical`. Use one of: Sev1, Sev2, Sev3, Sev4."
+    assert incidents.list_incidents(bot.ctx) == []
+
+
+def test_unknown_incident(start_service):
+    bot = start_service()
+    answer = bot.command("ack INC-20000101-000000").json()
+    assert "There is no incident `INC-20000101-000000`" in answer["text"]
+
+
+def test_bare_ack_acks_the_channels_only_unacked_incident(start_service, slack):
+    bot = start_service()
+    incident_id = _created_id(bot.command("create sev2 one"))
+    slack.wait_for(lambda: slack.messages(INCIDENTS))
+    channel_id = slack.messages(INCIDENTS)[0].channel  # Slack answers with the channel's ID
+    answer = bot.command("ack", channel=channel_id).json()
+    assert answer["text"].startswith(f"You acknowledged {incident_id}")
+    bot.command("create sev2 two")
+    bot.command("create sev3 three")
+    chooser = bot.command("ack", channel=channel_id).json()
+    assert chooser["text"] == "Several incidents are waiting for an acknowledgement. Pick one:"
+    assert sum(1 for b in chooser["blocks"] if b.get("accessory")) == 2
+
+
+def test_korean_locale_answers_in_korean(start_service, config, slack):
+    korean = config.model_copy(update={"slack": config.slack.model_copy(update={"locale": "ko"})})
+    bot = start_service(config_override=korean)
+    answer = bot.command("create sev9 x").json()
+    assert (
+        answer["text"]
+        == "알 수 없는 심각도 `sev9`입니다. 다음 중 하나를 쓰세요: Sev1, Sev2, Sev3, Sev4."
+    )
+    created = bot.command("create sev2 Qwen LLM 장애").json()["text"]
+    assert created.startswith("인시던트 생성됨: INC-")
+    slack.wait_for(lambda: slack.messages(INCIDENTS))
+    assert "감지됨" in json.dumps(slack.messages(INCIDENTS)[0].blocks, ensure_ascii=False)
+
+
+# --- operations ---------------------------------------------------------------------------
+
+
+def test_health_and_metrics(start_service, slack):
+    bot = start_service()
+    assert bot.get("/health/live").json() == {"status": "ok"}
+    slack.wait_for(lambda: slack.ok_calls("auth.test"))
+
+    def ready():
+        return bot.get("/health/ready")
+
+    poll_until(lambda: ready().status_code == 200)
+    body = ready().json()
+    assert body["status"] == "ok"
+    assert set(body["checks"]) == {"database", "slack", "scheduler"}
+    incident_id = _created_id(bot.command("create sev1 API down"))
+    bot.command(f"ack {incident_id}")
+    metrics = bot.get("/metrics").text
+    assert 'sre_bot_incidents_open{severity="Sev1"} 1.0' in metrics
+    assert 'sre_bot_incident_acknowledgements_total{severity="Sev1"} 1.0' in metrics
+    assert 'sre_bot_incident_mtta_seconds_count{severity="Sev1"} 1.0' in metrics
+    assert "sre_bot_outbox_backlog" in metrics
+
+
+def test_ready_reports_slack_auth_failure(start_service, slack):
+    slack.error("auth.test", "invalid_auth", times=None)
+    bot = start_service()
+    slack.wait_for(lambda: slack.calls("auth.test"))
+    response = poll_until(
+        lambda: (
+            (r := bot.get("/health/ready")).json()["checks"]["slack"]["detail"] == "invalid_auth"
+            and r
+        )
+    )
+    assert response.status_code == 503
+    assert response.json()["checks"]["slack"] == {"ok": False, "detail": "invalid_auth"}
+
+
+def test_cli_change_is_announced_by_the_running_server(start_service, slack, tmp_path):
+    bot = start_service()
+    env = {
+        "DATABASE_URL": bot.service.settings.database_url,
+        "PATH": "/usr/bin:/bin",
+        "SRE_BOT_CONFIG": str(tmp_path / "none.yml"),
+    }
+    (tmp_path / "none.yml").write_text("slack:\n  timezone: Asia/Seoul\n")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "incident",
+            "create",
+            "--title",
+            "RL reward runaway",
+            "--severity",
+            "Sev2",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    slack.wait_for(
+        lambda: any(
+            "RL reward runaway" in json.dumps(c.params) for c in _posts(slack, thread=False)
+        ),
+        timeout=10,
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        ("payload=%7Bnot+json", "payload is not valid JSON"),
+        ("payload=%5B1%2C2%5D", "payload has no 'type'"),
+        (
+            "payload=" + '{"type":"view_submission","view":"x"}',
+            "view_submission payload has no view with a 'type'",
+        ),
+        ("payload=" + '{"type":"block_actions"}', "block_actions payload has no 'actions' list"),
+        ("hello=world", "not a Slack command, interaction or event"),
+    ],
+)
+def test_malformed_payloads_get_400_with_the_reason(start_service, body, reason):
+    bot = start_service()
+    response = bot.post(body)
+    assert response.status_code == 400
+    assert response.json() == {"error": reason}
