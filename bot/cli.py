@@ -260,7 +260,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=os.environ.get("LOG_LEVEL", "INFO" if serving else "WARNING").upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    for chatty in ("apscheduler", "alembic"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     settings = Settings()
     t = Translator()
     try:

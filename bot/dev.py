@@ -2,6 +2,7 @@
 
 import getpass
 import logging
+import os
 import secrets
 import signal
 import sys
@@ -68,6 +69,8 @@ def run_dev(
     )
     service = Service(local, config, tuning=LOCAL_TUNING)
     stop = threading.Event()
+    # Log lines would break into the conversation on the terminal: only problems are shown.
+    logging.getLogger().setLevel(os.environ.get("LOG_LEVEL", "WARNING").upper())
     print(
         "No Slack credentials (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET): using the built-in "
         f"local Slack.\nsre-bot listens on http://{host}:{port} "
@@ -81,7 +84,7 @@ def run_dev(
         slack.stop()
         raise
     if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        signal.signal(signal.SIGTERM, _interrupt)
     events_url = f"http://127.0.0.1:{port}/slack/events"
     try:
         run_terminal(
@@ -100,6 +103,11 @@ def run_dev(
         service.stop()
         slack.stop()
     return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    """SIGTERM stops the terminal the way Ctrl-C does, wherever it is waiting."""
+    raise KeyboardInterrupt
 
 
 def _user_name() -> str:

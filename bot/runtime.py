@@ -21,21 +21,31 @@ class SlackAuth:
     """The last answer of auth.test, refreshed in the background for /health/ready."""
 
     ok: bool = False
+    verified: bool = False
     detail: str = "not checked yet"
     checked_at: float | None = None
     bot_user_id: str | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def check(self, client: WebClient) -> None:
+        """Ask Slack whether the token is good. Only a rejected token makes this not ok:
+        while Slack is unreachable the last verdict stands (the outbox holds the messages)."""
         try:
             data = call(client, "auth.test")
-            ok, detail, user = True, f"team {data.get('team')}", data.get("user_id")
         except SlackFailure as failure:
-            ok, detail, user = False, failure.error, None
+            with self.lock:
+                self.checked_at = time.monotonic()
+                if failure.kind == "operator" or not self.verified:
+                    self.ok = False
+                    self.detail = failure.error
+                else:
+                    self.detail = f"verified earlier; Slack unreachable now ({failure.error})"
+            return
         with self.lock:
-            self.ok, self.detail, self.checked_at = ok, detail, time.monotonic()
-            if user:
-                self.bot_user_id = str(user)
+            self.ok, self.verified, self.checked_at = True, True, time.monotonic()
+            self.detail = f"team {data.get('team')}"
+            if data.get("user_id"):
+                self.bot_user_id = str(data["user_id"])
 
 
 @dataclass

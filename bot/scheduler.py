@@ -19,7 +19,7 @@ def build_scheduler(runtime: Runtime) -> BackgroundScheduler:
         runtime.slack_auth.check,
         "interval",
         args=[runtime.client],
-        seconds=60,
+        seconds=30,
         id="slack-auth-check",
         next_run_time=datetime.now(tz),
     )

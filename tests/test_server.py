@@ -415,3 +415,29 @@ def test_malformed_payloads_get_400_with_the_reason(start_service, body, reason)
     response = bot.post(body)
     assert response.status_code == 400
     assert response.json() == {"error": reason}
+
+
+def test_ready_stays_ready_while_slack_is_unreachable_after_a_good_check(start_service, slack):
+    from bot.runtime import SlackAuth
+
+    auth = SlackAuth()
+    bot = start_service()
+    auth.check(bot.service.client)
+    assert auth.ok and auth.verified
+    with slack.outage(status=503):
+        auth.check(bot.service.client)
+    assert auth.ok
+    assert "Slack unreachable now (http_503)" in auth.detail
+    slack.error("auth.test", "token_revoked")
+    auth.check(bot.service.client)
+    assert (auth.ok, auth.detail) == (False, "token_revoked")
+
+
+def test_never_verified_and_unreachable_is_not_ready(start_service, slack):
+    from bot.runtime import SlackAuth
+
+    auth = SlackAuth()
+    bot = start_service()
+    with slack.outage(status=500):
+        auth.check(bot.service.client)
+    assert (auth.ok, auth.detail) == (False, "http_500")
