@@ -32,7 +32,10 @@ def build_bolt_app(runtime: Runtime, signing_secret: str) -> App:
         # auth.test at start-up would make a Slack outage stop the bot from starting;
         # readiness reports Slack auth instead (see health.py).
         token_verification_enabled=False,
-        process_before_response=False,
+        # Listeners answer Slack as soon as their database work is done and hand any Slack
+        # call to `runtime.later`, so the answer can wait for the listener to return. This
+        # skips Bolt's hand-off to another thread and its 10 ms polling for the ack.
+        process_before_response=True,
         listener_executor=ThreadPoolExecutor(max_workers=32, thread_name_prefix="bolt-listener"),
     )
     register_all(app, runtime)

@@ -16,7 +16,7 @@ import random
 import threading
 import time
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
 
@@ -43,6 +43,15 @@ class TokenBucket:
         self.rate, self.burst = rate, burst
         self._tokens: dict[str, tuple[float, float]] = {}
 
+    def ready(self, key: str, now: float) -> bool:
+        return self.wait(key, now) == 0
+
+    def wait(self, key: str, now: float) -> float:
+        """Seconds until a token is free for `key` (0 when one is free now)."""
+        tokens, last = self._tokens.get(key, (self.burst, now))
+        tokens = min(self.burst, tokens + (now - last) * self.rate)
+        return 0.0 if tokens >= 1 else (1 - tokens) / self.rate
+
     def take(self, key: str, now: float) -> float:
         """0 when a token was taken, else the seconds until one is free."""
         tokens, last = self._tokens.get(key, (self.burst, now))
@@ -66,6 +75,7 @@ class OutboxDelivery:
         channel_rate: float = 1.0,
         channel_burst: float = 8.0,
         claim_seconds: float = 60.0,
+        min_gap: float = 0.1,
     ) -> None:
         self.ctx = ctx
         self.client = client
@@ -77,6 +87,10 @@ class OutboxDelivery:
         self.claim = timedelta(seconds=claim_seconds)
         self.bucket = TokenBucket(channel_rate, channel_burst)
         self._paused_until: dict[str, float] = {}  # Slack method -> monotonic time
+        self._lease_until: datetime | None = None
+        self._paced_until: float | None = None
+        self._parents: dict[str, str] = {}  # message ref -> channel, once posted
+        self.min_gap = min_gap
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -105,14 +119,26 @@ class OutboxDelivery:
     def _loop(self) -> None:
         while not self._stop.is_set():
             self._wake.clear()
+            started = time.monotonic()
+            self._paced_until = None
+            finished = 0
             try:
-                self.run_once()
+                finished = self.run_once()
                 self.last_sweep_ok = time.monotonic()
             except DatabaseUnavailable as exc:
                 log.warning("outbox: database unavailable: %s", exc)
             except Exception:
                 log.exception("outbox: sweep failed")
-            self._wake.wait(self.interval)
+            # Under a burst of changes every commit wakes us; sweeping after each one would
+            # spend the CPU the requests need. Sweep at most every few sweep-lengths, and
+            # when everything due was held back by pacing, not before a slot opens.
+            duration = time.monotonic() - started
+            rest = max(self.min_gap, 2 * duration)
+            if not finished and self._paced_until is not None:
+                rest = max(rest, self._paced_until - time.monotonic())
+            if self._stop.wait(rest):
+                return
+            self._wake.wait(max(0.0, self.interval - rest))
 
     @property
     def healthy(self) -> bool:
@@ -129,9 +155,8 @@ class OutboxDelivery:
         finished = 0
         while not self._stop.is_set() and time.monotonic() - started < budget_seconds:
             now = self.ctx.clock.now()
-            with self.ctx.db.session() as session:
-                if not leases.acquire(session, LEASE_NAME, self.worker_id, now, self.claim / 2):
-                    return finished
+            if not self._hold_lease(now):
+                return finished
             with self.ctx.db.reader() as session:
                 heads = list(repo.stream_heads(session, now, limit=50))
             progressed = 0
@@ -145,6 +170,30 @@ class OutboxDelivery:
                 break
         return finished
 
+    def _hold_lease(self, now: datetime) -> bool:
+        """Hold the delivery lease, renewing it (a write) only when half of it has run out."""
+        ttl = self.claim / 2
+        if self._lease_until is not None and now < self._lease_until - ttl / 2:
+            return True
+        with self.ctx.db.session() as session:
+            held = leases.acquire(session, LEASE_NAME, self.worker_id, now, ttl)
+        self._lease_until = now + ttl if held else None
+        return held
+
+    def _channel_of(self, message: OutboxMessage) -> str | None:
+        if message.op == "post":
+            return message.channel
+        ref = message.thread_ref or message.ref or ""
+        if ref not in self._parents:
+            with self.ctx.db.reader() as session:
+                parent = repo.find_message(session, ref)
+            if parent is None:
+                return None
+            if len(self._parents) > 10_000:
+                self._parents.clear()
+            self._parents[ref] = parent.channel
+        return self._parents[ref]
+
     def _method(self, message: OutboxMessage) -> str:
         return "chat.update" if message.op == "update" else "chat.postMessage"
 
@@ -153,6 +202,13 @@ class OutboxDelivery:
         mono = time.monotonic()
         if self._paused_until.get(method, 0) > mono:
             return 0
+        if method == "chat.postMessage":
+            channel = self._channel_of(head)
+            if channel is not None and not self.bucket.ready(channel, mono):
+                # Paced: leave it for a later sweep, without touching the row.
+                opens = mono + self.bucket.wait(channel, mono)
+                self._paced_until = min(self._paced_until or opens, opens)
+                return 0
         now = self.ctx.clock.now()
         # Slack may have taken the post even though we never heard back: after a crash
         # mid-send or a timeout, look for it before posting again.

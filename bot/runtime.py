@@ -3,6 +3,8 @@
 import logging
 import threading
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from slack_sdk import WebClient
@@ -55,6 +57,9 @@ class Runtime:
     client: WebClient
     delivery: OutboxDelivery
     slack_auth: SlackAuth = field(default_factory=SlackAuth)
+    after_ack: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(max_workers=8, thread_name_prefix="after-ack")
+    )
 
     @property
     def t(self) -> Translator:
@@ -64,3 +69,15 @@ class Runtime:
     def changed(self) -> None:
         """A change was committed here: deliver its Slack messages now."""
         self.delivery.wake()
+
+    def later(self, work: Callable[[], object]) -> None:
+        """Run `work` after the answer to Slack has gone out (Slack calls never delay an ack).
+        A failure is logged: by then the state change is recorded, or there was none."""
+
+        def run() -> None:
+            try:
+                work()
+            except Exception:
+                log.exception("work after the ack failed")
+
+        self.after_ack.submit(run)

@@ -35,6 +35,7 @@ class DeliveryTuning:
     channel_rate: float = 1.0
     channel_burst: float = 8.0
     claim_seconds: float = 60.0
+    min_gap: float = 0.1
 
 
 @dataclass
@@ -63,6 +64,7 @@ class Service:
             channel_rate=self.tuning.channel_rate,
             channel_burst=self.tuning.channel_burst,
             claim_seconds=self.tuning.claim_seconds,
+            min_gap=self.tuning.min_gap,
         )
         self.runtime = Runtime(self.settings, self.ctx, self.client, self.delivery)
         secret = self.settings.slack_signing_secret
@@ -138,4 +140,5 @@ class Service:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         self.delivery.stop()
+        self.runtime.after_ack.shutdown(wait=True, cancel_futures=False)
         self.db.dispose()

@@ -57,9 +57,7 @@ def _load(session: Session, incident_id: str, *, for_update: bool = True) -> Inc
     return incident
 
 
-def _announce_changes(
-    ctx: Context, session: Session, incident: Incident, entry: TimelineEntry
-) -> None:
+def _announce_changes(ctx: Context, session: Session, incident: Incident, entry_id: int) -> None:
     """Owe a thread reply for the timeline entry and a refresh of the announcement."""
     ref = incident_ref(incident.id)
     now = ctx.clock.now()
@@ -69,7 +67,7 @@ def _announce_changes(
         op="reply",
         thread_ref=ref,
         template=Template.INCIDENT_TIMELINE,
-        args={"incident_id": incident.id, "entry_id": entry.id},
+        args={"incident_id": incident.id, "entry_id": entry_id},
         now=now,
     )
     outbox.enqueue(
@@ -85,13 +83,9 @@ def _announce_changes(
 
 def _new_id(session: Session, ctx: Context, at: datetime) -> str:
     base = "INC-" + at.astimezone(ctx.config.slack.tz).strftime("%Y%m%d-%H%M%S")
-    taken = repo.ids_starting_with(session, base)
-    if base not in taken:
+    if not repo.id_taken(session, base):
         return base
-    suffix = 2
-    while f"{base}-{suffix}" in taken:
-        suffix += 1
-    return f"{base}-{suffix}"
+    return repo.next_suffixed_id(session, base)
 
 
 def create_incident(
@@ -155,7 +149,7 @@ def _insert_incident(
             args={"incident_id": incident.id},
             now=now,
         )
-        entry = repo.add_timeline(
+        entry_id = repo.add_timeline(
             session, incident.id, now, created_by, "created", {"severity": severity}
         )
         outbox.enqueue(
@@ -164,7 +158,7 @@ def _insert_incident(
             op="reply",
             thread_ref=ref,
             template=Template.INCIDENT_TIMELINE,
-            args={"incident_id": incident.id, "entry_id": entry.id},
+            args={"incident_id": incident.id, "entry_id": entry_id},
             now=now,
         )
         return incident
@@ -186,8 +180,8 @@ def acknowledge(ctx: Context, incident_id: str, responder: str) -> AckResult:
         incident = _load(session, incident.id, for_update=False)
         if not won:
             return AckResult(incident, acknowledged=False)
-        entry = repo.add_timeline(session, incident.id, now, responder, "acknowledged", {})
-        _announce_changes(ctx, session, incident, entry)
+        entry_id = repo.add_timeline(session, incident.id, now, responder, "acknowledged", {})
+        _announce_changes(ctx, session, incident, entry_id)
         return AckResult(incident, acknowledged=True)
 
 
@@ -228,8 +222,8 @@ def set_status(
         incident.status = target
         incident.updated_at = now
         session.add(incident)
-        entry = repo.add_timeline(session, incident.id, now, actor, "status", data)
-        _announce_changes(ctx, session, incident, entry)
+        entry_id = repo.add_timeline(session, incident.id, now, actor, "status", data)
+        _announce_changes(ctx, session, incident, entry_id)
         return incident
 
 
@@ -253,8 +247,8 @@ def set_severity(ctx: Context, incident_id: str, severity: str, *, actor: str) -
         incident.severity = level
         incident.updated_at = now
         session.add(incident)
-        entry = repo.add_timeline(session, incident.id, now, actor, "severity", data)
-        _announce_changes(ctx, session, incident, entry)
+        entry_id = repo.add_timeline(session, incident.id, now, actor, "severity", data)
+        _announce_changes(ctx, session, incident, entry_id)
         return incident
 
 
@@ -270,8 +264,8 @@ def _set_text(ctx: Context, incident_id: str, field: str, text: str, actor: str)
         setattr(incident, field, value)
         incident.updated_at = now
         session.add(incident)
-        entry = repo.add_timeline(session, incident.id, now, actor, field, {"text": value})
-        _announce_changes(ctx, session, incident, entry)
+        entry_id = repo.add_timeline(session, incident.id, now, actor, field, {"text": value})
+        _announce_changes(ctx, session, incident, entry_id)
         return incident
 
 
@@ -292,8 +286,8 @@ def add_note(ctx: Context, incident_id: str, text: str, *, actor: str) -> Incide
         incident = _load(session, incident_id)
         incident.updated_at = now
         session.add(incident)
-        entry = repo.add_timeline(session, incident.id, now, actor, "note", {"text": note})
-        _announce_changes(ctx, session, incident, entry)
+        entry_id = repo.add_timeline(session, incident.id, now, actor, "note", {"text": note})
+        _announce_changes(ctx, session, incident, entry_id)
         return incident
 
 
@@ -310,7 +304,7 @@ def close(ctx: Context, incident_id: str, *, actor: str) -> Incident:
         incident.updated_at = now
         incident.postmortem_required = ctx.config.postmortem_required(incident.severity)
         session.add(incident)
-        entry = repo.add_timeline(
+        entry_id = repo.add_timeline(
             session,
             incident.id,
             now,
@@ -318,7 +312,7 @@ def close(ctx: Context, incident_id: str, *, actor: str) -> Incident:
             "closed",
             {"postmortem_required": incident.postmortem_required},
         )
-        _announce_changes(ctx, session, incident, entry)
+        _announce_changes(ctx, session, incident, entry_id)
         if incident.postmortem_required and not incident.postmortem_url:
             ref = incident_ref(incident.id)
             outbox.enqueue(
@@ -348,8 +342,8 @@ def record_postmortem(ctx: Context, incident_id: str, url: str, *, actor: str) -
         data = {"url": link}
         if previous:
             data["previous"] = previous
-        entry = repo.add_timeline(session, incident.id, now, actor, "postmortem", data)
-        _announce_changes(ctx, session, incident, entry)
+        entry_id = repo.add_timeline(session, incident.id, now, actor, "postmortem", data)
+        _announce_changes(ctx, session, incident, entry_id)
         return incident
 
 

@@ -5,8 +5,9 @@ SQLite runs in WAL mode with a busy timeout, and every write transaction starts 
 PostgreSQL needs nothing special: writes that race use row locks or conditional updates.
 """
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, text
@@ -34,6 +35,9 @@ class Database:
         self.url = normalise_url(url)
         self.is_sqlite = self.url.startswith("sqlite")
         self.engine: Engine = self._create_engine()
+        self._write_lock: threading.RLock | nullcontext[None] = (
+            threading.RLock() if self.is_sqlite else nullcontext()
+        )
 
     def _create_engine(self) -> Engine:
         if not self.is_sqlite:
@@ -70,7 +74,10 @@ class Database:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A write transaction: committed when the block ends, rolled back on error."""
-        with Session(self.engine, expire_on_commit=False) as session:
+        # SQLite has one writer at a time. Queueing this process's writers on a lock is fair
+        # and prompt; leaving it to SQLite's busy handler (sleep and retry) starves some of
+        # them for seconds under load. Other processes (the CLI) still meet the busy timeout.
+        with self._write_lock, Session(self.engine, expire_on_commit=False) as session:
             try:
                 yield session
                 session.commit()

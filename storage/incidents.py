@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, update
+from sqlalchemy import bindparam, func, insert, update
 from sqlmodel import Session, col, select
 
 from storage.models import Incident, TimelineEntry
@@ -16,14 +16,44 @@ def get(session: Session, incident_id: str, *, for_update: bool = False) -> Inci
     return session.exec(query).first()
 
 
-def ids_starting_with(session: Session, prefix: str) -> set[str]:
-    rows = session.exec(select(Incident.id).where(col(Incident.id).startswith(prefix)))
-    return set(rows)
+# The declaration path runs on every `/incident create`: its statements are built once and
+# executed on the connection, skipping the ORM's per-call statement building.
+_INCIDENTS = Incident.__table__  # type: ignore[attr-defined]
+_TIMELINE = TimelineEntry.__table__  # type: ignore[attr-defined]
+_ID_TAKEN = select(_INCIDENTS.c.id).where(_INCIDENTS.c.id == bindparam("incident_id"))
+_INSERT_INCIDENT = insert(_INCIDENTS)
+_INSERT_TIMELINE = insert(_TIMELINE)
+
+
+def id_taken(session: Session, incident_id: str) -> bool:
+    found = session.connection().execute(_ID_TAKEN, {"incident_id": incident_id})
+    return found.first() is not None
+
+
+_SUFFIXED_COUNT = select(func.count()).where(
+    _INCIDENTS.c.id > bindparam("low"), _INCIDENTS.c.id < bindparam("high")
+)
+_SUFFIXED = select(_INCIDENTS.c.id).where(
+    _INCIDENTS.c.id > bindparam("low"), _INCIDENTS.c.id < bindparam("high")
+)
+
+
+def next_suffixed_id(session: Session, base: str) -> str:
+    """The next free `{base}-N` (N from 2). '-' sorts just before '.', so `{base}-*` is an
+    index range; suffixes are handed out in order, so the count finds the next one."""
+    bounds = {"low": base + "-", "high": base + "."}
+    candidate = f"{base}-{session.connection().execute(_SUFFIXED_COUNT, bounds).scalar_one() + 2}"
+    if not id_taken(session, candidate):
+        return candidate
+    taken = {row[0] for row in session.connection().execute(_SUFFIXED, bounds)}
+    suffix = 2
+    while f"{base}-{suffix}" in taken:
+        suffix += 1
+    return f"{base}-{suffix}"
 
 
 def add(session: Session, incident: Incident) -> None:
-    session.add(incident)
-    session.flush()
+    session.connection().execute(_INSERT_INCIDENT, incident.model_dump())
 
 
 def claim_acknowledgement(
@@ -46,11 +76,13 @@ def claim_acknowledgement(
 
 def add_timeline(
     session: Session, incident_id: str, at: datetime, actor: str, kind: str, data: dict
-) -> TimelineEntry:
-    entry = TimelineEntry(incident_id=incident_id, at=at, actor=actor, kind=kind, data=data)
-    session.add(entry)
-    session.flush()
-    return entry
+) -> int:
+    """Append a timeline entry; its ID."""
+    result = session.connection().execute(
+        _INSERT_TIMELINE,
+        {"incident_id": incident_id, "at": at, "actor": actor, "kind": kind, "data": data},
+    )
+    return int(result.inserted_primary_key[0])
 
 
 def timeline(session: Session, incident_id: str) -> Sequence[TimelineEntry]:

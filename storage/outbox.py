@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, update
+from sqlalchemy import func, insert, update
 from sqlmodel import Session, col, select
 
 from storage.models import OutboxMessage, SlackMessage
@@ -13,6 +13,9 @@ SENDING = "sending"
 SENT = "sent"
 SUPERSEDED = "superseded"
 DEAD = "dead"
+
+# Every state change enqueues: build the insert once (see storage/incidents.py).
+_INSERT = insert(OutboxMessage.__table__)  # type: ignore[attr-defined]
 
 
 def enqueue(
@@ -26,21 +29,30 @@ def enqueue(
     ref: str | None = None,
     thread_ref: str | None = None,
     channel: str | None = None,
-) -> OutboxMessage:
-    message = OutboxMessage(
-        stream=stream,
-        op=op,
-        template=template,
-        args=args,
-        ref=ref,
-        thread_ref=thread_ref,
-        channel=channel,
-        next_attempt_at=now,
-        created_at=now,
+) -> int:
+    """Owe a Slack message; its outbox ID. Commits with the caller's transaction."""
+    result = session.connection().execute(
+        _INSERT,
+        {
+            "stream": stream,
+            "op": op,
+            "template": str(template),
+            "args": args,
+            "ref": ref,
+            "thread_ref": thread_ref,
+            "channel": channel,
+            "state": PENDING,
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+            "claimed_until": None,
+            "claimed_by": None,
+            "last_error": None,
+            "sent_at": None,
+            "ts": None,
+        },
     )
-    session.add(message)
-    session.flush()
-    return message
+    return int(result.inserted_primary_key[0])
 
 
 def stream_heads(session: Session, now: datetime, limit: int) -> Sequence[OutboxMessage]:

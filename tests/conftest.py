@@ -158,6 +158,7 @@ def start_service(tmp_path, slack, config):
             "channel_rate": 100.0,
             "channel_burst": 100.0,
             "claim_seconds": 2.0,
+            "min_gap": 0.01,
             **tuning,
         }
         service = Service(settings, config_override or config, tuning=DeliveryTuning(**options))

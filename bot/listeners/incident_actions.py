@@ -1,12 +1,14 @@
-"""Buttons on incident messages: Acknowledge, Update status, Resolve."""
+"""Buttons on incident messages: Acknowledge, Update status, Resolve.
+
+Each press is acknowledged at once; the work and the answer to the person follow.
+"""
 
 import logging
 
 from slack_bolt import Ack, App, Respond
 
-from bot.answers import failure_text
+from bot.answers import ack_answer, failure_text
 from bot.ids import Action
-from bot.listeners.incident_commands import ack_answer
 from bot.runtime import Runtime
 from bot.slack_api import SlackFailure, call
 from bot.views.modals import resolve_modal, status_modal
@@ -18,6 +20,10 @@ log = logging.getLogger(__name__)
 def _incident_id(body: dict) -> str:
     actions = body.get("actions") or [{}]
     return str(actions[0].get("value") or "")
+
+
+def _user(body: dict) -> str:
+    return str((body.get("user") or {}).get("id") or "")
 
 
 def _tell(respond: Respond, text: str, *, replace: bool = False) -> None:
@@ -33,47 +39,42 @@ def _pressed_in_ephemeral(body: dict) -> bool:
 
 
 def register(app: App, runtime: Runtime) -> None:
-    @app.action(Action.ACKNOWLEDGE.value)
-    def acknowledge(ack: Ack, body: dict, respond: Respond) -> None:
-        ack()
+    def acknowledge_pressed(body: dict, respond: Respond) -> None:
         t = runtime.t
-        user = str((body.get("user") or {}).get("id") or "")
         try:
-            result = incidents.acknowledge(runtime.ctx, _incident_id(body), user)
+            result = incidents.acknowledge(runtime.ctx, _incident_id(body), _user(body))
         except Exception as exc:
             _tell(respond, failure_text(t, exc))
             return
         runtime.changed()
         _tell(respond, ack_answer(t, result), replace=_pressed_in_ephemeral(body))
 
-    @app.action(Action.UPDATE_STATUS.value)
-    def update_status(ack: Ack, body: dict, respond: Respond) -> None:
-        ack()
+    def open_form(body: dict, respond: Respond, build_view: str) -> None:
         t = runtime.t
         try:
             incident = incidents.get_incident(runtime.ctx, _incident_id(body))
-            view = status_modal(t, incident.id, incident.status)
+            if build_view == "status":
+                view = status_modal(t, incident.id, incident.status)
+            else:
+                view = resolve_modal(t, incident.id)
             call(runtime.client, "views.open", trigger_id=body.get("trigger_id"), view=view)
         except SlackFailure as failure:
-            log.warning("could not open the status form: %s", failure)
+            log.warning("could not open the %s form: %s", build_view, failure)
             _tell(respond, t("error.internal", ref=failure.error))
         except Exception as exc:
             _tell(respond, failure_text(t, exc))
 
+    @app.action(Action.ACKNOWLEDGE.value)
+    def acknowledge(ack: Ack, body: dict, respond: Respond) -> None:
+        ack()
+        runtime.later(lambda: acknowledge_pressed(body, respond))
+
+    @app.action(Action.UPDATE_STATUS.value)
+    def update_status(ack: Ack, body: dict, respond: Respond) -> None:
+        ack()
+        runtime.later(lambda: open_form(body, respond, "status"))
+
     @app.action(Action.RESOLVE.value)
     def resolve(ack: Ack, body: dict, respond: Respond) -> None:
         ack()
-        t = runtime.t
-        try:
-            incident = incidents.get_incident(runtime.ctx, _incident_id(body))
-            call(
-                runtime.client,
-                "views.open",
-                trigger_id=body.get("trigger_id"),
-                view=resolve_modal(t, incident.id),
-            )
-        except SlackFailure as failure:
-            log.warning("could not open the resolve form: %s", failure)
-            _tell(respond, t("error.internal", ref=failure.error))
-        except Exception as exc:
-            _tell(respond, failure_text(t, exc))
+        runtime.later(lambda: open_form(body, respond, "resolve"))

@@ -111,6 +111,14 @@ def open_create_modal(client: WebClient, t: Translator, trigger_id: str, channel
 
 
 def register(app: App, runtime: Runtime) -> None:
+    def open_form(trigger_id: str, channel: str, respond: Respond) -> None:
+        t = runtime.t
+        try:
+            open_create_modal(runtime.client, t, trigger_id, channel)
+        except SlackFailure as failure:
+            log.warning("could not open the incident form: %s", failure)
+            respond(response_type="ephemeral", text=t("error.internal", ref=failure.error))
+
     @app.command("/incident")
     def incident_command(ack: Ack, command: dict, respond: Respond) -> None:
         t = runtime.t
@@ -120,11 +128,8 @@ def register(app: App, runtime: Runtime) -> None:
             request = parse_incident(str(command.get("text") or ""))
             if request.sub == "create" and not request.title:
                 ack()
-                try:
-                    open_create_modal(runtime.client, t, str(command.get("trigger_id")), channel)
-                except SlackFailure as failure:
-                    log.warning("could not open the incident form: %s", failure)
-                    respond(response_type="ephemeral", text=t("error.internal", ref=failure.error))
+                trigger_id = str(command.get("trigger_id") or "")
+                runtime.later(lambda: open_form(trigger_id, channel, respond))
                 return
             answer = run_request(runtime.ctx, t, request, user, channel)
         except Exception as exc:

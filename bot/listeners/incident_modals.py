@@ -59,11 +59,9 @@ def register(app: App, runtime: Runtime) -> None:
             return
         ack()
         runtime.changed()
-        confirm(
-            metadata(view).get("channel"),
-            user_of(body),
-            t("created", id=incident.id, severity=incident.severity),
-        )
+        channel, user = metadata(view).get("channel"), user_of(body)
+        text = t("created", id=incident.id, severity=incident.severity)
+        runtime.later(lambda: confirm(channel, user, text))
 
     @app.view(Callback.UPDATE_STATUS.value)
     def update_status(ack: Ack, body: dict, view: dict) -> None:
