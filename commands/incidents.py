@@ -83,6 +83,7 @@ def _announce_changes(ctx: Context, session: Session, incident: Incident, entry_
 
 def _new_id(session: Session, ctx: Context, at: datetime) -> str:
     base = "INC-" + at.astimezone(ctx.config.slack.tz).strftime("%Y%m%d-%H%M%S")
+    repo.lock_id(session, base)
     if not repo.id_taken(session, base):
         return base
     return repo.next_suffixed_id(session, base)

@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, insert, update
+from sqlalchemy import bindparam, func, insert, text, update
 from sqlmodel import Session, col, select
 
 from storage.models import Incident, TimelineEntry
@@ -23,6 +23,15 @@ _TIMELINE = TimelineEntry.__table__  # type: ignore[attr-defined]
 _ID_TAKEN = select(_INCIDENTS.c.id).where(_INCIDENTS.c.id == bindparam("incident_id"))
 _INSERT_INCIDENT = insert(_INCIDENTS)
 _INSERT_TIMELINE = insert(_TIMELINE)
+
+
+def lock_id(session: Session, base: str) -> None:
+    """Serialise the choice of IDs that share `base` (one second) across replicas.
+    PostgreSQL: a transaction advisory lock. SQLite: writers are serialised already."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection().execute(
+            text("SELECT pg_advisory_xact_lock(hashtext(:base))"), {"base": base}
+        )
 
 
 def id_taken(session: Session, incident_id: str) -> bool:

@@ -30,9 +30,38 @@ def config() -> Config:
     return Config(slack=SlackConfig(incident_channel="#incidents", timezone="Asia/Seoul"))
 
 
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    """One PostgreSQL cluster for the session; each test gets a database of its own."""
+    from tests.pg import PostgresCluster, find_bin
+
+    bindir = find_bin()
+    if bindir is None:
+        pytest.skip("PostgreSQL is not installed (make test installs it with apt-get as root)")
+    cluster = PostgresCluster(bindir).start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request, tmp_path: Path) -> str:
+    """The tests that take this run on both databases sre-bot supports."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'sre-bot.db'}"
+    return request.getfixturevalue("postgres_cluster").new_database()
+
+
 @pytest.fixture
 def database(tmp_path: Path) -> Iterator[Database]:
     db = Database(f"sqlite:///{tmp_path / 'sre-bot.db'}")
+    upgrade(db)
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def any_database(database_url: str) -> Iterator[Database]:
+    db = Database(database_url)
     upgrade(db)
     yield db
     db.dispose()
@@ -144,13 +173,13 @@ def start_service(tmp_path, slack, config):
 
     started: list[Running] = []
 
-    def start(config_override=None, **tuning) -> Running:
+    def start(config_override=None, database_url=None, **tuning) -> Running:
         settings = Settings(
             slack_bot_token=SecretStr("xoxb-test"),
             slack_signing_secret=SecretStr(SIGNING_SECRET),
             slack_api_url=slack.api_url,
             slack_timeout_seconds=1.0,
-            database_url=f"sqlite:///{tmp_path / 'bot.db'}",
+            database_url=database_url or f"sqlite:///{tmp_path / 'bot.db'}",
         )
         options = {
             "interval": 0.05,

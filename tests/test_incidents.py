@@ -5,6 +5,7 @@ import pytest
 from sqlmodel import select
 
 from commands import incidents
+from commands.context import Context
 from commands.errors import CommandError, Conflict, NotFound
 from commands.notices import Template
 from storage.models import Incident, OutboxMessage, TimelineEntry
@@ -63,7 +64,14 @@ def test_same_second_ids_get_a_suffix(ctx):
     assert ids == ["INC-20260105-103000", "INC-20260105-103000-2", "INC-20260105-103000-3"]
 
 
-def test_thirty_concurrent_creates_give_thirty_unique_ids(ctx):
+@pytest.fixture
+def shared_ctx(any_database, config, clock):
+    """A context on SQLite or PostgreSQL, for the tests where concurrency is the point."""
+    return Context(any_database, config, clock)
+
+
+def test_thirty_concurrent_creates_give_thirty_unique_ids(shared_ctx):
+    ctx = shared_ctx
     barrier = threading.Barrier(30)
 
     def create(n: int) -> str:
@@ -78,7 +86,8 @@ def test_thirty_concurrent_creates_give_thirty_unique_ids(ctx):
     assert len(incidents.list_incidents(ctx, limit=None)) == 30
 
 
-def test_eight_concurrent_acks_record_one(ctx):
+def test_eight_concurrent_acks_record_one(shared_ctx):
+    ctx = shared_ctx
     incident = incidents.create_incident(ctx, title="API down", severity="Sev1", created_by="U1")
     barrier = threading.Barrier(8)
 

@@ -1,0 +1,94 @@
+"""Several `serve` replicas on one PostgreSQL database: nothing lost, nothing twice."""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from sqlmodel import select
+
+from commands import incidents
+from storage.models import OutboxMessage
+from tests.conftest import poll_until
+
+
+def _all_delivered(ctx) -> bool:
+    with ctx.db.reader() as session:
+        rows = session.exec(select(OutboxMessage)).all()
+    return bool(rows) and all(r.state in ("sent", "superseded") for r in rows)
+
+
+def _created_id(response) -> str:
+    return response.json()["text"].split("Incident Created: ")[1].split(" ")[0]
+
+
+def test_two_replicas_deliver_every_message_once(start_service, slack, postgres_cluster):
+    url = postgres_cluster.new_database()
+    replicas = [start_service(database_url=url), start_service(database_url=url)]
+    ids = []
+    for n in range(6):
+        bot = replicas[n % 2]
+        incident_id = _created_id(bot.command(f"create sev2 replica incident {n}"))
+        replicas[(n + 1) % 2].command(f"ack {incident_id}")
+        ids.append(incident_id)
+    poll_until(lambda: _all_delivered(replicas[0].ctx))
+    parents = slack.messages("incidents")
+    assert sorted(m.text.split(" ")[0] for m in parents) == sorted(ids)
+    for parent in parents:
+        replies = [m.text for m in slack.thread("incidents", parent.ts)[1:]]
+        assert len(replies) == 2, replies  # declared, acknowledged: once each
+        assert "declared" in replies[0] and "acknowledged" in replies[1]
+    posts = slack.ok_calls("chat.postMessage")
+    assert len(posts) == 6 * 3
+
+
+def test_acknowledge_pressed_on_both_replicas_records_one(start_service, slack, postgres_cluster):
+    url = postgres_cluster.new_database()
+    replicas = [start_service(database_url=url), start_service(database_url=url)]
+    incident_id = _created_id(replicas[0].command("create sev1 API down"))
+    barrier = threading.Barrier(8)
+
+    def press(n: int):
+        barrier.wait()
+        return replicas[n % 2].command(f"ack {incident_id}", user=f"U0PERSON{n}")
+
+    with ThreadPoolExecutor(8) as pool:
+        answers = [r.json()["text"] for r in pool.map(press, range(8))]
+    assert sum(a.startswith("You acknowledged") for a in answers) == 1
+    assert sum("already acknowledged by" in a for a in answers) == 7
+    timeline = incidents.get_timeline(replicas[1].ctx, incident_id)[1]
+    assert [e.kind for e in timeline].count("acknowledged") == 1
+
+
+def test_delivery_moves_to_another_replica_when_one_stops(start_service, slack, postgres_cluster):
+    url = postgres_cluster.new_database()
+    first = start_service(database_url=url)
+    second = start_service(database_url=url)
+    first.command("create sev3 before the stop")
+    poll_until(lambda: _all_delivered(first.ctx))
+    first.service.stop()  # whichever replica held the lease, one is left
+    second.command("create sev3 after the stop")
+    poll_until(lambda: _all_delivered(second.ctx), timeout=15)
+    texts = [m.text for m in slack.messages("incidents")]
+    assert any("before the stop" in t for t in texts) and any("after the stop" in t for t in texts)
+    assert len(texts) == 2
+
+
+def test_a_dead_replicas_lease_is_taken_over_when_it_expires(start_service, slack, tmp_path):
+    from datetime import UTC, datetime, timedelta
+
+    from bot.outbox import LEASE_NAME
+    from storage.models import Lease
+
+    bot = start_service()
+    with bot.ctx.db.session() as session:  # a replica that was killed mid-lease
+        lease = session.get(Lease, LEASE_NAME) or Lease(
+            name=LEASE_NAME, holder="", expires_at=datetime.now(UTC)
+        )
+        lease.holder = "killed-replica"
+        lease.expires_at = datetime.now(UTC) + timedelta(seconds=1.5)
+        session.add(lease)
+    bot.service.delivery._lease_until = None  # forget our own (now stolen) lease
+    bot.command("create sev3 waits for the lease")
+    assert slack.messages("incidents") == []
+    poll_until(lambda: slack.messages("incidents"), timeout=10)
+    with bot.ctx.db.reader() as session:
+        assert session.get(Lease, LEASE_NAME).holder == bot.service.delivery.worker_id
