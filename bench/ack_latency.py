@@ -8,12 +8,23 @@ after another, each in its own process started by this script:
   sre-bot     the real bot: verification, parsing, a database transaction with the
               incident, its timeline entry and its outbox messages, then the ack
   stock       the real bot behind Bolt's own FastAPI adapter, which dispatches on the event
-              loop - to show what the worker-thread dispatch buys
+              loop
+
+Then the stall test shows what the worker-thread dispatch buys: while another process holds
+the database's write lock for a second (a migration, a backup, a long CLI transaction),
+`/incident create` requests wait for it. Meanwhile `/incident list` requests and the health
+probe keep arriving. Printed: the slowest list answer and the slowest probe, for sre-bot and
+for the stock adapter. On the event loop, one waiting request holds up every other.
 
 Prints p50, p99 and throughput for each, and the ratios to the baseline. Absolute times
 depend on the machine; the ratios are the result.
 
+The database is a fresh SQLite file per server unless `--database` names a PostgreSQL
+database: with a database across a network, listener work waits on I/O, which is where
+dispatching on the event loop (the stock adapter) serialises requests.
+
     .venv/bin/python bench/ack_latency.py [--requests 2000] [--concurrency 16]
+        [--database postgresql://user@host/db]
 """
 
 import argparse
@@ -172,6 +183,63 @@ def _load(url: str, requests: int, concurrency: int) -> tuple[list[float], float
     return latencies, time.perf_counter() - started, failures
 
 
+def _stall(url: str, health: str, database: str, hold: float = 1.0) -> dict:
+    """Slowest `/incident list` answer and health probe while the write lock is held."""
+    import sqlite3
+
+    path = database.split("///", 1)[1]
+    stop = threading.Event()
+    worst = {"list": 0.0, "health": 0.0, "create": 0.0}
+    lock = threading.Lock()
+
+    def record(kind: str, elapsed: float) -> None:
+        with lock:
+            worst[kind] = max(worst[kind], elapsed)
+
+    def lister(n: int) -> None:
+        with httpx.Client(timeout=30) as http:
+            while not stop.is_set():
+                body, headers = _signed("list", f"U{n:05d}")
+                started = time.perf_counter()
+                http.post(url, content=body, headers=headers)
+                record("list", time.perf_counter() - started)
+
+    def creator(n: int) -> None:
+        with httpx.Client(timeout=30) as http:
+            while not stop.is_set():
+                body, headers = _signed(f"create sev3 stall {n}", f"U{n:05d}")
+                started = time.perf_counter()
+                http.post(url, content=body, headers=headers)
+                record("create", time.perf_counter() - started)
+
+    def prober() -> None:
+        with httpx.Client(timeout=30) as http:
+            while not stop.is_set():
+                started = time.perf_counter()
+                http.get(health)
+                record("health", time.perf_counter() - started)
+                time.sleep(0.02)
+
+    threads = [threading.Thread(target=lister, args=(n,)) for n in range(4)]
+    threads += [threading.Thread(target=creator, args=(n,)) for n in range(2)]
+    threads.append(threading.Thread(target=prober))
+    for thread in threads:
+        thread.start()
+    time.sleep(0.5)
+    with lock:
+        worst.update(list=0.0, health=0.0, create=0.0)  # measure from the stall on
+    holder = sqlite3.connect(path, timeout=30)
+    holder.execute("BEGIN IMMEDIATE")
+    time.sleep(hold)
+    holder.rollback()
+    holder.close()
+    time.sleep(0.5)
+    stop.set()
+    for thread in threads:
+        thread.join()
+    return worst
+
+
 def _percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
@@ -198,9 +266,17 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def run(kind: str, requests: int, concurrency: int, slack_url: str, workdir: Path) -> dict:
+def run(
+    kind: str,
+    requests: int,
+    concurrency: int,
+    slack_url: str,
+    workdir: Path,
+    database: str,
+    stall: bool = False,
+) -> dict:
     port = _free_port()
-    database = f"sqlite:///{workdir / f'{kind}.db'}"
+    database = database or f"sqlite:///{workdir / f'{kind}.db'}"
     process = subprocess.Popen(
         [
             sys.executable,
@@ -219,6 +295,8 @@ def run(kind: str, requests: int, concurrency: int, slack_url: str, workdir: Pat
     try:
         _wait_live(port, process)
         url = f"http://127.0.0.1:{port}/slack/events"
+        if stall:
+            return {"kind": kind, **_stall(url, f"http://127.0.0.1:{port}/health/live", database)}
         _load(url, min(200, requests), concurrency)  # warm-up
         latencies, wall, failures = _load(url, requests, concurrency)
     finally:
@@ -234,14 +312,27 @@ def run(kind: str, requests: int, concurrency: int, slack_url: str, workdir: Pat
     }
 
 
+def _median_result(kind: str, rounds: list[dict]) -> dict:
+    return {
+        "kind": kind,
+        **{
+            key: statistics.median(r[key] for r in rounds)
+            for key in ("p50", "p99", "max", "throughput")
+        },
+        "failures": sum(r["failures"] for r in rounds),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--rounds", type=int, default=3, help="the medians over rounds are shown")
     parser.add_argument("--serve", choices=KINDS)
     parser.add_argument("--port", type=int)
     parser.add_argument("--slack-url")
     parser.add_argument("--database-url")
+    parser.add_argument("--database", default="", help="PostgreSQL URL (default: SQLite files)")
     args = parser.parse_args()
     if args.serve:
         _serve(args.serve, args.port, args.slack_url, args.database_url)
@@ -253,16 +344,37 @@ def main() -> None:
     slack = LocalSlackServer(Workspace(channels=("incidents",))).start()
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            results = [
-                run(kind, args.requests, args.concurrency, slack.api_url, Path(tmp))
-                for kind in KINDS
-            ]
+            rounds: dict[str, list[dict]] = {kind: [] for kind in KINDS}
+            for n in range(args.rounds):
+                for kind in KINDS:  # interleaved, so drift on the machine hits all alike
+                    workdir = Path(tmp) / f"round{n}"
+                    workdir.mkdir(exist_ok=True)
+                    rounds[kind].append(
+                        run(
+                            kind,
+                            args.requests,
+                            args.concurrency,
+                            slack.api_url,
+                            workdir,
+                            args.database,
+                        )
+                    )
+            results = [_median_result(kind, rounds[kind]) for kind in KINDS]
+            stalls = []
+            if not args.database:  # the stall test holds a SQLite write lock
+                stalls = [
+                    run(kind, 0, 0, slack.api_url, Path(tmp), "", stall=True)
+                    for kind in ("sre-bot", "stock")
+                ]
     finally:
         slack.stop()
+
     base = results[0]
     print(
         f"{args.requests} signed /incident create requests, "
-        f"{args.concurrency} concurrent clients, {os.cpu_count()} CPUs"
+        f"{args.concurrency} concurrent clients, {os.cpu_count()} CPUs, "
+        f"database: {'PostgreSQL' if args.database else 'SQLite'}; "
+        f"medians of {args.rounds} rounds"
     )
     columns = ("p50 ms", "p99 ms", "max ms", "req/s", "p50 x", "p99 x", "req/s x", "errors")
     print(f"{'server':<10} " + " ".join(f"{c:>8}" for c in columns))
@@ -277,6 +389,15 @@ def main() -> None:
         f"sre-bot p99 is {bot['p99'] / base['p99']:.2f}x the bare app's "
         f"({bot['p99'] * 1000:.0f} ms; Slack allows 3000 ms)"
     )
+    if stalls:
+        print("\nwhile another process holds the database write lock for 1.0 s:")
+        heads = ("slowest list ms", "slowest probe ms", "slowest create ms")
+        print(f"{'server':<10} {heads[0]:>16} {heads[1]:>17} {heads[2]:>18}")
+        for r in stalls:
+            print(
+                f"{r['kind']:<10} {r['list'] * 1000:16.0f} {r['health'] * 1000:17.0f} "
+                f"{r['create'] * 1000:18.0f}"
+            )
 
 
 if __name__ == "__main__":

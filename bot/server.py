@@ -1,10 +1,14 @@
 """The one HTTP server: Slack requests, health probes and metrics.
 
 Bolt's own Starlette adapter calls the synchronous `App.dispatch` on the event loop, which
-serialises every Slack request behind the slowest one. Here each request is dispatched in a
-worker thread, so the event loop only reads bodies and writes answers.
+serialises every Slack request behind the slowest one: while one waits (for a database lock,
+say), every other request and the health probes wait too. Here each request is dispatched in
+a worker thread, so the event loop only reads bodies and writes answers. bench/ack_latency.py
+measures both.
 """
 
+import anyio
+import anyio.to_thread
 from apscheduler.schedulers.base import BaseScheduler
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
@@ -17,6 +21,10 @@ from bot import metrics
 from bot.health import readiness
 from bot.runtime import Runtime
 from bot.slack_requests import payload_problem, verify
+
+# Threads that run listeners. More would only queue on the GIL and the database; enough
+# that one slow request (a lock wait, a slow database) does not hold up the others.
+DISPATCH_THREADS = 8
 
 # Slack's own payloads are far smaller; anything bigger is not from Slack.
 SLACK_BODY_MAX = 1024 * 1024
@@ -33,6 +41,7 @@ def _kind(body: str) -> str:
 def mount_slack_events(api: FastAPI, bolt: App, signing_secret: str) -> None:
     """`POST /slack/events`: verify, check the payload's shape, dispatch in a worker thread."""
     verifier = SignatureVerifier(signing_secret)
+    dispatchers = anyio.CapacityLimiter(DISPATCH_THREADS)
 
     @api.post("/slack/events")
     async def slack_events(request: Request) -> Response:
@@ -57,7 +66,9 @@ def mount_slack_events(api: FastAPI, bolt: App, signing_secret: str) -> None:
             query=request.url.query,
             headers={k: [v] for k, v in headers.items()},
         )
-        bolt_response = await run_in_threadpool(bolt.dispatch, bolt_request)
+        bolt_response = await anyio.to_thread.run_sync(
+            bolt.dispatch, bolt_request, limiter=dispatchers
+        )
         metrics.SLACK_REQUESTS.labels(kind=_kind(body), outcome=str(bolt_response.status)).inc()
         answer_headers = {
             name: values[0]

@@ -81,12 +81,15 @@ def _announce_changes(ctx: Context, session: Session, incident: Incident, entry_
     )
 
 
-def _new_id(session: Session, ctx: Context, at: datetime) -> str:
+def _new_id(ctx: Context, session: Session, at: datetime) -> str:
+    """The incident's ID, from the per-second counter (see repo.allocate_id). On PostgreSQL
+    it is taken in a short transaction of its own, so racing replicas hold the counter row
+    for one statement; SQLite runs one writer at a time, so the declaration's own will do."""
     base = "INC-" + at.astimezone(ctx.config.slack.tz).strftime("%Y%m%d-%H%M%S")
-    repo.lock_id(session, base)
-    if not repo.id_taken(session, base):
-        return base
-    return repo.next_suffixed_id(session, base)
+    if ctx.db.is_sqlite:
+        return repo.allocate_id(session.connection(), base)
+    with ctx.db.session() as own:
+        return repo.allocate_id(own.connection(), base)
 
 
 def create_incident(
@@ -115,7 +118,7 @@ def create_incident(
                 ctx, clean_title, level, created_by, _clean(description, TEXT_MAX), parts
             )
         except IntegrityError:
-            # Another replica took the same second's ID between our read and insert.
+            # The ID was taken outside the counter (rows from before it existed): next one.
             if attempt == 7:
                 raise
     raise AssertionError("unreachable")
@@ -127,7 +130,7 @@ def _insert_incident(
     now = ctx.clock.now()
     with ctx.db.session() as session:
         incident = Incident(
-            id=_new_id(session, ctx, now),
+            id=_new_id(ctx, session, now),
             title=title,
             description=description,
             severity=severity,
@@ -373,8 +376,8 @@ def list_incidents(
 
 
 def unacknowledged(ctx: Context, channel: str | None = None) -> list[Incident]:
-    """Open incidents nobody has acknowledged yet, newest first; with `channel`, only those
-    announced there (by configured name or by the channel ID Slack reported)."""
+    """Open incidents nobody has acknowledged yet, newest first; with `channel` (a Slack
+    channel ID), only those announced there: under its configured name, or its ID."""
     with ctx.db.reader() as session:
         rows = [
             i
@@ -383,5 +386,5 @@ def unacknowledged(ctx: Context, channel: str | None = None) -> list[Incident]:
         ]
         if channel is None:
             return rows
-        posted = outbox.posted_channels(session, [incident_ref(i.id) for i in rows])
-    return [i for i in rows if channel in (i.channel, posted.get(incident_ref(i.id)))]
+        names = {channel, *repo.channel_names_posted_in(session, channel)}
+    return [i for i in rows if i.channel in names]

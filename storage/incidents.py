@@ -3,10 +3,10 @@
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, insert, text, update
+from sqlalchemy import Connection, func, insert, literal, text, update
 from sqlmodel import Session, col, select
 
-from storage.models import Incident, TimelineEntry
+from storage.models import Incident, SlackMessage, TimelineEntry
 
 
 def get(session: Session, incident_id: str, *, for_update: bool = False) -> Incident | None:
@@ -20,45 +20,22 @@ def get(session: Session, incident_id: str, *, for_update: bool = False) -> Inci
 # executed on the connection, skipping the ORM's per-call statement building.
 _INCIDENTS = Incident.__table__  # type: ignore[attr-defined]
 _TIMELINE = TimelineEntry.__table__  # type: ignore[attr-defined]
-_ID_TAKEN = select(_INCIDENTS.c.id).where(_INCIDENTS.c.id == bindparam("incident_id"))
+_ALLOCATE = text(
+    "INSERT INTO incident_id_counter (base, used) VALUES (:base, 1) "
+    "ON CONFLICT (base) DO UPDATE SET used = incident_id_counter.used + 1 RETURNING used"
+)
 _INSERT_INCIDENT = insert(_INCIDENTS)
 _INSERT_TIMELINE = insert(_TIMELINE)
 
 
-def lock_id(session: Session, base: str) -> None:
-    """Serialise the choice of IDs that share `base` (one second) across replicas.
-    PostgreSQL: a transaction advisory lock. SQLite: writers are serialised already."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.connection().execute(
-            text("SELECT pg_advisory_xact_lock(hashtext(:base))"), {"base": base}
-        )
+def allocate_id(connection: Connection, base: str) -> str:
+    """The next ID for incidents declared in the second `base`: base, then base-2, base-3...
 
-
-def id_taken(session: Session, incident_id: str) -> bool:
-    found = session.connection().execute(_ID_TAKEN, {"incident_id": incident_id})
-    return found.first() is not None
-
-
-_SUFFIXED_COUNT = select(func.count()).where(
-    _INCIDENTS.c.id > bindparam("low"), _INCIDENTS.c.id < bindparam("high")
-)
-_SUFFIXED = select(_INCIDENTS.c.id).where(
-    _INCIDENTS.c.id > bindparam("low"), _INCIDENTS.c.id < bindparam("high")
-)
-
-
-def next_suffixed_id(session: Session, base: str) -> str:
-    """The next free `{base}-N` (N from 2). '-' sorts just before '.', so `{base}-*` is an
-    index range; suffixes are handed out in order, so the count finds the next one."""
-    bounds = {"low": base + "-", "high": base + "."}
-    candidate = f"{base}-{session.connection().execute(_SUFFIXED_COUNT, bounds).scalar_one() + 2}"
-    if not id_taken(session, candidate):
-        return candidate
-    taken = {row[0] for row in session.connection().execute(_SUFFIXED, bounds)}
-    suffix = 2
-    while f"{base}-{suffix}" in taken:
-        suffix += 1
-    return f"{base}-{suffix}"
+    An upsert on a per-second counter, run by the caller in a transaction of its own, so
+    replicas racing in the same second hold the counter's row lock for one statement only,
+    not for the whole declaration."""
+    used = connection.execute(_ALLOCATE, {"base": base}).scalar_one()
+    return base if used == 1 else f"{base}-{used}"
 
 
 def add(session: Session, incident: Incident) -> None:
@@ -146,3 +123,15 @@ def ack_delays(session: Session) -> list[tuple[str, float]]:
         (severity, (acked - created).total_seconds())
         for severity, created, acked in session.exec(query)
     ]
+
+
+def channel_names_posted_in(session: Session, channel_id: str) -> set[str]:
+    """The configured channel names whose incident announcements Slack placed in
+    `channel_id` (a name like `#incidents` is only resolved to an ID by posting there)."""
+    query = (
+        select(Incident.channel)
+        .join(SlackMessage, SlackMessage.ref == literal("incident:") + Incident.id)
+        .where(SlackMessage.channel == channel_id)
+        .distinct()
+    )
+    return set(session.exec(query))

@@ -41,3 +41,10 @@ def upgrade(db: Database, revision: str = "head") -> None:
 
 def _revision(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
+
+
+def current_revision(db: Database) -> str | None:
+    with db.engine.connect() as connection:
+        revision = _revision(connection)
+        connection.rollback()
+        return revision

@@ -28,6 +28,15 @@ class Incident(SQLModel, table=True):
     updated_at: datetime
 
 
+class IncidentIdCounter(SQLModel, table=True):
+    """How many incidents were declared in one second (`INC-YYYYMMDD-HHMMSS`)."""
+
+    __tablename__ = "incident_id_counter"
+
+    base: str = Field(primary_key=True, max_length=40)
+    used: int
+
+
 class TimelineEntry(SQLModel, table=True):
     __tablename__ = "timeline_entry"
 

@@ -185,11 +185,3 @@ def record_message(session: Session, ref: str, channel: str, ts: str, now: datet
     if existing is None:
         session.add(SlackMessage(ref=ref, channel=channel, ts=ts, posted_at=now))
     session.flush()
-
-
-def posted_channels(session: Session, refs: Sequence[str]) -> dict[str, str]:
-    """ref -> the channel ID Slack reported when the message was posted."""
-    if not refs:
-        return {}
-    rows = session.exec(select(SlackMessage).where(col(SlackMessage.ref).in_(refs)))
-    return {row.ref: row.channel for row in rows}

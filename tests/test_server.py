@@ -8,11 +8,19 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from commands import incidents
 from tests.conftest import ROOT, command_body, poll_until, sign
 
 INCIDENTS = "incidents"
+
+
+@pytest.fixture
+def start_service_once(start_service):
+    """One server for all of a property test's examples."""
+    return start_service()
 
 
 def _posts(slack, *, thread: bool | None = None):
@@ -444,3 +452,68 @@ def test_never_verified_and_unreachable_is_not_ready(start_service, slack):
     with slack.outage(status=500):
         auth.check(bot.service.client)
     assert (auth.ok, auth.detail) == (False, "http_500")
+
+
+def _event(event_id: str) -> str:
+    return json.dumps(
+        {
+            "token": "legacy",
+            "team_id": "T0TEAM",
+            "api_app_id": "A0APP",
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": int(time.time()),
+            "event": {
+                "type": "app_mention",
+                "user": "U0ALICE",
+                "text": "<@U0BOT> help?",
+                "ts": "1700000000.000100",
+                "channel": "C0001",
+            },
+        }
+    )
+
+
+def test_url_verification_answers_the_challenge(start_service):
+    bot = start_service()
+    body = json.dumps(
+        {"type": "url_verification", "token": "x", "challenge": "3eZbrw1aBm2rZgRNFdxV"}
+    )
+    headers = {**sign(body), "Content-Type": "application/json"}
+    response = bot.post(body, headers=headers)
+    assert response.status_code == 200
+    assert "3eZbrw1aBm2rZgRNFdxV" in response.text
+
+
+def test_a_retried_event_is_handled_once(start_service, slack):
+    bot = start_service()
+    body = _event("Ev0000001")
+    first = bot.post(body, headers={**sign(body), "Content-Type": "application/json"})
+    retry_headers = {
+        **sign(body),
+        "Content-Type": "application/json",
+        "X-Slack-Retry-Num": "1",
+        "X-Slack-Retry-Reason": "http_timeout",
+    }
+    retry = bot.post(body, headers=retry_headers)
+    assert first.status_code == retry.status_code == 200
+    slack.wait_for(lambda: slack.ok_calls("chat.postMessage"))
+    other = _event("Ev0000002")
+    bot.post(other, headers={**sign(other), "Content-Type": "application/json"})
+    slack.wait_for(lambda: len(slack.ok_calls("chat.postMessage")) == 2)
+    replies = slack.ok_calls("chat.postMessage")
+    assert [c.params["thread_ts"] for c in replies] == ["1700000000.000100"] * 2
+    assert "/incident help" in replies[0].params["text"]
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=st.text(max_size=400))
+def test_any_command_text_gets_a_clear_answer_never_a_server_error(start_service_once, text):
+    response = start_service_once.command(text)
+    assert response.status_code == 200
+    answer = response.json()
+    assert answer["response_type"] == "ephemeral"
+    assert answer["text"].strip()
+    assert "Traceback" not in answer["text"]

@@ -1,0 +1,56 @@
+from datetime import UTC, datetime
+
+from sqlalchemy import inspect, text
+
+from commands import incidents
+from commands.clock import FakeClock
+from commands.context import Context
+from storage.db import Database
+from storage.migrate import current_revision, upgrade
+
+
+def test_upgrade_creates_every_table_and_is_idempotent(any_database):
+    tables = set(inspect(any_database.engine).get_table_names())
+    assert {
+        "incident",
+        "timeline_entry",
+        "outbox_message",
+        "slack_message",
+        "lease",
+        "slack_event_seen",
+        "incident_id_counter",
+        "alembic_version",
+    } <= tables
+    head = current_revision(any_database)
+    upgrade(any_database)
+    assert current_revision(any_database) == head == "0002"
+
+
+def test_upgrade_from_the_first_schema_keeps_incidents_and_continues_their_ids(
+    database_url, config
+):
+    db = Database(database_url)
+    upgrade(db, "0001")
+    with db.engine.begin() as conn:
+        for suffix in ("", "-2", "-3"):
+            conn.execute(
+                text(
+                    "INSERT INTO incident (id, title, description, severity, status, components,"
+                    " channel, created_at, created_by, postmortem_required, updated_at) VALUES"
+                    " (:id, 'old', '', 'Sev3', 'detected', '[]', '#incidents', :at, 'U1', false,"
+                    " :at)"
+                ),
+                {
+                    "id": f"INC-20260105-103000{suffix}",
+                    "at": datetime(2026, 1, 5, 1, 30, tzinfo=UTC),
+                },
+            )
+    upgrade(db)
+    assert current_revision(db) == "0002"
+    clock = FakeClock(datetime(2026, 1, 5, 1, 30, tzinfo=UTC))
+    created = incidents.create_incident(
+        Context(db, config, clock), title="new", severity="Sev3", created_by="U1"
+    )
+    assert created.id == "INC-20260105-103000-4"
+    assert len(incidents.list_incidents(Context(db, config, clock))) == 4
+    db.dispose()
