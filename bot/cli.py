@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from bot.answers import ack_answer, error_text
 from bot.i18n import Translator
+from bot.ports import CannotListen
 from bot.settings import Settings
 from bot.views import incidents as views
 from commands import incidents
@@ -281,6 +282,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run_incident(args, Context(db, config), t)
     except ConfigError as exc:
         print(f"configuration error:\n{exc}", file=sys.stderr)
+        return USAGE
+    except CannotListen as exc:
+        print(str(exc), file=sys.stderr)
         return USAGE
     except DatabaseUnavailable as exc:
         print(f"{t('error.database')}\n({exc})", file=sys.stderr)

@@ -12,6 +12,7 @@ from slack_bolt import App
 from bot import metrics
 from bot.app import build_bolt_app
 from bot.outbox import OutboxDelivery
+from bot.ports import check_port
 from bot.runtime import Runtime
 from bot.scheduler import build_scheduler
 from bot.server import create_http_app
@@ -105,6 +106,7 @@ class Service:
         return uvicorn.Server(config)
 
     def serve_forever(self, host: str, port: int) -> None:
+        check_port(host, port)
         self.start_background()
         self._server = self._uvicorn(host, port)
         log.info("sre-bot listening on http://%s:%d", host, port)
@@ -115,6 +117,7 @@ class Service:
 
     def start_in_thread(self, host: str, port: int, timeout: float = 15.0) -> None:
         """Start everything, the HTTP server in a thread; return once it accepts requests."""
+        check_port(host, port)
         self.start_background()
         self._server = self._uvicorn(host, port)
         self._thread = threading.Thread(target=self._server.run, name="http", daemon=True)

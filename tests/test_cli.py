@@ -166,3 +166,15 @@ def test_db_upgrade_creates_the_schema(run, tmp_path):
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "cli.db").exists()
     assert run("db", "upgrade").returncode == 0  # idempotent
+
+
+def test_serve_on_a_busy_port_says_so_and_exits_2(run):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = run("serve", "--host", "127.0.0.1", "--port", str(port))
+    assert result.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
