@@ -23,7 +23,11 @@ def readiness(runtime: Runtime, scheduler: BaseScheduler | None) -> dict[str, Ch
         checks["database"] = Check(False, str(exc)[:200])
     auth = runtime.slack_auth
     with auth.lock:
-        checks["slack"] = Check(auth.ok, auth.detail)
+        slack = Check(auth.ok, auth.detail)
+    connected = runtime.socket_mode_connected
+    if connected is not None and not connected():
+        slack = Check(False, f"{slack.detail}; Socket Mode not connected")
+    checks["slack"] = slack
     running = scheduler is not None and scheduler.running
     delivery = runtime.delivery.healthy
     checks["scheduler"] = Check(

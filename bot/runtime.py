@@ -57,6 +57,8 @@ class Runtime:
     client: WebClient
     delivery: OutboxDelivery
     slack_auth: SlackAuth = field(default_factory=SlackAuth)
+    # Set in Socket Mode: whether the WebSocket to Slack is up (for readiness).
+    socket_mode_connected: Callable[[], bool] | None = None
     after_ack: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=8, thread_name_prefix="after-ack")
     )

@@ -75,6 +75,7 @@ class Service:
         self.scheduler = build_scheduler(self.runtime)
         self.http = create_http_app(self.runtime, self.bolt, self.scheduler, signing_secret)
         self._socket_mode = None
+        self._stopping = threading.Event()
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -82,16 +83,40 @@ class Service:
         """Migrate the schema, then start outbox delivery, the scheduler and Socket Mode."""
         upgrade(self.db)
         metrics.watch_incidents(self.ctx)
-        self.delivery.start()
-        self.scheduler.start()
-        if self.settings.slack_app_token is not None:
-            from slack_bolt.adapter.socket_mode import SocketModeHandler
+        try:
+            self.delivery.start()
+            self.scheduler.start()
+            if self.settings.slack_app_token is not None:
+                self._start_socket_mode(self.settings.slack_app_token.get_secret_value())
+        except BaseException:
+            self.stop_background()
+            raise
 
-            self._socket_mode = SocketModeHandler(
-                self.bolt, self.settings.slack_app_token.get_secret_value()
-            )
-            self._socket_mode.connect()
-            log.info("connected to Slack over Socket Mode")
+    def _start_socket_mode(self, app_token: str) -> None:
+        """Connect in the background and keep trying: Slack being down at start-up must not
+        stop the bot (commands queue nothing meanwhile, but the outbox keeps its messages)."""
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        handler = SocketModeHandler(self.bolt, app_token)
+        self._socket_mode = handler
+        self.runtime.socket_mode_connected = handler.client.is_connected
+
+        def connect() -> None:
+            delay = 1.0
+            while not self._stopping.is_set():
+                try:
+                    handler.connect()
+                    if handler.client.is_connected():
+                        log.info("connected to Slack over Socket Mode")
+                        return  # from here slack_sdk reconnects by itself
+                    problem = "Slack refused the WebSocket connection"
+                except Exception as exc:
+                    problem = str(exc).splitlines()[0][:200]
+                log.warning("Socket Mode: %s; trying again in %.0f s", problem, delay)
+                self._stopping.wait(delay)
+                delay = min(delay * 2, 60.0)
+
+        threading.Thread(target=connect, name="socket-mode-connect", daemon=True).start()
 
     def _uvicorn(self, host: str, port: int) -> uvicorn.Server:
         config = uvicorn.Config(
@@ -137,6 +162,7 @@ class Service:
         self.stop_background()
 
     def stop_background(self) -> None:
+        self._stopping.set()
         if self._socket_mode is not None:
             self._socket_mode.close()
             self._socket_mode = None

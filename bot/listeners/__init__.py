@@ -2,10 +2,17 @@
 
 from slack_bolt import App
 
-from bot.listeners import events, incident_actions, incident_commands, incident_modals
+from bot.listeners import (
+    events,
+    fallbacks,
+    incident_actions,
+    incident_commands,
+    incident_modals,
+)
 from bot.runtime import Runtime
 
-MODULES = (incident_commands, incident_actions, incident_modals, events)
+# The fallbacks go last: they take whatever the others did not.
+MODULES = (incident_commands, incident_actions, incident_modals, events, fallbacks)
 
 
 def register_all(app: App, runtime: Runtime) -> None:

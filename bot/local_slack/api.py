@@ -1,9 +1,10 @@
 """The Slack Web API on 127.0.0.1, over a `Workspace`, for slack_sdk's `WebClient`.
 
 Routes: `POST /api/<method>` (form-encoded or JSON, `Authorization: Bearer xox...`),
-`POST /response/<key>` (response_url deliveries) and `POST /upload/<file_id>` (the upload URLs
-that `files.getUploadURLExternal` hands out). Answers are shaped like Slack's: HTTP 200 with
-`{"ok": true, ...}` or `{"ok": false, "error": "..."}`.
+`POST /response/<key>` (response_url deliveries), `POST /upload/<file_id>` (the upload URLs
+that `files.getUploadURLExternal` hands out) and `GET /link/` (the Socket Mode WebSocket that
+`apps.connections.open` hands out; see `socket_mode`). Answers are shaped like Slack's: HTTP
+200 with `{"ok": true, ...}` or `{"ok": false, "error": "..."}`.
 
 Every request is recorded as a `Call`. Injected `Fault`s are consulted before a request is
 handled: an HTTP status, a 429 with Retry-After, an `ok: false` error, or a delay.
@@ -25,12 +26,14 @@ from typing import Any, Self
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 from zoneinfo import ZoneInfo
 
+from bot.local_slack.socket_mode import SocketMode
 from bot.local_slack.workspace import Channel, Message, SlackError, User, Workspace
 
 log = logging.getLogger(__name__)
 
 RESPONSE_URL_METHOD = "response_url"
 UPLOAD_METHOD = "upload"
+CONNECTIONS_OPEN = "apps.connections.open"
 
 _JSON_FIELDS = {"attachments", "blocks", "files", "metadata", "unfurls", "user_auth_blocks", "view"}
 _BOOL_FIELDS = {
@@ -193,6 +196,7 @@ class LocalSlackServer:
     """Serves `workspace` as the Slack Web API; pass `.api_url` as WebClient's `base_url`.
 
     `token`: the one bearer token accepted; by default any `xoxb-`/`xoxp-` token is.
+    `apps.connections.open` takes any app-level `xapp-` token (Socket Mode, `socket_send`).
     """
 
     def __init__(
@@ -214,6 +218,7 @@ class LocalSlackServer:
         self._faults: list[Fault] = []
         self._in_flight = 0
         self._last_activity = time.monotonic()
+        self.socket_mode = SocketMode(workspace, self._begin_call, self._end_call)
         self._methods: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
             "auth.test": self._auth_test,
             "chat.postMessage": self._chat_post_message,
@@ -233,6 +238,7 @@ class LocalSlackServer:
             "views.push": self._views_push,
             "files.getUploadURLExternal": self._files_get_upload_url,
             "files.completeUploadExternal": self._files_complete_upload,
+            CONNECTIONS_OPEN: self._apps_connections_open,
         }
 
     # ---- lifecycle and addresses
@@ -250,8 +256,10 @@ class LocalSlackServer:
         return self
 
     def stop(self) -> None:
-        """Stop serving; requests held by a `hang` fault are dropped unanswered."""
+        """Stop serving; requests held by a `hang` fault are dropped unanswered and Socket Mode
+        clients get a close frame."""
         self._stopping.set()
+        self.socket_mode.close()
         if self._thread is not None:
             self._httpd.shutdown()
             self._thread.join()
@@ -298,6 +306,46 @@ class LocalSlackServer:
         """(requests being handled now, `time.monotonic()` of the last request start or end)."""
         with self.workspace.condition:
             return self._in_flight, self._last_activity
+
+    def _begin_call(self, method: str, params: dict[str, Any]) -> Call:
+        """Record a call whose answer is still pending (Socket Mode envelopes and acks)."""
+        call = Call(method, params, 0, time.time())
+        with self.workspace.condition:
+            self._calls.append(call)
+            self.workspace.condition.notify_all()
+        return call
+
+    def _end_call(self, call: object, status: int, error: str | None = None) -> None:
+        with self.workspace.condition:
+            for index in range(len(self._calls) - 1, -1, -1):
+                if self._calls[index] is call:
+                    self._calls[index] = replace(self._calls[index], status=status, error=error)
+                    break
+            self.workspace.condition.notify_all()
+
+    # ---- Socket Mode
+
+    def socket_connected(self, timeout: float = 5.0) -> bool:
+        """Wait up to `timeout` seconds for a Socket Mode client to be connected."""
+        return self.socket_mode.connected(timeout)
+
+    def socket_send(
+        self,
+        envelope_type: str,
+        payload: dict[str, Any],
+        *,
+        timeout: float = 5.0,
+        accepts_response_payload: bool | None = None,
+    ) -> dict[str, Any] | None:
+        """Deliver a Socket Mode envelope (`slash_commands`, `interactive` or `events_api`) to the
+        connected client and wait for its ack; returns the ack's payload, or None if it has none.
+        Raises `SocketModeError` when no client is connected or no ack comes within `timeout`."""
+        return self.socket_mode.send(
+            envelope_type,
+            payload,
+            timeout=timeout,
+            accepts_response_payload=accepts_response_payload,
+        )
 
     # ---- fault injection
 
@@ -374,6 +422,9 @@ class LocalSlackServer:
             answer = self._record(
                 RESPONSE_URL_METHOD, params, lambda: self._response(rest, payload, problem)
             )
+        elif route == "link" and not rest:
+            refusal = self.socket_mode.serve(request, url.query)
+            answer = _text_answer(refusal[1], refusal[0]) if refusal else None
         elif route == "upload" and rest and request.command == "POST":
             params = {"file_id": rest, "bytes": len(body)}
             answer = self._record(UPLOAD_METHOD, params, lambda: self._upload(rest, body))
@@ -467,7 +518,16 @@ class LocalSlackServer:
             return _json_answer({"ok": False, "error": "unknown_method"})
         if not token:
             return _json_answer({"ok": False, "error": "not_authed"})
-        valid = token == self.token if self.token else token.startswith(("xoxb-", "xoxp-"))
+        # apps.connections.open takes only app-level tokens, and every other method refuses them.
+        app_level = token.startswith("xapp-")
+        if app_level != (method == CONNECTIONS_OPEN):
+            return _json_answer({"ok": False, "error": "not_allowed_token_type"})
+        if app_level:
+            valid = True
+        elif self.token:
+            valid = token == self.token
+        else:
+            valid = token.startswith(("xoxb-", "xoxp-"))
         if not valid:
             return _json_answer({"ok": False, "error": "invalid_auth"})
         try:
@@ -589,6 +649,9 @@ class LocalSlackServer:
             "bot_id": ws.bot.bot_id,
             "is_enterprise_install": False,
         }
+
+    def _apps_connections_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"url": self.socket_mode.issue_url(self.host, self.port)}
 
     def _chat_post_message(self, params: dict[str, Any]) -> dict[str, Any]:
         channel = self._channel_param(params)
