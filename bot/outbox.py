@@ -200,7 +200,9 @@ class OutboxDelivery:
     def _deliver(self, head: OutboxMessage) -> int:
         method = self._method(head)
         mono = time.monotonic()
-        if self._paused_until.get(method, 0) > mono:
+        paused_until = self._paused_until.get(method, 0)
+        if paused_until > mono:  # Slack said 429: nothing for this method until then
+            self._paced_until = min(self._paced_until or paused_until, paused_until)
             return 0
         if method == "chat.postMessage":
             channel = self._channel_of(head)
@@ -233,10 +235,7 @@ class OutboxDelivery:
     def _send(self, message: OutboxMessage, uncertain: bool) -> int:
         assert message.id is not None
         with self.ctx.db.reader() as session:
-            if message.op == "update" and repo.has_later_update(session, message):
-                superseded = True
-            else:
-                superseded = False
+            superseded = message.op == "update" and repo.has_later_update(session, message)
             target = repo.find_message(session, message.ref or message.thread_ref or "")
         if superseded:
             self._finish(message, superseded=True)
