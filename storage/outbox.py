@@ -97,10 +97,6 @@ def claim(session: Session, message_id: int, worker: str, now: datetime, lease: 
     return result.rowcount == 1
 
 
-def get(session: Session, message_id: int) -> OutboxMessage | None:
-    return session.get(OutboxMessage, message_id)
-
-
 def _finish(session: Session, message_id: int, worker: str, **values: object) -> bool:
     result = session.execute(
         update(OutboxMessage)
