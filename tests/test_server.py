@@ -31,7 +31,7 @@ def _posts(slack, *, thread: bool | None = None):
 
 
 def _created_id(response) -> str:
-    text = response.json()["text"]
+    text = response["text"] if isinstance(response, dict) else response.json()["text"]
     return text.split("Incident Created: ")[1].split(" ")[0]
 
 
@@ -517,3 +517,50 @@ def test_any_command_text_gets_a_clear_answer_never_a_server_error(start_service
     assert answer["response_type"] == "ephemeral"
     assert answer["text"].strip()
     assert "Traceback" not in answer["text"]
+
+
+def test_text_longer_than_slack_accepts_is_cut_safely(start_service, slack):
+    bot = start_service()
+    title = "가나다 <!channel> & " * 400  # 7,200 characters, Korean and markup
+    answer = bot.command(f"create sev3 {title}").json()
+    assert answer["text"].startswith("Incident Created: INC-")
+    incident_id = _created_id(answer)
+    bot.command(f"note {incident_id} " + "메모 " * 3000)
+    slack.wait_for(lambda: len(_posts(slack, thread=True)) == 2)
+    for call in slack.ok_calls("chat.postMessage"):
+        assert len(call.params["text"]) <= 40_000
+        for block in call.params.get("blocks", []):
+            if block["type"] == "header":
+                assert len(block["text"]["text"]) <= 150
+            if block["type"] == "section":
+                assert len(block["text"]["text"]) <= 3000
+                assert "<!channel>" not in block["text"]["text"]
+    stored = incidents.get_incident(bot.ctx, incident_id)
+    assert stored.title.startswith("가나다 <!channel> & ")  # kept as typed, up to 500 chars
+    assert len(stored.title) <= 500
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    payload=st.fixed_dictionaries(
+        {"type": st.sampled_from(["block_actions", "view_submission", "shortcut", "view_closed"])},
+        optional={
+            "actions": st.lists(
+                st.dictionaries(
+                    st.sampled_from(["action_id", "value", "type"]), st.text(max_size=20)
+                ),
+                max_size=2,
+            ),
+            "view": st.dictionaries(
+                st.sampled_from(["type", "callback_id", "private_metadata", "state"]),
+                st.one_of(st.text(max_size=20), st.none()),
+            ),
+            "user": st.dictionaries(st.sampled_from(["id", "name"]), st.text(max_size=12)),
+        },
+    )
+)
+def test_odd_interaction_payloads_never_get_a_server_error(start_service_once, payload):
+    response = start_service_once.interact(payload)
+    assert response.status_code < 500, response.text
