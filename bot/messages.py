@@ -188,6 +188,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": ":rotating_light: Not acknowledged. Respond by {deadline} ({target} target)",
         "ko": ":rotating_light: 아직 확인되지 않음. {deadline}까지 대응 (목표 {target})",
     },
+    "incident.ack_overdue": {
+        "en": ":warning: Not acknowledged: overdue since {deadline} ({target} target)",
+        "ko": ":warning: 아직 확인되지 않음: {deadline}부터 대응 기한 초과 (목표 {target})",
+    },
     "incident.ack_done": {
         "en": "{who} after {elapsed} ({target} target) {mark}",
         "ko": "{who}님이 {elapsed} 만에 확인 (목표 {target}) {mark}",

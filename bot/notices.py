@@ -20,7 +20,9 @@ class NoticeRenderer:
         """`{"text": ..., "blocks": [...]}` for the template, rendered from the database now."""
         if template == Template.INCIDENT_ANNOUNCEMENT:
             incident = incidents.get_incident(self.ctx, args["incident_id"])
-            return incident_views.announcement(incident, self.ctx.config, self.t)
+            return incident_views.announcement(
+                incident, self.ctx.config, self.t, self.ctx.clock.now()
+            )
         if template == Template.INCIDENT_TIMELINE:
             entry = incidents.get_timeline_entry(self.ctx, int(args["entry_id"]))
             if entry is None:

@@ -43,12 +43,12 @@ class DeliveryTuning:
 class Service:
     settings: Settings
     config: Config
-    clock: Clock = field(default_factory=SystemClock)
+    clock: Clock | None = None
     tuning: DeliveryTuning = field(default_factory=DeliveryTuning)
 
     def __post_init__(self) -> None:
         self.db = Database(self.settings.database_url)
-        self.ctx = Context(self.db, self.config, self.clock)
+        self.ctx = Context(self.db, self.config, self.clock or SystemClock())
         token = (
             self.settings.slack_bot_token.get_secret_value()
             if self.settings.slack_bot_token

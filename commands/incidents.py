@@ -4,7 +4,7 @@ the new state, its timeline entry and the Slack messages it owes (the outbox).""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import urlparse
 
 from sqlalchemy.exc import IntegrityError
@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from commands.context import Context
 from commands.errors import CommandError, Conflict, NotFound
-from commands.notices import Template, incident_ref
+from commands.notices import Template, deadline_stream, incident_ref
 from commands.severity import (
     OPEN_STATUSES,
     SEVERITY_NAMES,
@@ -78,6 +78,25 @@ def _announce_changes(ctx: Context, session: Session, incident: Incident, entry_
         template=Template.INCIDENT_ANNOUNCEMENT,
         args={"incident_id": incident.id},
         now=now,
+    )
+
+
+def _refresh_at_deadline(ctx: Context, session: Session, incident: Incident) -> None:
+    """Owe a refresh of the announcement at the response deadline, so that it reads
+    'overdue' if nobody has acknowledged by then (a no-op re-render if somebody has)."""
+    deadline = incident.created_at + timedelta(
+        minutes=ctx.config.response_minutes(incident.severity)
+    )
+    if deadline <= ctx.clock.now():
+        return
+    outbox.enqueue(
+        session,
+        stream=deadline_stream(incident.id),
+        op="update",
+        ref=incident_ref(incident.id),
+        template=Template.INCIDENT_ANNOUNCEMENT,
+        args={"incident_id": incident.id},
+        now=deadline,
     )
 
 
@@ -165,6 +184,7 @@ def _insert_incident(
             args={"incident_id": incident.id, "entry_id": entry_id},
             now=now,
         )
+        _refresh_at_deadline(ctx, session, incident)
         return incident
 
 
@@ -253,6 +273,8 @@ def set_severity(ctx: Context, incident_id: str, severity: str, *, actor: str) -
         session.add(incident)
         entry_id = repo.add_timeline(session, incident.id, now, actor, "severity", data)
         _announce_changes(ctx, session, incident, entry_id)
+        if incident.acknowledged_at is None:
+            _refresh_at_deadline(ctx, session, incident)  # the target moved
         return incident
 
 

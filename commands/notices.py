@@ -12,3 +12,9 @@ class Template(StrEnum):
 def incident_ref(incident_id: str) -> str:
     """The outbox stream and message reference of an incident's announcement and thread."""
     return f"incident:{incident_id}"
+
+
+def deadline_stream(incident_id: str) -> str:
+    """A stream of its own for the refresh due at the response deadline, so that a message
+    waiting for a future time never holds up the incident's thread."""
+    return f"incident:{incident_id}:deadline"

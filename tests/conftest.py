@@ -173,7 +173,7 @@ def start_service(tmp_path, slack, config):
 
     started: list[Running] = []
 
-    def start(config_override=None, database_url=None, **tuning) -> Running:
+    def start(config_override=None, database_url=None, clock=None, **tuning) -> Running:
         settings = Settings(
             slack_bot_token=SecretStr("xoxb-test"),
             slack_signing_secret=SecretStr(SIGNING_SECRET),
@@ -190,7 +190,9 @@ def start_service(tmp_path, slack, config):
             "min_gap": 0.01,
             **tuning,
         }
-        service = Service(settings, config_override or config, tuning=DeliveryTuning(**options))
+        service = Service(
+            settings, config_override or config, tuning=DeliveryTuning(**options), clock=clock
+        )
         port = free_port()
         service.start_in_thread("127.0.0.1", port)
         running = Running(service, port)

@@ -33,12 +33,14 @@ def test_create_names_the_incident_in_team_time_and_owes_an_announcement(ctx):
     assert incident.status == "detected"
     assert incident.components == ["qwen", "llm-gateway"]
     owed = _outbox(ctx)
-    assert [(m.op, m.template) for m in owed] == [
-        ("post", Template.INCIDENT_ANNOUNCEMENT),
-        ("reply", Template.INCIDENT_TIMELINE),
+    assert [(m.op, m.template, m.stream) for m in owed] == [
+        ("post", Template.INCIDENT_ANNOUNCEMENT, f"incident:{incident.id}"),
+        ("reply", Template.INCIDENT_TIMELINE, f"incident:{incident.id}"),
+        # the announcement is refreshed at the 30-minute deadline, on a stream of its own
+        ("update", Template.INCIDENT_ANNOUNCEMENT, f"incident:{incident.id}:deadline"),
     ]
     assert owed[0].channel == "#incidents"
-    assert {m.stream for m in owed} == {f"incident:{incident.id}"}
+    assert (owed[2].next_attempt_at - incident.created_at).total_seconds() == 30 * 60
 
 
 def test_unknown_severity_lists_the_valid_ones_and_creates_nothing(ctx):

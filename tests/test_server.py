@@ -564,3 +564,17 @@ def test_text_longer_than_slack_accepts_is_cut_safely(start_service, slack):
 def test_odd_interaction_payloads_never_get_a_server_error(start_service_once, payload):
     response = start_service_once.interact(payload)
     assert response.status_code < 500, response.text
+
+
+def test_the_announcement_turns_overdue_at_the_deadline_without_an_ack(start_service, slack, clock):
+    bot = start_service(clock=clock)
+    incident_id = _created_id(bot.command("create sev1 API down"))
+    slack.wait_for(lambda: len(_posts(slack)) == 2)
+    assert slack.ok_calls("chat.update") == []  # nothing due before the deadline
+    clock.advance(minutes=15)
+    bot.service.delivery.wake()
+    [update] = slack.wait_for(lambda: slack.ok_calls("chat.update"))
+    assert "overdue since 10:45 KST (15m target)" in json.dumps(update.params["blocks"])
+    bot.command(f"ack {incident_id}")
+    slack.wait_for(lambda: len(slack.ok_calls("chat.update")) == 2)
+    assert "overdue" not in json.dumps(slack.ok_calls("chat.update")[-1].params["blocks"])

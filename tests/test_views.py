@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from bot.i18n import Translator
 from bot.ids import Action, Block
 from bot.views import incidents as views
@@ -166,3 +168,12 @@ def test_incident_list_offers_ack_buttons_for_unacked(ctx, config):
     assert accessories[0]["action_id"] == Action.ACKNOWLEDGE  # b, newest first, unacked
     assert accessories[1] is None
     assert views.incident_list([], _t(config))["text"] == "No open incidents."
+
+
+def test_unacknowledged_past_its_target_reads_overdue(ctx, config, clock):
+    incident = incidents.create_incident(ctx, title="x", severity="Sev1", created_by="U1")
+    t = _t(config)
+    before = views.announcement(incident, config, t, now=clock.now() + timedelta(minutes=14))
+    assert "Respond by 10:45 KST (15m target)" in str(before)
+    after = views.announcement(incident, config, t, now=clock.now() + timedelta(minutes=15))
+    assert "Not acknowledged: overdue since 10:45 KST (15m target)" in str(after)

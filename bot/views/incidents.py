@@ -63,12 +63,22 @@ def fallback(incident: Incident, t: Translator) -> str:
     )
 
 
-def acknowledgement_line(incident: Incident, config: Config, t: Translator) -> str:
+def acknowledgement_line(
+    incident: Incident, config: Config, t: Translator, now: datetime | None = None
+) -> str:
+    """Who acknowledged and how fast against the target; or the deadline, or how overdue."""
     target = timedelta(minutes=config.response_minutes(incident.severity))
     if incident.acknowledged_at is None or incident.acknowledged_by is None:
+        deadline = incident.created_at + target
+        if now is not None and now >= deadline and incident.status in OPEN_STATUSES:
+            return t(
+                "incident.ack_overdue",
+                deadline=t.clock(deadline),
+                target=t.duration(target.total_seconds()),
+            )
         return t(
             "incident.ack_waiting",
-            deadline=t.clock(incident.created_at + target),
+            deadline=t.clock(deadline),
             target=t.duration(target.total_seconds()),
         )
     elapsed = incident.acknowledged_at - incident.created_at
@@ -81,13 +91,16 @@ def acknowledgement_line(incident: Incident, config: Config, t: Translator) -> s
     )
 
 
-def announcement(incident: Incident, config: Config, t: Translator) -> dict:
-    """The incident's one channel message, kept current with chat.update."""
+def announcement(
+    incident: Incident, config: Config, t: Translator, now: datetime | None = None
+) -> dict:
+    """The incident's one channel message, kept current with chat.update. `now` (when it is
+    rendered) shows an unacknowledged incident past its response target as overdue."""
     fields = [
         mrkdwn(f"*{t('incident.severity')}*\n{incident.severity}", FIELD_MAX),
         mrkdwn(f"*{t('incident.status')}*\n{t.status(incident.status)}", FIELD_MAX),
         mrkdwn(
-            f"*{t('incident.acknowledgement')}*\n{acknowledgement_line(incident, config, t)}",
+            f"*{t('incident.acknowledgement')}*\n" + acknowledgement_line(incident, config, t, now),
             FIELD_MAX,
         ),
     ]
