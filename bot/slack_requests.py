@@ -44,8 +44,14 @@ def payload_problem(body: str, content_type: str) -> str | None:
             view = payload.get("view")
             if not isinstance(view, dict) or not isinstance(view.get("type"), str):
                 return f"{kind} payload has no view with a 'type'"
-        if kind == "block_actions" and not isinstance(payload.get("actions"), list):
-            return "block_actions payload has no 'actions' list"
+        if kind == "block_actions":
+            actions = payload.get("actions")
+            if not isinstance(actions, list) or not actions:
+                return "block_actions payload has no 'actions' list"
+            if not all(
+                isinstance(a, dict) and isinstance(a.get("action_id"), str) for a in actions
+            ):
+                return "block_actions payload has an action without an 'action_id'"
         if not isinstance(payload.get("user", {}), dict):
             return "payload 'user' is not an object"
         return None

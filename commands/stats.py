@@ -28,7 +28,7 @@ def incident_stats(ctx: Context, buckets: tuple[float, ...]) -> IncidentStats:
     with ctx.db.reader() as session:
         opened = incident_repo.open_counts_by_severity(session, [s.value for s in OPEN_STATUSES])
         delays = incident_repo.ack_delays(session)
-        backlog = outbox_repo.backlog(session)
+        backlog = outbox_repo.backlog(session, ctx.clock.now())
         dead = outbox_repo.dead_count(session)
     acknowledged = {name: 0 for name in SEVERITY_NAMES}
     histograms = {name: Histogram() for name in SEVERITY_NAMES}

@@ -163,8 +163,11 @@ def post_is_dead(session: Session, ref: str) -> bool:
     return session.exec(query).one() > 0
 
 
-def backlog(session: Session) -> int:
-    query = select(func.count()).where(col(OutboxMessage.state).in_((PENDING, SENDING)))
+def backlog(session: Session, now: datetime) -> int:
+    """Messages owed and not yet delivered; a refresh scheduled for later is not backlog."""
+    query = select(func.count()).where(
+        col(OutboxMessage.state).in_((PENDING, SENDING)), OutboxMessage.created_at <= now
+    )
     return session.exec(query).one()
 
 

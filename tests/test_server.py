@@ -578,3 +578,18 @@ def test_the_announcement_turns_overdue_at_the_deadline_without_an_ack(start_ser
     bot.command(f"ack {incident_id}")
     slack.wait_for(lambda: len(slack.ok_calls("chat.update")) == 2)
     assert "overdue" not in json.dumps(slack.ok_calls("chat.update")[-1].params["blocks"])
+
+
+@pytest.mark.parametrize(
+    ("payload", "reason"),
+    [
+        ({"type": "block_actions", "actions": []}, "block_actions payload has no 'actions' list"),
+        (
+            {"type": "block_actions", "actions": [{"value": "x"}]},
+            "block_actions payload has an action without an 'action_id'",
+        ),
+    ],
+)
+def test_button_presses_without_a_button_get_400(start_service, payload, reason):
+    response = start_service().interact(payload)
+    assert (response.status_code, response.json()) == (400, {"error": reason})
