@@ -57,28 +57,37 @@ def _load(session: Session, incident_id: str, *, for_update: bool = True) -> Inc
     return incident
 
 
+def _owe(
+    session: Session,
+    incident: Incident,
+    op: str,
+    template: Template,
+    now: datetime,
+    *,
+    stream: str | None = None,
+    **args: object,
+) -> None:
+    """Owe a Slack message about the incident: its announcement (post, update) or a reply in
+    its thread. Messages of one stream go out in order; the default stream is the incident's."""
+    ref = incident_ref(incident.id)
+    outbox.enqueue(
+        session,
+        stream=stream or ref,
+        op=op,
+        ref=ref if op in ("post", "update") else None,
+        thread_ref=ref if op == "reply" else None,
+        channel=incident.channel if op == "post" else None,
+        template=template,
+        args={"incident_id": incident.id, **args},
+        now=now,
+    )
+
+
 def _announce_changes(ctx: Context, session: Session, incident: Incident, entry_id: int) -> None:
     """Owe a thread reply for the timeline entry and a refresh of the announcement."""
-    ref = incident_ref(incident.id)
     now = ctx.clock.now()
-    outbox.enqueue(
-        session,
-        stream=ref,
-        op="reply",
-        thread_ref=ref,
-        template=Template.INCIDENT_TIMELINE,
-        args={"incident_id": incident.id, "entry_id": entry_id},
-        now=now,
-    )
-    outbox.enqueue(
-        session,
-        stream=ref,
-        op="update",
-        ref=ref,
-        template=Template.INCIDENT_ANNOUNCEMENT,
-        args={"incident_id": incident.id},
-        now=now,
-    )
+    _owe(session, incident, "reply", Template.INCIDENT_TIMELINE, now, entry_id=entry_id)
+    _owe(session, incident, "update", Template.INCIDENT_ANNOUNCEMENT, now)
 
 
 def _refresh_at_deadline(ctx: Context, session: Session, incident: Incident) -> None:
@@ -87,17 +96,9 @@ def _refresh_at_deadline(ctx: Context, session: Session, incident: Incident) -> 
     deadline = incident.created_at + timedelta(
         minutes=ctx.config.response_minutes(incident.severity)
     )
-    if deadline <= ctx.clock.now():
-        return
-    outbox.enqueue(
-        session,
-        stream=deadline_stream(incident.id),
-        op="update",
-        ref=incident_ref(incident.id),
-        template=Template.INCIDENT_ANNOUNCEMENT,
-        args={"incident_id": incident.id},
-        now=deadline,
-    )
+    if deadline > ctx.clock.now():
+        stream = deadline_stream(incident.id)
+        _owe(session, incident, "update", Template.INCIDENT_ANNOUNCEMENT, deadline, stream=stream)
 
 
 def _new_id(ctx: Context, session: Session, at: datetime) -> str:
@@ -161,29 +162,11 @@ def _insert_incident(
             updated_at=now,
         )
         repo.add(session, incident)
-        ref = incident_ref(incident.id)
-        outbox.enqueue(
-            session,
-            stream=ref,
-            op="post",
-            ref=ref,
-            channel=incident.channel,
-            template=Template.INCIDENT_ANNOUNCEMENT,
-            args={"incident_id": incident.id},
-            now=now,
-        )
+        _owe(session, incident, "post", Template.INCIDENT_ANNOUNCEMENT, now)
         entry_id = repo.add_timeline(
             session, incident.id, now, created_by, "created", {"severity": severity}
         )
-        outbox.enqueue(
-            session,
-            stream=ref,
-            op="reply",
-            thread_ref=ref,
-            template=Template.INCIDENT_TIMELINE,
-            args={"incident_id": incident.id, "entry_id": entry_id},
-            now=now,
-        )
+        _owe(session, incident, "reply", Template.INCIDENT_TIMELINE, now, entry_id=entry_id)
         _refresh_at_deadline(ctx, session, incident)
         return incident
 
@@ -340,16 +323,7 @@ def close(ctx: Context, incident_id: str, *, actor: str) -> Incident:
         )
         _announce_changes(ctx, session, incident, entry_id)
         if incident.postmortem_required and not incident.postmortem_url:
-            ref = incident_ref(incident.id)
-            outbox.enqueue(
-                session,
-                stream=ref,
-                op="reply",
-                thread_ref=ref,
-                template=Template.INCIDENT_POSTMORTEM_DRAFT,
-                args={"incident_id": incident.id},
-                now=now,
-            )
+            _owe(session, incident, "reply", Template.INCIDENT_POSTMORTEM_DRAFT, now)
         return incident
 
 
