@@ -94,3 +94,41 @@ def test_a_dead_replicas_lease_is_taken_over_when_it_expires(start_service, slac
     poll_until(lambda: slack.messages("incidents"), timeout=10)
     with bot.ctx.db.reader() as session:
         assert session.get(Lease, LEASE_NAME).holder == bot.service.delivery.worker_id
+
+
+def test_database_down_gets_a_clear_answer_and_readiness_says_so(
+    start_service, slack, postgres_cluster
+):
+    import psycopg
+
+    url = postgres_cluster.new_database()
+    name = url.rsplit("/", 1)[1]
+    bot = start_service(database_url=url)
+    assert bot.command("create sev3 before the outage").status_code == 200
+
+    def admin(sql: str) -> None:
+        with psycopg.connect(
+            host="127.0.0.1", port=postgres_cluster.port, user="postgres", autocommit=True
+        ) as conn:
+            conn.execute(sql)
+
+    admin(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+    admin(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'")
+    try:
+        answer = bot.command("create sev2 during the outage").json()
+        assert answer["response_type"] == "ephemeral"
+        assert answer["text"] == (
+            "The database cannot be reached right now; nothing was changed. Try again shortly."
+        )
+        ready = bot.get("/health/ready")
+        assert ready.status_code == 503
+        assert ready.json()["checks"]["database"]["ok"] is False
+        assert bot.get("/health/live").status_code == 200
+    finally:
+        admin(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+    answer = bot.command("create sev2 after the outage").json()
+    assert answer["text"].startswith("Incident Created: INC-")
+    titles = [i.title for i in incidents.list_incidents(bot.ctx)]
+    assert sorted(titles) == ["after the outage", "before the outage"]
+    # Outbox delivery came back by itself too.
+    slack.wait_for(lambda: any("after the outage" in m.text for m in slack.messages("incidents")))
