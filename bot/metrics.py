@@ -9,6 +9,7 @@ from prometheus_client.registry import Collector
 
 from commands.context import Context
 from commands.stats import incident_stats
+from storage.db import DatabaseUnavailable
 
 REGISTRY = CollectorRegistry(auto_describe=True)
 
@@ -54,7 +55,18 @@ class IncidentCollector(Collector):
         return []
 
     def collect(self) -> Iterator:
-        stats = incident_stats(self.ctx, MTTA_BUCKETS)
+        up = GaugeMetricFamily(
+            "sre_bot_database_up", "Whether the database answered this scrape (1) or not (0)."
+        )
+        try:
+            stats = incident_stats(self.ctx, MTTA_BUCKETS)
+        except DatabaseUnavailable:
+            # The process's own counters (Slack errors...) matter most now: keep serving them.
+            up.add_metric([], 0)
+            yield up
+            return
+        up.add_metric([], 1)
+        yield up
         open_gauge = GaugeMetricFamily(
             "sre_bot_incidents_open", "Open incidents by severity.", labels=["severity"]
         )

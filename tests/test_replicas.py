@@ -124,6 +124,10 @@ def test_database_down_gets_a_clear_answer_and_readiness_says_so(
         assert ready.status_code == 503
         assert ready.json()["checks"]["database"]["ok"] is False
         assert bot.get("/health/live").status_code == 200
+        metrics = bot.get("/metrics")
+        assert metrics.status_code == 200
+        assert "sre_bot_database_up 0.0" in metrics.text
+        assert "sre_bot_slack_api_calls_total" in metrics.text
     finally:
         admin(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
     answer = bot.command("create sev2 after the outage").json()

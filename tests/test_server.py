@@ -357,6 +357,7 @@ def test_health_and_metrics(start_service, slack):
     assert 'sre_bot_incident_acknowledgements_total{severity="Sev1"} 1.0' in metrics
     assert 'sre_bot_incident_mtta_seconds_count{severity="Sev1"} 1.0' in metrics
     assert "sre_bot_outbox_backlog" in metrics
+    assert "sre_bot_database_up 1.0" in metrics
 
 
 def test_ready_reports_slack_auth_failure(start_service, slack):
