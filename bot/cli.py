@@ -17,6 +17,7 @@ from bot.i18n import Translator
 from bot.ports import CannotListen
 from bot.settings import Settings
 from bot.views import incidents as views
+from bot.views.text import unescape
 from commands import incidents
 from commands.clock import iso_utc
 from commands.config import Config, ConfigError, resolve_config
@@ -245,7 +246,7 @@ def _run_incident(args: argparse.Namespace, ctx: Context, t: Translator) -> int:
 
 def _plain(text: str) -> str:
     """mrkdwn to terminal text: drop the backticks and undo Slack's escaping."""
-    return text.replace("`", "").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return unescape(text.replace("`", ""))
 
 
 def _load(settings: Settings) -> tuple[Config, Database]:

@@ -60,3 +60,8 @@ def payload_problem(body: str, content_type: str) -> str | None:
     if "ssl_check" in form:
         return None
     return "not a Slack command, interaction or event"
+
+
+def user_id(body: dict) -> str:
+    """The ID of the person behind an interaction payload ('' when absent)."""
+    return str((body.get("user") or {}).get("id") or "")

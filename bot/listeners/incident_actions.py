@@ -11,6 +11,7 @@ from bot.answers import ack_answer, failure_text
 from bot.ids import Action
 from bot.runtime import Runtime
 from bot.slack_api import SlackFailure, call
+from bot.slack_requests import user_id
 from bot.views.modals import resolve_modal, status_modal
 from commands import incidents
 
@@ -20,10 +21,6 @@ log = logging.getLogger(__name__)
 def _incident_id(body: dict) -> str:
     actions = body.get("actions") or [{}]
     return str(actions[0].get("value") or "")
-
-
-def _user(body: dict) -> str:
-    return str((body.get("user") or {}).get("id") or "")
 
 
 def _tell(respond: Respond, text: str, *, replace: bool = False) -> None:
@@ -42,7 +39,7 @@ def register(app: App, runtime: Runtime) -> None:
     def acknowledge_pressed(body: dict, respond: Respond) -> None:
         t = runtime.t
         try:
-            result = incidents.acknowledge(runtime.ctx, _incident_id(body), _user(body))
+            result = incidents.acknowledge(runtime.ctx, _incident_id(body), user_id(body))
         except Exception as exc:
             _tell(respond, failure_text(t, exc))
             return

@@ -8,6 +8,7 @@ from bot.answers import failure_text
 from bot.ids import Block, Callback
 from bot.runtime import Runtime
 from bot.slack_api import SlackFailure, call
+from bot.slack_requests import user_id
 from bot.views.modals import metadata, submitted_values
 from commands import incidents
 from commands.errors import CommandError
@@ -24,9 +25,6 @@ def _field_for(error: CommandError) -> Block:
 
 
 def register(app: App, runtime: Runtime) -> None:
-    def user_of(body: dict) -> str:
-        return str((body.get("user") or {}).get("id") or "")
-
     def confirm(channel: str | None, user: str, text: str) -> None:
         if not channel:
             return
@@ -49,7 +47,7 @@ def register(app: App, runtime: Runtime) -> None:
                 severity=values.get(Block.SEVERITY, ""),
                 description=values.get(Block.DESCRIPTION, ""),
                 components=[values.get(Block.COMPONENTS, "")],
-                created_by=user_of(body),
+                created_by=user_id(body),
             )
         except CommandError as error:
             ack(response_action="errors", errors={_field_for(error).value: failure_text(t, error)})
@@ -59,7 +57,7 @@ def register(app: App, runtime: Runtime) -> None:
             return
         ack()
         runtime.changed()
-        channel, user = metadata(view).get("channel"), user_of(body)
+        channel, user = metadata(view).get("channel"), user_id(body)
         text = t("created", id=incident.id, severity=incident.severity)
         runtime.later(lambda: confirm(channel, user, text))
 
@@ -72,7 +70,7 @@ def register(app: App, runtime: Runtime) -> None:
                 runtime.ctx,
                 str(metadata(view).get("incident_id") or ""),
                 values.get(Block.STATUS, ""),
-                actor=user_of(body),
+                actor=user_id(body),
                 note=values.get(Block.NOTE, ""),
             )
         except Exception as exc:
@@ -90,7 +88,7 @@ def register(app: App, runtime: Runtime) -> None:
             incidents.resolve(
                 runtime.ctx,
                 str(metadata(view).get("incident_id") or ""),
-                actor=user_of(body),
+                actor=user_id(body),
                 resolution=values.get(Block.RESOLUTION, ""),
             )
         except Exception as exc:

@@ -11,6 +11,8 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from bot.views.text import unescape
+
 NameLookup = Callable[[str], "str | None"]
 Numberer = Callable[["str | None", dict[str, Any]], int]
 
@@ -41,11 +43,6 @@ def _link(body: str, names: NameLookup | None) -> str:
     if label and label != target:
         return f"{label} ({target})"
     return target
-
-
-def unescape(text: str) -> str:
-    """Undo Slack's escaping of `&`, `<` and `>`."""
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def mrkdwn(text: str, names: NameLookup | None = None) -> str:

@@ -17,6 +17,7 @@ from bot.views.text import (
     mrkdwn,
     plain,
     quote,
+    unescape,
     who,
 )
 from commands.config import Config
@@ -323,16 +324,12 @@ def postmortem_markdown(
     lines += ["", f"## {t('pm.timeline', tz=t.tz.key)}", ""]
     for entry in timeline:
         text = timeline_text(entry, t).replace("\n> ", " — ").replace("\n", " ")
-        lines.append(f"- {t.time(entry.at, seconds=True)} {_unescape(text)}")
+        lines.append(f"- {t.time(entry.at, seconds=True)} {unescape(text)}")
     lines += ["", f"## {t('pm.root_cause')}", "", incident.root_cause or missing]
     lines += ["", f"## {t('pm.resolution')}", "", incident.resolution or missing]
     lines += ["", f"## {t('pm.actions')}", "", t("pm.actions_text")]
     lines += ["", f"## {t('pm.lessons')}", "", "- ", ""]
     return "\n".join(lines)
-
-
-def _unescape(text: str) -> str:
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def postmortem_message(

@@ -21,6 +21,11 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def unescape(text: str) -> str:
+    """Undo `escape` (and Slack's own escaping) for places that show text as is."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def cut(text: str, limit: int) -> str:
     """Cut to at most `limit` characters, ending with an ellipsis, never mid-escape."""
     if len(text) <= limit:
