@@ -1,7 +1,5 @@
 """The Bolt app: request verification, then the listeners."""
 
-from concurrent.futures import ThreadPoolExecutor
-
 from slack_bolt import App
 from slack_bolt.authorization import AuthorizeResult
 from slack_sdk import WebClient
@@ -36,7 +34,6 @@ def build_bolt_app(runtime: Runtime, signing_secret: str) -> App:
         # call to `runtime.later`, so the answer can wait for the listener to return. This
         # skips Bolt's hand-off to another thread and its 10 ms polling for the ack.
         process_before_response=True,
-        listener_executor=ThreadPoolExecutor(max_workers=32, thread_name_prefix="bolt-listener"),
     )
     register_all(app, runtime)
     return app
