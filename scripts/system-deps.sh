@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Debian packages the tests use: PostgreSQL (several replicas on one database).
+# Debian packages the tests use: PostgreSQL (several replicas on one database), and the
+# real Prometheus (with promtool) and Alertmanager for the SLO and alert integration tests.
 # Installs what is missing when run as root with apt-get; otherwise says what the tests
 # will skip. Safe to run again: it does nothing when everything is there.
 set -euo pipefail
@@ -10,6 +11,8 @@ have_postgres() {
 
 missing=()
 have_postgres || missing+=(postgresql)
+command -v promtool >/dev/null || missing+=(prometheus)
+command -v prometheus-alertmanager >/dev/null || missing+=(prometheus-alertmanager)
 
 if ((${#missing[@]} == 0)); then
   exit 0
@@ -19,7 +22,10 @@ if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >/dev/null
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  # The tests start their own throw-away cluster; the packaged one is not needed.
+  # The tests start their own throw-away servers; the packaged services are not needed.
+  for service in prometheus prometheus-alertmanager prometheus-node-exporter; do
+    if command -v service >/dev/null; then service "$service" stop >/dev/null 2>&1 || true; fi
+  done
   if command -v pg_ctlcluster >/dev/null; then
     pg_lsclusters -h 2>/dev/null | while read -r version name _; do
       pg_ctlcluster "$version" "$name" stop 2>/dev/null || true
