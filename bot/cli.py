@@ -9,21 +9,26 @@ import getpass
 import json
 import logging
 import os
+import re
 import sys
 from collections.abc import Sequence
 
 from bot.answers import ack_answer, error_text
 from bot.i18n import Translator
+from bot.oncall_slash import parse_user, swap_time
 from bot.ports import CannotListen
 from bot.settings import Settings
 from bot.views import incidents as views
+from bot.views import oncall as oncall_views
 from bot.views.text import unescape
-from commands import incidents
+from commands import incidents, oncall
 from commands.clock import iso_utc
 from commands.config import Config, ConfigError, resolve_config
 from commands.context import Context
 from commands.errors import CommandError, Conflict
+from commands.oncall import parse_when
 from commands.reports import incident_report
+from commands.rotation import Segment
 from storage.db import Database, DatabaseUnavailable
 from storage.migrate import upgrade
 from storage.models import Incident
@@ -112,6 +117,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report.add_argument("--json", action="store_true")
     report.add_argument("--days", type=int, default=None)
+
+    oncall = sub.add_parser("oncall", help="who is on call, the schedule, swaps and covers")
+    oncall.add_argument("--json", action="store_true")
+    on = oncall.add_subparsers(dest="oncall_command", metavar="ACTION")
+    when = "in the team's timezone: 'YYYY-MM-DD HH:MM', or a date"
+    now = on.add_parser("now", help="who is on call now, who is next and when (the default)")
+    now.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
+    now.add_argument("--at", default=None, help=f"another moment, {when}")
+    schedule = on.add_parser("schedule", help="the coming weeks")
+    schedule.add_argument("--weeks", type=int, default=4)
+    schedule.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
+    swap = on.add_parser("swap", help="swap the two shifts running at these times")
+    swap.add_argument("first", help=f"a time inside the first shift, {when} (noon)")
+    swap.add_argument("second", help="a time inside the second shift")
+    swap.add_argument("--by", **by)
+    cover = on.add_parser("cover", help="MEMBER is primary from START to END")
+    cover.add_argument("member", help="Slack user ID, e.g. U0123ABCD")
+    cover.add_argument("start", help=f"{when} (a date: from its start)")
+    cover.add_argument("end", help="same; a date: to its end")
+    cover.add_argument("--by", **by)
+    remove = on.add_parser("remove", help="undo an override (both halves of a swap)")
+    remove.add_argument("id", type=int)
     return parser
 
 
@@ -245,8 +272,76 @@ def _run_incident(args: argparse.Namespace, ctx: Context, t: Translator) -> int:
 
 
 def _plain(text: str) -> str:
-    """mrkdwn to terminal text: drop the backticks and undo Slack's escaping."""
-    return unescape(text.replace("`", ""))
+    """mrkdwn to terminal text: drop the backticks and mention marks, undo Slack's escaping."""
+    return unescape(_MENTION.sub(r"@\1", text.replace("`", "")))
+
+
+_MENTION = re.compile(r"<@([UW][A-Z0-9]+)>")
+
+
+def _segment_json(segment: Segment) -> dict:
+    override = segment.override
+    return {
+        "start": iso_utc(segment.start),
+        "end": iso_utc(segment.end),
+        "shift": segment.shift.kind,
+        "primary": segment.primary,
+        "secondary": segment.secondary,
+        "override": {"id": override.id, "kind": override.kind} if override else None,
+    }
+
+
+def _run_oncall(args: argparse.Namespace, ctx: Context, t: Translator) -> int:
+    action = args.oncall_command or "now"
+    actor = getattr(args, "by", None) or _default_actor()
+    tz = ctx.config.slack.tz
+    if action == "now":
+        at = parse_when(args.at, tz) if getattr(args, "at", None) else None
+        now = oncall.who_is_on_call(ctx, at)
+        if args.json:
+            _print_json(
+                {
+                    "at": iso_utc(now.at),
+                    "primary": now.primary,
+                    "secondary": now.secondary,
+                    "shift": now.shift,
+                    "since": iso_utc(now.since),
+                    "until": iso_utc(now.until) if now.until else None,
+                    "next_primary": now.next_primary,
+                    "in_working_hours": now.in_working_hours,
+                    "override": (
+                        {"id": now.override_id, "kind": now.override} if now.override else None
+                    ),
+                }
+            )
+        else:
+            print("\n".join(_plain(line) for line in oncall_views.now_lines(now, ctx.config, t)))
+        return OK
+    if action == "schedule":
+        segments = oncall.schedule(ctx, args.weeks)
+        if args.json:
+            _print_json([_segment_json(s) for s in segments])
+        elif not ctx.config.oncall.members:
+            print(_plain(t("oncall.none")))
+        else:
+            print(t("oncall.schedule_header", weeks=args.weeks, tz=tz.key))
+            for line in oncall_views.schedule_lines(segments, t):
+                print(_plain(line))
+        return OK
+    if action == "swap":
+        result = oncall.swap(ctx, swap_time(args.first, tz), swap_time(args.second, tz), actor)
+        print(_plain(oncall_views.override_answer(result.rows, ctx.config, t)))
+        return OK
+    if action == "cover":
+        start, end = parse_when(args.start, tz), parse_when(args.end, tz, end_of_day=True)
+        result = oncall.cover(ctx, parse_user(args.member), start, end, actor)
+        print(_plain(oncall_views.override_answer(result.rows, ctx.config, t)))
+        return OK
+    if action == "remove":
+        kept = oncall.remove_override(ctx, args.id)
+        print(t("oncall.removed_ends_now" if kept else "oncall.removed", id=args.id))
+        return OK
+    raise AssertionError(action)
 
 
 def _load(settings: Settings) -> tuple[Config, Database]:
@@ -280,6 +375,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("database schema is up to date")
             return OK
         upgrade(db)
+        if args.command == "oncall":
+            return _run_oncall(args, Context(db, config), t)
         return _run_incident(args, Context(db, config), t)
     except ConfigError as exc:
         print(f"configuration error:\n{exc}", file=sys.stderr)

@@ -329,6 +329,221 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Hi! Try `/incident help`.",
         "ko": "안녕하세요! `/incident help`를 입력해 보세요.",
     },
+    # --- on-call ---------------------------------------------------------------------------
+    "error.oncall_no_members": {
+        "en": "No on-call rotation is configured. Add the team's Slack user IDs under `oncall.members` in sre-bot.yml.",
+        "ko": "온콜 로테이션이 설정되지 않았습니다. sre-bot.yml의 `oncall.members`에 팀원의 Slack 사용자 ID를 추가하세요.",
+    },
+    "error.oncall_unknown_user": {
+        "en": "`{given}` is not a Slack user. Mention the person (@name) or give their member ID (U…).",
+        "ko": "`{given}`은(는) Slack 사용자가 아닙니다. 그 사람을 멘션(@이름)하거나 멤버 ID(U…)를 입력하세요.",
+    },
+    "error.oncall_not_member": {
+        "en": "{who} is not in the on-call rotation (`oncall.members`); only members can take a shift.",
+        "ko": "{who}님은 온콜 로테이션(`oncall.members`)에 없습니다. 로테이션 멤버만 근무를 맡을 수 있습니다.",
+    },
+    "error.oncall_bad_time": {
+        "en": "`{given}` is not a date and time. Write it like `2026-12-04 17:00` ({tz}); a date alone means the whole day.",
+        "ko": "`{given}`은(는) 날짜와 시간이 아닙니다. `2026-12-04 17:00`처럼 쓰세요 ({tz}). 날짜만 쓰면 그날 하루 전체입니다.",
+    },
+    "error.oncall_end_before_start": {
+        "en": "The end ({end}) must come after the start ({start}). Nothing was changed.",
+        "ko": "끝({end})은 시작({start})보다 뒤여야 합니다. 아무것도 바뀌지 않았습니다.",
+    },
+    "error.oncall_in_past": {
+        "en": "{time} is in the past; an override can only change who is on call from now on. Nothing was changed.",
+        "ko": "{time}은(는) 이미 지났습니다. 온콜 변경은 지금부터의 근무만 바꿀 수 있습니다. 아무것도 바뀌지 않았습니다.",
+    },
+    "error.oncall_too_long": {
+        "en": "An override may last at most {days} days and start within a year. For longer changes, edit `oncall.members`. Nothing was changed.",
+        "ko": "온콜 변경은 최대 {days}일, 1년 이내에 시작해야 합니다. 더 긴 변경은 `oncall.members`를 고치세요. 아무것도 바뀌지 않았습니다.",
+    },
+    "error.oncall_overlap": {
+        "en": "This overlaps override #{id} ({kind}: {who}, {start} – {end}). Remove it first with `/oncall remove {id}`. Nothing was changed.",
+        "ko": "기존 변경 #{id}({kind}: {who}, {start} – {end})과(와) 겹칩니다. 먼저 `/oncall remove {id}`로 지우세요. 아무것도 바뀌지 않았습니다.",
+    },
+    "error.oncall_same_shift": {
+        "en": "Both times fall in the same shift (starting {start}); give times in two different shifts.",
+        "ko": "두 시간이 같은 근무({start} 시작)에 속합니다. 서로 다른 두 근무의 시간을 입력하세요.",
+    },
+    "error.oncall_same_person": {
+        "en": "Both shifts are {who}'s already; there is nothing to swap.",
+        "ko": "두 근무 모두 이미 {who}님 담당이라 바꿀 것이 없습니다.",
+    },
+    "error.oncall_shift_started": {
+        "en": "The shift starting {start} has already begun and can't be swapped; use `/oncall cover` for the rest of it.",
+        "ko": "{start}에 시작한 근무는 이미 시작되어 교대할 수 없습니다. 남은 시간은 `/oncall cover`를 쓰세요.",
+    },
+    "error.oncall_override_not_found": {
+        "en": "There is no override #{id}. `/oncall schedule` shows them.",
+        "ko": "변경 #{id}이(가) 없습니다. `/oncall schedule`에서 확인하세요.",
+    },
+    "error.oncall_override_over": {
+        "en": "Override #{id} is already over; it stays as the record of who was on call.",
+        "ko": "변경 #{id}은(는) 이미 끝났으며 온콜 기록으로 남습니다.",
+    },
+    "error.oncall_weeks": {
+        "en": "Give a number of weeks from 1 to {max} (not `{given}`).",
+        "ko": "주 수는 1부터 {max} 사이로 입력하세요 (`{given}` 아님).",
+    },
+    "oncall.usage_unknown": {
+        "en": "Unknown `/oncall` sub-command `{sub}`.",
+        "ko": "알 수 없는 `/oncall` 하위 명령 `{sub}`입니다.",
+    },
+    "oncall.usage_bad": {
+        "en": "`/oncall {sub}` needs: `{usage}`",
+        "ko": "`/oncall {sub}` 사용법: `{usage}`",
+    },
+    "oncall.help_header": {
+        "en": "*`/oncall` — who is on call, the rotation, swaps and covers* (times in {tz})",
+        "ko": "*`/oncall` — 지금 온콜, 로테이션, 교대와 대신 서기* (시간대 {tz})",
+    },
+    "oncall.help.now": {
+        "en": "who is on call now, and who is next and when",
+        "ko": "지금 온콜과 다음 담당자, 교대 시각",
+    },
+    "oncall.help.schedule": {
+        "en": "the coming weeks (default 4)",
+        "ko": "앞으로 몇 주의 근무표 (기본 4주)",
+    },
+    "oncall.help.swap": {
+        "en": "swap two shifts: give a time inside each (a date alone: noon that day)",
+        "ko": "두 근무 맞바꾸기: 각 근무 안의 시간 (날짜만 쓰면 그날 정오)",
+    },
+    "oncall.help.cover": {
+        "en": "someone takes the primary role for a period (a date alone: the whole day)",
+        "ko": "정해진 기간 동안 다른 사람이 주 담당을 맡기 (날짜만 쓰면 그날 하루)",
+    },
+    "oncall.help.remove": {"en": "undo an override", "ko": "변경 취소"},
+    "oncall.help.help": {"en": "this help", "ko": "이 도움말"},
+    "oncall.none": {
+        "en": "Nobody is on call: no rotation is configured (`oncall.members` in sre-bot.yml).",
+        "ko": "온콜 담당자가 없습니다: 로테이션이 설정되지 않았습니다 (sre-bot.yml의 `oncall.members`).",
+    },
+    "oncall.now": {
+        "en": ":pager: On call now: {primary} (primary), {secondary} (secondary) — {shift} shift",
+        "ko": ":pager: 지금 온콜: {primary} (주), {secondary} (보조) — {shift} 근무",
+    },
+    "oncall.next": {
+        "en": "Next: {who} from {time} (in {wait})",
+        "ko": "다음: {time}부터 {who} ({wait} 후)",
+    },
+    "oncall.next_none": {
+        "en": "Nobody else is on the rotation.",
+        "ko": "로테이션에 다른 사람이 없습니다.",
+    },
+    "oncall.hours_in": {
+        "en": "Within working hours ({hours}).",
+        "ko": "근무 시간({hours}) 중입니다.",
+    },
+    "oncall.hours_out": {
+        "en": "Outside working hours ({hours}): pages still go to the primary and count as off-hours pages.",
+        "ko": "근무 시간({hours}) 외입니다. 호출은 여전히 주 담당에게 가며 근무 외 호출로 집계됩니다.",
+    },
+    "oncall.by_override": {"en": "(override #{id}: {kind})", "ko": "(변경 #{id}: {kind})"},
+    "oncall.nobody": {"en": "nobody", "ko": "없음"},
+    "oncall.shift.weekday": {"en": "weekday", "ko": "평일"},
+    "oncall.shift.weekend": {"en": "weekend", "ko": "주말"},
+    "oncall.kind.swap": {"en": "swap", "ko": "교대"},
+    "oncall.kind.cover": {"en": "cover", "ko": "대신 서기"},
+    "oncall.schedule_header": {
+        "en": "On-call schedule, {weeks} week(s) ({tz})",
+        "ko": "온콜 근무표, {weeks}주 ({tz})",
+    },
+    "oncall.schedule_row": {
+        "en": "{start} → {end} · {shift} · {primary} (secondary {secondary})",
+        "ko": "{start} → {end} · {shift} · {primary} (보조 {secondary})",
+    },
+    "oncall.swapped": {
+        "en": "Swapped: {who_b} takes {start_a} – {end_a}, {who_a} takes {start_b} – {end_b} (override #{id}).",
+        "ko": "교대 완료: {who_b}님이 {start_a} – {end_a}, {who_a}님이 {start_b} – {end_b}을(를) 맡습니다 (변경 #{id}).",
+    },
+    "oncall.covered": {
+        "en": "{who} covers {start} – {end} as primary, instead of {replaces} (override #{id}).",
+        "ko": "{who}님이 {start} – {end} 동안 {replaces}님 대신 주 담당을 맡습니다 (변경 #{id}).",
+    },
+    "oncall.removed": {"en": "Override #{id} removed.", "ko": "변경 #{id}을(를) 취소했습니다."},
+    "oncall.removed_ends_now": {
+        "en": "Override #{id} was running; it ends now.",
+        "ko": "변경 #{id}은(는) 진행 중이었으며 지금 끝납니다.",
+    },
+    "incident.oncall": {"en": "On call: {who}", "ko": "온콜: {who}"},
+    "remind.ack.primary": {
+        "en": ":alarm_clock: {who} {label} ({severity}) is not acknowledged after {elapsed} (target {target}). Acknowledge it, assess the severity and share the first status.",
+        "ko": ":alarm_clock: {who} {label} ({severity})이(가) {elapsed}째 확인되지 않았습니다 (목표 {target}). 확인하고, 심각도를 판단하고, 첫 상태를 공유하세요.",
+    },
+    "remind.ack.secondary": {
+        "en": ":rotating_light: Escalating to {who} (secondary): {label} ({severity}) is still not acknowledged after {elapsed} (target {target}).",
+        "ko": ":rotating_light: {who}님(보조)에게 에스컬레이션: {label} ({severity})이(가) {elapsed}째 확인되지 않았습니다 (목표 {target}).",
+    },
+    "remind.ack.channel": {
+        "en": ":rotating_light: <!here> {label} ({severity}) is still not acknowledged after {elapsed} (target {target}). Can someone take it?",
+        "ko": ":rotating_light: <!here> {label} ({severity})이(가) {elapsed}째 확인되지 않았습니다 (목표 {target}). 대응할 수 있는 분 있나요?",
+    },
+    "remind.update": {
+        "en": ":speech_balloon: {who} No update on {id} for {quiet}. Post a status update: `/incident status {id} investigating|mitigated|resolved &lt;note&gt;` or `/incident note {id} &lt;text&gt;`.",
+        "ko": ":speech_balloon: {who} {id}에 {quiet} 동안 업데이트가 없습니다. 상태를 공유하세요: `/incident status {id} investigating|mitigated|resolved &lt;메모&gt;` 또는 `/incident note {id} &lt;내용&gt;`.",
+    },
+    "remind.postmortem": {
+        "en": ":memo: {who} The postmortem for {id} is still owed (closed {closed}). Record its document: `/incident postmortem {id} &lt;url&gt;`.",
+        "ko": ":memo: {who} {id}의 포스트모템이 아직 없습니다 ({closed} 종료). 문서를 기록하세요: `/incident postmortem {id} &lt;url&gt;`.",
+    },
+    "handoff.header": {"en": "On-call handoff", "ko": "온콜 인수인계"},
+    "handoff.who": {
+        "en": ":handshake: {outgoing} hands over to {incoming} (secondary {secondary}) until {until}.",
+        "ko": ":handshake: {outgoing}님이 {incoming}님에게 인계합니다 (보조 {secondary}). 다음 교대: {until}.",
+    },
+    "handoff.late": {
+        "en": "_Posted late: the bot was not running at the handoff time ({time})._",
+        "ko": "_늦게 게시됨: 인수인계 시각({time})에 봇이 실행 중이 아니었습니다._",
+    },
+    "handoff.open_header": {
+        "en": "*Open incidents ({count})*",
+        "ko": "*진행 중인 인시던트 ({count})*",
+    },
+    "handoff.open_none": {"en": "*Open incidents:* none", "ko": "*진행 중인 인시던트:* 없음"},
+    "handoff.pages": {
+        "en": "*Pages this shift* ({start} – {end}): {total} — {night} at night ({night_hours}), {weekend} on the weekend",
+        "ko": "*이번 근무의 호출* ({start} – {end}): {total}건 — 야간({night_hours}) {night}건, 주말 {weekend}건",
+    },
+    "handoff.pages_detail": {"en": "By severity: {detail}", "ko": "심각도별: {detail}"},
+    "handoff.fatigue": {
+        "en": ":warning: {night} night pages in one shift: plan rest for {who}, and tune the noisiest alerts.",
+        "ko": ":warning: 한 근무에 야간 호출 {night}건: {who}님의 휴식을 계획하고 가장 시끄러운 알림을 조정하세요.",
+    },
+    "handoff.postmortems": {
+        "en": "Postmortems owed: {count}",
+        "ko": "밀린 포스트모템: {count}건",
+    },
+    "handoff.checklist_header": {"en": "*Handoff checklist*", "ko": "*인수인계 체크리스트*"},
+    "handoff.check.open": {
+        "en": "Walk through each open incident: status, owner, next step",
+        "ko": "진행 중인 인시던트마다 상태, 담당자, 다음 단계 확인",
+    },
+    "handoff.check.alerts": {
+        "en": "Alerts of the shift: which were noise, which need a runbook or a threshold change",
+        "ko": "이번 근무의 알림: 노이즈였던 것, 런북이나 임계값 조정이 필요한 것",
+    },
+    "handoff.check.budgets": {
+        "en": "Error budgets: is any SLO in warning, or exhausted (feature deploys stopped)?",
+        "ko": "에러 버짓: 경고 또는 소진(기능 배포 중단) 상태인 SLO가 있는가",
+    },
+    "handoff.check.postmortems": {
+        "en": "Postmortems and action items still owed",
+        "ko": "밀린 포스트모템과 후속 조치",
+    },
+    "handoff.check.changes": {
+        "en": "Planned deploys, maintenance and risky changes this week",
+        "ko": "이번 주 예정된 배포, 점검, 위험한 변경",
+    },
+    "handoff.check.access": {
+        "en": "Incoming: pager, Slack notifications, dashboards, runbooks and access all work",
+        "ko": "인수자: 호출기, Slack 알림, 대시보드, 런북, 접근 권한이 모두 동작하는지 확인",
+    },
+    "handoff.check.retro": {
+        "en": "Outgoing: a short retrospective of the shift: what paged, what woke you, what to fix",
+        "ko": "인계자: 짧은 근무 회고 — 무엇이 호출했고, 무엇 때문에 깼고, 무엇을 고칠지",
+    },
     # --- durations -----------------------------------------------------------------------
     "duration.d": {"en": "{n}d", "ko": "{n}일"},
     "duration.h": {"en": "{n}h", "ko": "{n}시간"},

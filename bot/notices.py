@@ -1,14 +1,22 @@
 """Turning an outbox entry into the Slack message it stands for, from current state."""
 
+from datetime import datetime
+
 from bot.i18n import Translator
 from bot.views import incidents as incident_views
-from commands import incidents
+from bot.views import oncall as oncall_views
+from commands import handoff, incidents, reminders
 from commands.context import Context
 from commands.notices import Template
 
 
 class Gone(Exception):
     """What the message was about no longer exists; there is nothing to send."""
+
+
+class Moot(Gone):
+    """The message's reason passed before it could be sent (a reminder about an incident
+    acknowledged meanwhile): it is dropped as superseded, not set aside as dead."""
 
 
 class NoticeRenderer:
@@ -31,4 +39,25 @@ class NoticeRenderer:
         if template == Template.INCIDENT_POSTMORTEM_DRAFT:
             incident, timeline = incidents.get_timeline(self.ctx, args["incident_id"])
             return incident_views.postmortem_message(incident, timeline, self.t)
+        if template == Template.ONCALL_ACK_REMINDER:
+            kind, subject = str(args["subject_kind"]), str(args["subject_id"])
+            if not reminders.still_unacknowledged(self.ctx, kind, subject):
+                raise Moot(f"{kind} {subject} was acknowledged")
+            return oncall_views.ack_reminder(args, self.ctx.config, self.t, self.ctx.clock.now())
+        if template == Template.ONCALL_UPDATE_REMINDER:
+            incident_id = str(args["incident_id"])
+            quiet_since = datetime.fromisoformat(str(args["quiet_since"]).replace("Z", "+00:00"))
+            if not reminders.update_still_owed(self.ctx, incident_id, quiet_since):
+                raise Moot(f"{incident_id} was updated")
+            return oncall_views.update_reminder(args, self.t, self.ctx.clock.now())
+        if template == Template.ONCALL_POSTMORTEM_REMINDER:
+            incident_id = str(args["incident_id"])
+            if not reminders.postmortem_still_owed(self.ctx, incident_id):
+                raise Moot(f"{incident_id} has its postmortem")
+            incident = incidents.get_incident(self.ctx, incident_id)
+            return oncall_views.postmortem_reminder(incident, args.get("user"), self.t)
+        if template == Template.ONCALL_HANDOFF:
+            at = datetime.fromisoformat(str(args["handoff_at"]).replace("Z", "+00:00"))
+            summary = handoff.handoff_summary(self.ctx, at, late=bool(args.get("late")))
+            return oncall_views.handoff_message(summary, self.ctx.config, self.t)
         raise Gone(f"unknown template {template!r}")

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from slack_sdk import WebClient
 
 from bot import metrics
-from bot.notices import Gone, NoticeRenderer
+from bot.notices import Gone, Moot, NoticeRenderer
 from bot.slack_api import BLOCK_ERRORS, SlackFailure, call
 from bot.slack_channels import ChannelDirectory
 from commands.context import Context
@@ -222,6 +222,10 @@ class OutboxDelivery:
             return self._send(head, uncertain)
         except SlackFailure as failure:
             return self._failed(head, failure)
+        except Moot as moot:
+            log.info("outbox: message %s no longer needed: %s", head.id, moot)
+            self._finish(head, superseded=True)
+            return 1
         except Gone as gone:
             self._finish(head, dead=f"gone: {gone}")
             return 1

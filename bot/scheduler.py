@@ -1,11 +1,33 @@
 """The background scheduler: short sweeps over database state, safe to run in every replica."""
 
+import logging
 from datetime import datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
 
 from bot.runtime import Runtime
+from commands import handoff, reminders
 from commands.deliveries import forget_old
+from storage.db import DatabaseUnavailable
+
+log = logging.getLogger(__name__)
+
+ONCALL_SWEEP_SECONDS = 30
+_CRON_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def oncall_sweep(runtime: Runtime) -> int:
+    """Owe the reminders and the handoff that are due; wake the outbox when any were.
+    Safe in every replica at once: each message is claimed in the database."""
+    try:
+        owed = reminders.sweep(runtime.ctx).total + int(handoff.post_due_handoff(runtime.ctx))
+    except DatabaseUnavailable as exc:
+        log.warning("on-call sweep: database unavailable: %s", exc)
+        return 0
+    if owed:
+        runtime.changed()
+    return owed
 
 
 def build_scheduler(runtime: Runtime) -> BackgroundScheduler:
@@ -24,4 +46,24 @@ def build_scheduler(runtime: Runtime) -> BackgroundScheduler:
         next_run_time=datetime.now(tz),
     )
     scheduler.add_job(forget_old, "interval", args=[runtime.ctx], hours=1, id="forget-old-events")
+    scheduler.add_job(
+        oncall_sweep,
+        "interval",
+        args=[runtime],
+        seconds=ONCALL_SWEEP_SECONDS,
+        id="oncall-sweep",
+    )
+    # The handoff on the minute (the sweep above catches it up after downtime).
+    oncall = runtime.ctx.config.oncall
+    scheduler.add_job(
+        oncall_sweep,
+        CronTrigger(
+            day_of_week=_CRON_DAYS[oncall.handoff_weekday],
+            hour=oncall.handoff_time.hour,
+            minute=oncall.handoff_time.minute,
+            timezone=tz,
+        ),
+        args=[runtime],
+        id="oncall-handoff",
+    )
     return scheduler

@@ -13,6 +13,7 @@ from sqlmodel import Session
 from commands.context import Context
 from commands.errors import CommandError, Conflict, NotFound
 from commands.notices import Template, deadline_stream, incident_ref
+from commands.oncall import primary_at
 from commands.severity import (
     OPEN_STATUSES,
     SEVERITY_NAMES,
@@ -160,6 +161,7 @@ def _insert_incident(
             created_at=now,
             created_by=created_by,
             updated_at=now,
+            oncall_user=primary_at(session, ctx.config, now),
         )
         repo.add(session, incident)
         _owe(session, incident, "post", Template.INCIDENT_ANNOUNCEMENT, now)

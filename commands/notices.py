@@ -7,6 +7,10 @@ class Template(StrEnum):
     INCIDENT_ANNOUNCEMENT = "incident.announcement"
     INCIDENT_TIMELINE = "incident.timeline"
     INCIDENT_POSTMORTEM_DRAFT = "incident.postmortem_draft"
+    ONCALL_ACK_REMINDER = "oncall.ack_reminder"
+    ONCALL_UPDATE_REMINDER = "oncall.update_reminder"
+    ONCALL_POSTMORTEM_REMINDER = "oncall.postmortem_reminder"
+    ONCALL_HANDOFF = "oncall.handoff"
 
 
 def incident_ref(incident_id: str) -> str:
@@ -18,3 +22,8 @@ def deadline_stream(incident_id: str) -> str:
     """A stream of its own for the refresh due at the response deadline, so that a message
     waiting for a future time never holds up the incident's thread."""
     return f"incident:{incident_id}:deadline"
+
+
+def handoff_ref(key: str) -> str:
+    """The outbox stream and message reference of one weekly handoff post."""
+    return f"handoff:{key}"

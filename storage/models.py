@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, Index, Text
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -26,6 +26,9 @@ class Incident(SQLModel, table=True):
     postmortem_required: bool = False
     postmortem_url: str | None = Field(default=None, max_length=2000)
     updated_at: datetime
+    # Who was on call when the incident was declared (a Slack user ID), tagged in its
+    # announcement and reminded first.
+    oncall_user: str | None = Field(default=None, max_length=40)
 
 
 class IncidentIdCounter(SQLModel, table=True):
@@ -100,3 +103,54 @@ class SlackEventSeen(SQLModel, table=True):
 
     event_id: str = Field(primary_key=True, max_length=64)
     seen_at: datetime
+
+
+class OnCallOverride(SQLModel, table=True):
+    """A period in which `user_id` is primary on call instead of the rotation's member: one
+    row per cover, two per swap (same `group_id`). Overrides never overlap."""
+
+    __tablename__ = "oncall_override"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=8)  # swap | cover
+    group_id: str = Field(max_length=40, index=True)
+    start_at: datetime = Field(index=True)
+    end_at: datetime = Field(index=True)
+    user_id: str = Field(max_length=40)
+    replaces: str | None = Field(default=None, max_length=40)
+    created_by: str = Field(max_length=120)
+    created_at: datetime
+
+
+class Reminder(SQLModel, table=True):
+    """How far the reminders about one subject (an incident, an alert group) have gone.
+
+    `step` only moves forward, by a conditional UPDATE (`WHERE step = old`) in the same
+    transaction that owes the reminder message: whoever moves it sends, everyone else
+    sends nothing, in any number of sweeps, threads or replicas, and after a restart."""
+
+    __tablename__ = "reminder"
+    __table_args__ = (
+        UniqueConstraint("subject_kind", "subject_id", "kind", name="uq_reminder_subject"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    subject_kind: str = Field(max_length=16)  # incident | alert
+    subject_id: str = Field(max_length=64)
+    kind: str = Field(max_length=16)  # ack | update | postmortem
+    step: int = 0
+    next_at: datetime | None = None
+    last_sent_at: datetime | None = None
+
+
+class OnCallHandoff(SQLModel, table=True):
+    """One row per weekly handoff posted: its primary key is the handoff instant, so the
+    handoff message is owed once however many sweeps or replicas reach it."""
+
+    __tablename__ = "oncall_handoff"
+
+    key: str = Field(primary_key=True, max_length=40)  # the handoff instant, ISO 8601 UTC
+    handoff_at: datetime
+    outgoing: str | None = Field(default=None, max_length=40)
+    incoming: str | None = Field(default=None, max_length=40)
+    posted_at: datetime

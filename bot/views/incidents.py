@@ -124,6 +124,8 @@ def announcement(
     context = [
         t("incident.declared", who=who(incident.created_by), time=t.time(incident.created_at))
     ]
+    if incident.oncall_user:
+        context.insert(0, t("incident.oncall", who=who(incident.oncall_user)))
     if incident.postmortem_url:
         context.append(t("incident.postmortem_link", url=escape(incident.postmortem_url)))
     elif incident.status == Status.CLOSED and incident.postmortem_required:

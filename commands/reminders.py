@@ -1,0 +1,311 @@
+"""Reminders that follow from database state: acknowledge (escalating), post a status update,
+record the postmortem.
+
+A sweep (every 30 seconds, in every replica) reads what is pending and, for each reminder
+due, moves that subject's `Reminder.step` with a conditional UPDATE (`WHERE step = old`)
+in the same transaction that owes the Slack message. Only the sweep whose UPDATE matched
+sends; a second sweep, another replica or a restart finds the step already moved. A bot
+that was down across several steps sends only the latest one due (one catch-up reminder).
+
+Subjects with an acknowledgement deadline are listed per kind in `ACK_SUBJECTS`: incidents
+now; another kind (alert groups) is one more entry with its two functions.
+"""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session
+
+from commands import oncall
+from commands.clock import iso_utc
+from commands.context import Context
+from commands.notices import Template, incident_ref
+from commands.severity import OPEN_STATUSES, Status
+from storage import incidents as incident_repo
+from storage import oncall as repo
+from storage import outbox
+from storage.models import Incident, Reminder
+
+log = logging.getLogger(__name__)
+
+ACK, UPDATE, POSTMORTEM = "ack", "update", "postmortem"
+UPDATE_SEVERITIES = ("Sev1", "Sev2")  # the guide's "share the status" incidents
+_OPEN = [s.value for s in OPEN_STATUSES]
+
+
+@dataclass(frozen=True)
+class AckSubject:
+    """Something that must be acknowledged within its severity's response target."""
+
+    kind: str  # incident | alert
+    id: str
+    severity: str
+    since: datetime  # declared, or first seen
+    thread_ref: str  # the outbox ref of its Slack message, whose thread gets the reminders
+    label: str  # how people name it: the incident ID, the alert's name
+
+
+@dataclass(frozen=True)
+class AckSubjectKind:
+    # Every subject of this kind still waiting for an acknowledgement.
+    pending: Callable[[Session], list[AckSubject]]
+    # Whether one subject still waits (checked again when the reminder is delivered).
+    still_pending: Callable[[Session, str], bool]
+
+
+def _pending_incidents(session: Session) -> list[AckSubject]:
+    return [
+        AckSubject("incident", i.id, i.severity, i.created_at, incident_ref(i.id), i.id)
+        for i in repo.unacknowledged_incidents(session, _OPEN)
+    ]
+
+
+def _incident_pending(session: Session, incident_id: str) -> bool:
+    incident = incident_repo.get(session, incident_id)
+    return incident is not None and incident.status in _OPEN and incident.acknowledged_at is None
+
+
+ACK_SUBJECTS: dict[str, AckSubjectKind] = {
+    "incident": AckSubjectKind(_pending_incidents, _incident_pending),
+}
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    ack: int = 0
+    update: int = 0
+    postmortem: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.ack + self.update + self.postmortem
+
+
+def sweep(ctx: Context) -> SweepResult:
+    """Owe every reminder that is due now; how many were owed by this sweep."""
+    return SweepResult(
+        ack=sweep_ack(ctx), update=sweep_updates(ctx), postmortem=sweep_postmortems(ctx)
+    )
+
+
+# --- acknowledgement, escalating ---------------------------------------------------------------
+
+
+def ack_due_times(ctx: Context, subject: AckSubject) -> list[datetime]:
+    """When each escalation step falls due: the response target, plus each step's minutes."""
+    target = subject.since + timedelta(minutes=ctx.config.response_minutes(subject.severity))
+    return [target + timedelta(minutes=s.after_minutes) for s in ctx.config.oncall.escalation]
+
+
+def _latest_due(times: list[datetime], now: datetime) -> int | None:
+    due = [i for i, at in enumerate(times) if at <= now]
+    return due[-1] if due else None
+
+
+def sweep_ack(ctx: Context) -> int:
+    now = ctx.clock.now()
+    owed = 0
+    for kind, subjects in ACK_SUBJECTS.items():
+        with ctx.db.reader() as session:
+            pending = subjects.pending(session)
+            state = repo.reminders_of(session, kind, ACK)
+        for subject in pending:
+            if subject.severity not in ctx.config.severities:
+                continue
+            times = ack_due_times(ctx, subject)
+            step = _latest_due(times, now)
+            known = state.get(subject.id)
+            if step is None or (known is not None and known.step > step):
+                continue  # nothing due, or this step was already sent
+            owed += _owe_ack(ctx, subjects, subject, times, step, now)
+    return owed
+
+
+def _owe_ack(
+    ctx: Context,
+    subjects: AckSubjectKind,
+    subject: AckSubject,
+    times: list[datetime],
+    step: int,
+    now: datetime,
+) -> int:
+    with ctx.db.session() as session:
+        row = repo.reminder(session, subject.kind, subject.id, ACK)
+        if row.step > step or not subjects.still_pending(session, subject.id):
+            return 0
+        next_at = times[step + 1] if step + 1 < len(times) else None
+        assert row.id is not None
+        if not repo.advance_reminder(session, row.id, row.step, step + 1, next_at, now):
+            return 0  # another sweep took it
+        notify, user = _ack_target(ctx, session, step, now)
+        outbox.enqueue(
+            session,
+            stream=subject.thread_ref,
+            op="reply",
+            thread_ref=subject.thread_ref,
+            template=Template.ONCALL_ACK_REMINDER,
+            args={
+                "subject_kind": subject.kind,
+                "subject_id": subject.id,
+                "label": subject.label,
+                "severity": subject.severity,
+                "since": iso_utc(subject.since),
+                "step": step,
+                "steps": len(times),
+                "notify": notify,
+                "user": user,
+                "primary": oncall.primary_at(session, ctx.config, now),
+            },
+            now=now,
+        )
+        return 1
+
+
+def _ack_target(ctx: Context, session: Session, step: int, now: datetime) -> tuple[str, str | None]:
+    """Whom this step reminds: the primary or secondary on call now, or the channel (also
+    when the rotation has nobody for that role)."""
+    notify = ctx.config.oncall.escalation[step].notify
+    if notify == "channel" or not ctx.config.oncall.members:
+        return "channel", None
+    segments = oncall.segments_between(session, ctx.config, now, now + timedelta(seconds=1))
+    segment = segments[0]
+    user = segment.primary if notify == "primary" else segment.secondary
+    return (notify, user) if user else ("channel", None)
+
+
+def still_unacknowledged(ctx: Context, subject_kind: str, subject_id: str) -> bool:
+    subjects = ACK_SUBJECTS.get(subject_kind)
+    if subjects is None:
+        return False
+    with ctx.db.reader() as session:
+        return subjects.still_pending(session, subject_id)
+
+
+# --- repeating reminders: status updates and postmortems ------------------------------------
+
+
+def _repeat_due(row: Reminder | None, quiet_since: datetime, every: timedelta) -> datetime:
+    """Due `every` after things went quiet, and again `every` after each reminder."""
+    due = quiet_since + every
+    if row is not None and row.last_sent_at is not None and row.last_sent_at >= quiet_since:
+        due = max(due, row.last_sent_at + every)
+    return due
+
+
+def _owe_repeat(
+    ctx: Context,
+    incident: Incident,
+    kind: str,
+    quiet_since: datetime,
+    every: timedelta,
+    template: Template,
+    now: datetime,
+) -> int:
+    with ctx.db.session() as session:
+        row = repo.reminder(session, "incident", incident.id, kind)
+        if _repeat_due(row, quiet_since, every) > now:
+            return 0
+        assert row.id is not None
+        if not repo.advance_reminder(session, row.id, row.step, row.step + 1, now + every, now):
+            return 0
+        ref = incident_ref(incident.id)
+        outbox.enqueue(
+            session,
+            stream=ref,
+            op="reply",
+            thread_ref=ref,
+            template=template,
+            args={
+                "incident_id": incident.id,
+                "quiet_since": iso_utc(quiet_since),
+                "user": _owner(ctx, session, incident, now),
+                "count": row.step + 1,
+            },
+            now=now,
+        )
+        return 1
+
+
+def _owner(ctx: Context, session: Session, incident: Incident, now: datetime) -> str | None:
+    """Who to tag about an incident's follow-up: whoever acknowledged it (a Slack user),
+    else the person on call now, else the one on call when it was declared."""
+    if incident.acknowledged_by and oncall.USER_ID.match(incident.acknowledged_by):
+        return incident.acknowledged_by
+    return oncall.primary_at(session, ctx.config, now) or incident.oncall_user
+
+
+def sweep_updates(ctx: Context) -> int:
+    minutes = ctx.config.oncall.update_reminder_minutes
+    if minutes <= 0:
+        return 0
+    every = timedelta(minutes=minutes)
+    now = ctx.clock.now()
+    with ctx.db.reader() as session:
+        found = repo.open_incidents_with_last_entry(session, _OPEN, UPDATE_SEVERITIES)
+        state = repo.reminders_of(session, "incident", UPDATE)
+    owed = 0
+    for incident, last_at in found:
+        if incident.acknowledged_at is None:
+            continue  # the acknowledgement reminders and escalation have it
+        quiet_since = max(last_at or incident.created_at, incident.created_at)
+        if _repeat_due(state.get(incident.id), quiet_since, every) > now:
+            continue
+        owed += _owe_repeat(
+            ctx, incident, UPDATE, quiet_since, every, Template.ONCALL_UPDATE_REMINDER, now
+        )
+    return owed
+
+
+def sweep_postmortems(ctx: Context) -> int:
+    hours = ctx.config.oncall.postmortem_reminder_hours
+    if hours <= 0:
+        return 0
+    every = timedelta(hours=hours)
+    now = ctx.clock.now()
+    with ctx.db.reader() as session:
+        owed_by = repo.postmortems_owed(session, Status.CLOSED.value)
+        state = repo.reminders_of(session, "incident", POSTMORTEM)
+    owed = 0
+    for incident in owed_by:
+        closed = incident.closed_at or incident.updated_at
+        if _repeat_due(state.get(incident.id), closed, every) > now:
+            continue
+        owed += _owe_repeat(
+            ctx, incident, POSTMORTEM, closed, every, Template.ONCALL_POSTMORTEM_REMINDER, now
+        )
+    return owed
+
+
+def update_still_owed(ctx: Context, incident_id: str, quiet_since: datetime) -> bool:
+    """An update reminder still applies: the incident is open and nobody wrote since."""
+    with ctx.db.reader() as session:
+        incident = incident_repo.get(session, incident_id)
+        if incident is None or incident.status not in _OPEN:
+            return False
+        entries = incident_repo.timeline(session, incident_id)
+    return not entries or entries[-1].at <= quiet_since
+
+
+def postmortem_still_owed(ctx: Context, incident_id: str) -> bool:
+    with ctx.db.reader() as session:
+        incident = incident_repo.get(session, incident_id)
+    return (
+        incident is not None
+        and incident.status == Status.CLOSED
+        and incident.postmortem_required
+        and not incident.postmortem_url
+    )
+
+
+__all__ = [
+    "ACK_SUBJECTS",
+    "AckSubject",
+    "AckSubjectKind",
+    "SweepResult",
+    "postmortem_still_owed",
+    "still_unacknowledged",
+    "sweep",
+    "update_still_owed",
+]

@@ -1,0 +1,148 @@
+"""On-call overrides, reminder state and handoffs. Plain functions; callers own the transaction."""
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, text, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col, select
+
+from storage.models import Incident, OnCallHandoff, OnCallOverride, Reminder, TimelineEntry
+
+_OVERRIDE_LOCK = 724_032  # PostgreSQL advisory lock: one override change at a time
+
+
+def lock_overrides(session: Session) -> None:
+    """Serialise override changes, so two overlapping ones can't both pass the check.
+    SQLite's write transactions already run one at a time (BEGIN IMMEDIATE)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _OVERRIDE_LOCK})
+
+
+def overrides_between(session: Session, start: datetime, end: datetime) -> Sequence[OnCallOverride]:
+    """Overrides overlapping [start, end), in time order."""
+    query = (
+        select(OnCallOverride)
+        .where(OnCallOverride.start_at < end, OnCallOverride.end_at > start)
+        .order_by(col(OnCallOverride.start_at))
+    )
+    return session.exec(query).all()
+
+
+def overrides_in_group(session: Session, group_id: str) -> Sequence[OnCallOverride]:
+    query = select(OnCallOverride).where(OnCallOverride.group_id == group_id)
+    return session.exec(query.order_by(col(OnCallOverride.start_at))).all()
+
+
+def add_overrides(session: Session, rows: Sequence[OnCallOverride]) -> None:
+    for row in rows:
+        session.add(row)
+    session.flush()
+
+
+def _insert(session: Session):
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert
+    return sqlite.insert
+
+
+def reminder(session: Session, subject_kind: str, subject_id: str, kind: str) -> Reminder:
+    """The reminder state of a subject, created (step 0) the first time it is asked for."""
+    values = {
+        "subject_kind": subject_kind,
+        "subject_id": subject_id,
+        "kind": kind,
+        "step": 0,
+        "next_at": None,
+        "last_sent_at": None,
+    }
+    session.execute(_insert(session)(Reminder).values(**values).on_conflict_do_nothing())
+    query = select(Reminder).where(
+        Reminder.subject_kind == subject_kind,
+        Reminder.subject_id == subject_id,
+        Reminder.kind == kind,
+    )
+    row = session.exec(query.execution_options(populate_existing=True)).one()
+    return row
+
+
+def reminders_of(session: Session, subject_kind: str, kind: str) -> dict[str, Reminder]:
+    query = select(Reminder).where(Reminder.subject_kind == subject_kind, Reminder.kind == kind)
+    return {row.subject_id: row for row in session.exec(query)}
+
+
+def advance_reminder(
+    session: Session,
+    reminder_id: int,
+    old_step: int,
+    new_step: int,
+    next_at: datetime | None,
+    now: datetime,
+) -> bool:
+    """Move a reminder from `old_step` to `new_step`; False when someone else moved it first."""
+    result = session.execute(
+        update(Reminder)
+        .where(col(Reminder.id) == reminder_id, col(Reminder.step) == old_step)
+        .values(step=new_step, next_at=next_at, last_sent_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def unacknowledged_incidents(session: Session, open_statuses: Sequence[str]) -> Sequence[Incident]:
+    query = select(Incident).where(
+        col(Incident.status).in_(open_statuses), col(Incident.acknowledged_at).is_(None)
+    )
+    return session.exec(query).all()
+
+
+def open_incidents_with_last_entry(
+    session: Session, statuses: Sequence[str], severities: Sequence[str]
+) -> list[tuple[Incident, datetime | None]]:
+    """Open incidents of these severities with the time of their latest timeline entry."""
+    latest = (
+        select(TimelineEntry.incident_id, func.max(TimelineEntry.at).label("last_at"))
+        .group_by(TimelineEntry.incident_id)
+        .subquery()
+    )
+    query = (
+        select(Incident, latest.c.last_at)
+        .outerjoin(latest, latest.c.incident_id == Incident.id)
+        .where(col(Incident.status).in_(statuses), col(Incident.severity).in_(severities))
+    )
+    return [(incident, last_at) for incident, last_at in session.exec(query)]
+
+
+def postmortems_owed(session: Session, closed_status: str) -> Sequence[Incident]:
+    query = select(Incident).where(
+        Incident.status == closed_status,
+        col(Incident.postmortem_required).is_(True),
+        col(Incident.postmortem_url).is_(None),
+    )
+    return session.exec(query).all()
+
+
+def incidents_declared_between(
+    session: Session, start: datetime, end: datetime
+) -> Sequence[Incident]:
+    query = (
+        select(Incident)
+        .where(Incident.created_at >= start, Incident.created_at < end)
+        .order_by(col(Incident.created_at))
+    )
+    return session.exec(query).all()
+
+
+def handoff_posted(session: Session, key: str) -> bool:
+    return session.get(OnCallHandoff, key) is not None
+
+
+def add_handoff(session: Session, handoff: OnCallHandoff) -> None:
+    """Raises IntegrityError when this handoff was already recorded (by anyone)."""
+    session.add(handoff)
+    session.flush()
+
+
+def latest_handoff(session: Session) -> OnCallHandoff | None:
+    query = select(OnCallHandoff).order_by(col(OnCallHandoff.handoff_at).desc()).limit(1)
+    return session.exec(query).first()

@@ -1,0 +1,224 @@
+"""Who is on call, the schedule, swaps and covers, and the tag on new incidents."""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlmodel import select
+
+from bot.i18n import Translator
+from bot.views import incidents as incident_views
+from commands import incidents, oncall
+from commands.config import Config, OnCallConfig, SlackConfig
+from commands.context import Context
+from commands.errors import CommandError
+from storage.models import OnCallOverride
+
+SEOUL = ZoneInfo("Asia/Seoul")
+MEMBERS = ["U0KIM", "U0PARK", "U0LEE"]
+
+
+def seoul(*parts: int) -> datetime:
+    return datetime(*parts, tzinfo=SEOUL).astimezone(UTC)
+
+
+@pytest.fixture
+def config() -> Config:
+    return Config(
+        slack=SlackConfig(incident_channel="#incidents", timezone="Asia/Seoul"),
+        oncall=OnCallConfig(members=MEMBERS, start="2026-01-02"),
+    )
+
+
+def _overrides(ctx) -> list[OnCallOverride]:
+    with ctx.db.reader() as session:
+        return list(session.exec(select(OnCallOverride)))
+
+
+def test_who_is_on_call_now_next_and_when(ctx):
+    now = oncall.who_is_on_call(ctx)  # Monday 2026-01-05 10:30 KST, week 0
+    assert (now.primary, now.secondary, now.shift) == ("U0KIM", "U0PARK", "weekday")
+    assert now.in_working_hours
+    assert now.until == seoul(2026, 1, 9, 17, 0)
+    assert now.next_primary == "U0PARK"
+    weekend = oncall.who_is_on_call(ctx, seoul(2026, 1, 10, 3, 0))
+    assert (weekend.primary, weekend.shift) == ("U0PARK", "weekend")
+    assert not weekend.in_working_hours
+
+
+def test_nobody_on_call_without_members(ctx):
+    empty = Context(ctx.db, Config(), ctx.clock)
+    now = oncall.who_is_on_call(empty)
+    assert now.primary is None and now.secondary is None and now.until is None
+    created = incidents.create_incident(empty, title="x", severity="Sev3", created_by="U1")
+    assert created.oncall_user is None
+
+
+def test_schedule_lists_the_coming_weeks_shift_by_shift(ctx):
+    segments = oncall.schedule(ctx, weeks=2)
+    assert [(s.shift.kind, s.primary) for s in segments] == [
+        ("weekday", "U0KIM"),  # from now to Friday 17:00
+        ("weekend", "U0PARK"),
+        ("weekday", "U0PARK"),
+    ]
+    assert segments[0].start == seoul(2026, 1, 5, 9, 0)  # the whole current shift
+    assert segments[-1].end == seoul(2026, 1, 16, 17, 0)
+    with pytest.raises(CommandError) as raised:
+        oncall.schedule(ctx, weeks=0)
+    assert raised.value.key == "error.oncall_weeks"
+
+
+def test_new_incident_tags_whoever_is_on_call_and_a_swap_changes_who(ctx, clock):
+    t = Translator("en", SEOUL)
+    first = incidents.create_incident(ctx, title="API down", severity="Sev1", created_by="U9")
+    assert first.oncall_user == "U0KIM"
+    text = str(incident_views.announcement(first, ctx.config, t)["blocks"])
+    assert "On call: <@U0KIM>" in text
+
+    # U0PARK's weekend (Jan 10) swaps with U0LEE's (Jan 17).
+    result = oncall.swap(ctx, seoul(2026, 1, 10, 12, 0), seoul(2026, 1, 17, 12, 0), by="U0PARK")
+    assert [(r.user_id, r.replaces) for r in result.rows] == [
+        ("U0LEE", "U0PARK"),
+        ("U0PARK", "U0LEE"),
+    ]
+    clock.set(seoul(2026, 1, 10, 3, 0))
+    second = incidents.create_incident(ctx, title="DB down", severity="Sev1", created_by="U9")
+    assert second.oncall_user == "U0LEE"
+    now = oncall.who_is_on_call(ctx)
+    assert (now.primary, now.override) == ("U0LEE", "swap")
+    # The weekday after the swapped weekend is U0PARK's again, as the rotation says.
+    assert oncall.who_is_on_call(ctx, seoul(2026, 1, 12, 10, 0)).primary == "U0PARK"
+    assert oncall.who_is_on_call(ctx, seoul(2026, 1, 17, 12, 0)).primary == "U0PARK"
+
+
+def test_cover_makes_a_member_primary_for_a_period(ctx):
+    result = oncall.cover(ctx, "U0LEE", seoul(2026, 1, 6, 9, 0), seoul(2026, 1, 7, 9, 0), by="U1")
+    [row] = result.rows
+    assert (row.kind, row.user_id, row.replaces) == ("cover", "U0LEE", "U0KIM")
+    assert oncall.who_is_on_call(ctx, seoul(2026, 1, 6, 12, 0)).primary == "U0LEE"
+    assert oncall.who_is_on_call(ctx, seoul(2026, 1, 6, 12, 0)).secondary == "U0PARK"
+    assert oncall.who_is_on_call(ctx, seoul(2026, 1, 7, 9, 0)).primary == "U0KIM"
+    now = oncall.who_is_on_call(ctx)
+    assert (now.until, now.next_primary) == (seoul(2026, 1, 6, 9, 0), "U0LEE")
+
+
+@pytest.mark.parametrize(
+    ("attempt", "key"),
+    [
+        (
+            lambda ctx: oncall.cover(ctx, "U0NOBODY", seoul(2026, 1, 8), seoul(2026, 1, 9), "U1"),
+            "error.oncall_not_member",
+        ),
+        (
+            lambda ctx: oncall.cover(ctx, "bob", seoul(2026, 1, 8), seoul(2026, 1, 9), "U1"),
+            "error.oncall_unknown_user",
+        ),
+        (
+            lambda ctx: oncall.cover(ctx, "U0LEE", seoul(2026, 1, 9), seoul(2026, 1, 8), "U1"),
+            "error.oncall_end_before_start",
+        ),
+        (
+            lambda ctx: oncall.cover(ctx, "U0LEE", seoul(2026, 1, 8), seoul(2026, 1, 8), "U1"),
+            "error.oncall_end_before_start",
+        ),
+        (
+            lambda ctx: oncall.cover(ctx, "U0LEE", seoul(2026, 1, 4), seoul(2026, 1, 9), "U1"),
+            "error.oncall_in_past",
+        ),
+        (
+            lambda ctx: oncall.cover(ctx, "U0LEE", seoul(2026, 1, 8), seoul(2026, 5, 8), "U1"),
+            "error.oncall_too_long",
+        ),
+        # overlaps the existing cover of Jan 13 12:00-18:00
+        (
+            lambda ctx: oncall.cover(
+                ctx, "U0KIM", seoul(2026, 1, 13, 17), seoul(2026, 1, 14), "U1"
+            ),
+            "error.oncall_overlap",
+        ),
+        (
+            lambda ctx: oncall.swap(ctx, seoul(2026, 1, 13, 12), seoul(2026, 1, 20, 12), "U1"),
+            "error.oncall_overlap",
+        ),
+        (
+            lambda ctx: oncall.swap(ctx, seoul(2026, 1, 5, 12), seoul(2026, 1, 12, 12), "U1"),
+            "error.oncall_shift_started",
+        ),
+        (
+            lambda ctx: oncall.swap(ctx, seoul(2026, 1, 10, 12), seoul(2026, 1, 11, 12), "U1"),
+            "error.oncall_same_shift",
+        ),
+        (
+            lambda ctx: oncall.swap(ctx, seoul(2026, 1, 10, 12), seoul(2026, 1, 12, 12), "U1"),
+            "error.oncall_same_person",
+        ),
+    ],
+)
+def test_bad_overrides_are_refused_and_change_nothing(ctx, attempt, key):
+    oncall.cover(ctx, "U0LEE", seoul(2026, 1, 13, 12), seoul(2026, 1, 13, 18), by="U1")
+    before = [(r.id, r.start_at, r.end_at, r.user_id) for r in _overrides(ctx)]
+    schedule_before = oncall.schedule(ctx, weeks=3)
+    with pytest.raises(CommandError) as raised:
+        attempt(ctx)
+    assert raised.value.key == key
+    assert [(r.id, r.start_at, r.end_at, r.user_id) for r in _overrides(ctx)] == before
+    assert oncall.schedule(ctx, weeks=3) == schedule_before
+
+
+def test_overrides_without_a_rotation_are_refused(ctx):
+    empty = Context(ctx.db, Config(), ctx.clock)
+    with pytest.raises(CommandError) as raised:
+        oncall.cover(empty, "U0LEE", seoul(2026, 1, 8), seoul(2026, 1, 9), "U1")
+    assert raised.value.key == "error.oncall_no_members"
+
+
+def test_concurrent_overlapping_covers_record_one(any_database, config, clock):
+    ctx = Context(any_database, config, clock)
+    barrier = threading.Barrier(6)
+
+    def attempt(n: int) -> str:
+        barrier.wait()
+        try:
+            start = seoul(2026, 1, 8, 10 + n)
+            oncall.cover(ctx, "U0LEE", start, start + timedelta(hours=3), by=f"U{n}")
+            return "ok"
+        except CommandError as exc:
+            return exc.key
+
+    with ThreadPoolExecutor(6) as pool:
+        outcomes = list(pool.map(attempt, range(6)))
+    # Each overlaps its neighbours; whichever order they run in, no two overlap.
+    rows = sorted(_overrides(ctx), key=lambda r: r.start_at)
+    assert outcomes.count("ok") == len(rows) >= 1
+    assert set(outcomes) <= {"ok", "error.oncall_overlap"}
+    for first, second in zip(rows, rows[1:], strict=False):
+        assert first.end_at <= second.start_at
+
+
+def test_remove_undoes_both_halves_of_a_swap(ctx, clock):
+    result = oncall.swap(ctx, seoul(2026, 1, 10, 12), seoul(2026, 1, 17, 12), by="U1")
+    assert oncall.remove_override(ctx, result.rows[1].id) == []
+    assert _overrides(ctx) == []
+    assert oncall.who_is_on_call(ctx, seoul(2026, 1, 10, 12)).primary == "U0PARK"
+    cover = oncall.cover(ctx, "U0LEE", seoul(2026, 1, 6), seoul(2026, 1, 7), by="U1").rows[0]
+    clock.set(seoul(2026, 1, 6, 12))
+    [kept] = oncall.remove_override(ctx, cover.id)  # running: it ends now
+    assert kept.end_at == clock.now()
+    clock.set(seoul(2026, 1, 8))
+    with pytest.raises(CommandError) as raised:
+        oncall.remove_override(ctx, cover.id)
+    assert raised.value.key == "error.oncall_override_over"
+    with pytest.raises(CommandError):
+        oncall.remove_override(ctx, 999)
+
+
+def test_parse_when_reads_team_time_and_refuses_nonsense():
+    assert oncall.parse_when("2026-12-04 17:00", SEOUL) == datetime(2026, 12, 4, 8, 0, tzinfo=UTC)
+    assert oncall.parse_when("2026-12-04T17:00", SEOUL) == datetime(2026, 12, 4, 8, 0, tzinfo=UTC)
+    assert oncall.parse_when("2026-12-04", SEOUL, end_of_day=True) == seoul(2026, 12, 5)
+    for bad in ("2026-13-01", "tomorrow", "2026-12-04 25:00", ""):
+        with pytest.raises(CommandError) as raised:
+            oncall.parse_when(bad, SEOUL)
+        assert raised.value.key == "error.oncall_bad_time"
