@@ -5,7 +5,8 @@ It says who hands over to whom, lists the open incidents, counts the outgoing sh
 checklist. Each handoff instant is one row (`OnCallHandoff`, keyed by the instant), written
 in the transaction that owes the post: whichever sweep, replica or cron run writes it
 first posts; the rest find it there. A bot that was down over several handoffs posts the
-latest one once, marked late, and none of the weeks before it.
+latest one once, marked late, and none of the weeks before it; a new installation waits
+for its first handoff time instead of posting a stale one.
 """
 
 from collections.abc import Callable
@@ -129,9 +130,12 @@ def post_due_handoff(ctx: Context) -> bool:
     rotation = oncall.rotation(ctx)
     handoff_at = rot.handoff_at_or_before(rotation, now)
     key = iso_utc(handoff_at)
+    late = now - handoff_at > LATE_AFTER
     with ctx.db.reader() as session:
         if repo.handoff_posted(session, key):
             return False
+        if late and repo.latest_handoff(session) is None:
+            return False  # a new installation starts with the next handoff, not a stale one
     second = timedelta(seconds=1)
     try:
         with ctx.db.session() as session:
@@ -155,7 +159,7 @@ def post_due_handoff(ctx: Context) -> bool:
                 ref=ref,
                 channel=ctx.config.oncall_channel,
                 template=Template.ONCALL_HANDOFF,
-                args={"handoff_at": key, "late": now - handoff_at > LATE_AFTER},
+                args={"handoff_at": key, "late": late},
                 now=now,
             )
     except IntegrityError:

@@ -1,5 +1,6 @@
 """Who is on call, the schedule, swaps and covers, and the tag on new incidents."""
 
+import itertools
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -193,7 +194,7 @@ def test_concurrent_overlapping_covers_record_one(any_database, config, clock):
     rows = sorted(_overrides(ctx), key=lambda r: r.start_at)
     assert outcomes.count("ok") == len(rows) >= 1
     assert set(outcomes) <= {"ok", "error.oncall_overlap"}
-    for first, second in zip(rows, rows[1:], strict=False):
+    for first, second in itertools.pairwise(rows):
         assert first.end_at <= second.start_at
 
 

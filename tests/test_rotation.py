@@ -1,5 +1,6 @@
 """Rotation arithmetic: pure functions, checked across daylight-saving changes."""
 
+import itertools
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -78,7 +79,7 @@ def test_handoff_stays_at_17_local_across_both_dst_changes(tz, spring_week, autu
         assert before != after
         assert MEMBERS.index(after) == (MEMBERS.index(before) + 1) % 3
         # Monday's weekday shift still starts at 09:00 local after the change.
-        weekday = [s for s in rot.shifts(r, handoff, following) if s.kind == "weekday"][0]
+        weekday = next(s for s in rot.shifts(r, handoff, following) if s.kind == "weekday")
         assert weekday.start.astimezone(ZoneInfo(tz)).strftime("%a %H:%M") == "Mon 09:00"
 
 
@@ -87,7 +88,7 @@ def test_rotation_is_continuous_over_a_year_of_dst_changes():
     r = _rotation("Europe/Berlin")
     start, end = datetime(2026, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC)
     found = rot.shifts(r, start, end)
-    for first, second in zip(found, found[1:], strict=False):
+    for first, second in itertools.pairwise(found):
         assert first.end == second.start
     weeks = [s.week for s in found]
     assert weeks == sorted(weeks)
