@@ -223,3 +223,45 @@ def test_parse_when_reads_team_time_and_refuses_nonsense():
         with pytest.raises(CommandError) as raised:
             oncall.parse_when(bad, SEOUL)
         assert raised.value.key == "error.oncall_bad_time"
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "expected"),
+    [
+        (
+            "oncall:\n  members: [U0KIM, bob]\n",
+            "sre-bot.yml:2: oncall.members: 'bob' is not a Slack",
+        ),
+        ("oncall:\n  members: [U0KIM, U0KIM]\n", "listed twice"),
+        ("oncall:\n  handoff: Friday 5pm\n", "sre-bot.yml:2: oncall.handoff: "),
+        ("oncall:\n  working_hours: '18:00-09:00'\n", "must end after it begins"),
+        (
+            "oncall:\n  escalation:\n    - {after_minutes: 10, notify: primary}\n"
+            "    - {after_minutes: 5, notify: channel}\n",
+            "increasing after_minutes",
+        ),
+        ("oncall:\n  escalation:\n    - {after_minutes: 0, notify: boss}\n", "notify"),
+        ("oncall:\n  memebers: [U0KIM]\n", "oncall.memebers: unknown key (known keys: channel"),
+    ],
+)
+def test_bad_oncall_config_names_file_line_and_key(tmp_path, yaml_text, expected):
+    from commands.config import ConfigError, load_config
+
+    path = tmp_path / "sre-bot.yml"
+    path.write_text(yaml_text, encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        load_config(path)
+    assert expected in str(raised.value)
+
+
+def test_handoff_message_in_korean(ctx, clock):
+    from bot.views import oncall as views
+    from commands import handoff
+
+    clock.set(seoul(2026, 1, 9, 17, 0))
+    summary = handoff.handoff_summary(ctx, clock.now())
+    message = views.handoff_message(summary, ctx.config, Translator("ko", SEOUL))
+    text = str(message["blocks"])
+    assert "<@U0KIM>님이 <@U0PARK>님에게 인계합니다 (보조 <@U0LEE>)" in text
+    assert "인수인계 체크리스트" in text and "진행 중인 인시던트:* 없음" in text
+    assert message["blocks"][0]["text"]["text"] == "온콜 인수인계 · 2026-01-09 17:00 KST"
