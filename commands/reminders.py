@@ -156,7 +156,6 @@ def _owe_ack(
                 "steps": len(times),
                 "notify": notify,
                 "user": user,
-                "primary": oncall.primary_at(session, ctx.config, now),
             },
             now=now,
         )
