@@ -7,6 +7,9 @@ class Template(StrEnum):
     INCIDENT_ANNOUNCEMENT = "incident.announcement"
     INCIDENT_TIMELINE = "incident.timeline"
     INCIDENT_POSTMORTEM_DRAFT = "incident.postmortem_draft"
+    ALERT_GROUP = "alert.group"  # the alert group's parent message
+    ALERT_CHANGE = "alert.change"  # a thread reply: alerts fired or resolved
+    ALERT_EVENT = "alert.event"  # a thread reply: acknowledged, incident, silence
 
 
 def incident_ref(incident_id: str) -> str:
@@ -18,3 +21,8 @@ def deadline_stream(incident_id: str) -> str:
     """A stream of its own for the refresh due at the response deadline, so that a message
     waiting for a future time never holds up the incident's thread."""
     return f"incident:{incident_id}:deadline"
+
+
+def alert_ref(group_id: int) -> str:
+    """The outbox stream and message reference of an alert group's parent and thread."""
+    return f"alert:{group_id}"
