@@ -1,8 +1,9 @@
 """Turning an outbox entry into the Slack message it stands for, from current state."""
 
 from bot.i18n import Translator
+from bot.views import alerts as alert_views
 from bot.views import incidents as incident_views
-from commands import incidents
+from commands import alerts, incidents
 from commands.context import Context
 from commands.notices import Template
 
@@ -31,4 +32,14 @@ class NoticeRenderer:
         if template == Template.INCIDENT_POSTMORTEM_DRAFT:
             incident, timeline = incidents.get_timeline(self.ctx, args["incident_id"])
             return incident_views.postmortem_message(incident, timeline, self.t)
+        if template == Template.ALERT_GROUP:
+            snapshot = alerts.group_snapshot(self.ctx, int(args["group_id"]))
+            return alert_views.parent_message(
+                snapshot, self.ctx.config, self.t, self.ctx.clock.now()
+            )
+        if template == Template.ALERT_CHANGE:
+            group = alerts.get_group(self.ctx, int(args["group_id"]))
+            return alert_views.change_reply(args, group.common_labels or {}, self.t)
+        if template == Template.ALERT_EVENT:
+            return alert_views.event_reply(args, self.t)
         raise Gone(f"unknown template {template!r}")

@@ -3,6 +3,7 @@
 from slack_bolt import App
 
 from bot.listeners import (
+    alert_actions,
     events,
     fallbacks,
     incident_actions,
@@ -12,7 +13,14 @@ from bot.listeners import (
 from bot.runtime import Runtime
 
 # The fallbacks go last: they take whatever the others did not.
-MODULES = (incident_commands, incident_actions, incident_modals, events, fallbacks)
+MODULES = (
+    incident_commands,
+    incident_actions,
+    incident_modals,
+    alert_actions,
+    events,
+    fallbacks,
+)
 
 
 def register_all(app: App, runtime: Runtime) -> None:
