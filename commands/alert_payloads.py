@@ -114,8 +114,10 @@ def _describe(error: ValidationError) -> str:
 
 
 def _text(value: str, limit: int) -> str:
-    """Cut to `limit`, without NUL characters (PostgreSQL text cannot hold them)."""
-    return value.replace("\x00", "")[:limit]
+    """Cut to `limit`, without NUL characters (PostgreSQL text cannot hold them) or lone
+    surrogates (JSON escapes like \\ud800, which no database encoding can hold)."""
+    clean = value.replace("\x00", "")[:limit]
+    return clean.encode("utf-8", "replace").decode("utf-8")
 
 
 def _cut(mapping: dict[str, str], limit: int) -> dict[str, str]:
@@ -206,7 +208,13 @@ def parse(data: Any, source: Literal["alertmanager", "grafana"]) -> Notification
 
 def parse_json(body: bytes, source: Literal["alertmanager", "grafana"]) -> Notification:
     try:
-        data = json.loads(body)
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise PayloadError(
+            f"the body is not valid UTF-8 ({exc.reason} at byte {exc.start})"
+        ) from None
+    try:
+        data = json.loads(text)
     except (ValueError, RecursionError) as exc:
         raise PayloadError(f"the body is not valid JSON ({exc})"[:300]) from None
     return parse(data, source)
