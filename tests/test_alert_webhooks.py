@@ -222,6 +222,45 @@ def test_while_slack_is_down_webhooks_answer_at_once_and_threads_catch_up(start_
     assert len(_parents(slack)) == 5
 
 
+def _peak_per_second(times: list[float]) -> int:
+    times = sorted(times)
+    return max(sum(1 for t in times if start <= t < start + 1.0) for start in times)
+
+
+def test_a_storm_is_stored_whole_and_posted_at_the_channel_pace(start_service, slack):
+    """20 groups of 50 alerts over 2 channels, then 10 of them growing: every alert kept,
+    one parent per group, and each channel's posts and replies under one pace."""
+    config = Config(
+        alerts={"routes": [{"match": {"team": f"t{n}"}, "channel": f"#storm-{n}"} for n in (0, 1)]}
+    )
+    bot = start_service(config_override=config, channel_rate=5.0, channel_burst=2.0)
+
+    def body(group: int, size: int) -> dict:
+        labels = {"alertname": f"Storm{group}", "severity": "critical", "team": f"t{group % 2}"}
+        members = [alert(f"n{i}", alertname=f"Storm{group}", labels=labels) for i in range(size)]
+        return webhook(members, group_key=f"storm-{group}", common_labels=labels)
+
+    for group in range(20):
+        assert _send(bot, body(group, 50)).status_code == 200
+    for group in range(10):
+        assert _send(bot, body(group, 100)).status_code == 200
+    slack.wait_for(
+        lambda: sum(len(_replies(slack, f"storm-{n}")) for n in (0, 1)) == 10, timeout=15
+    )
+    assert sum(len(_parents(slack, f"storm-{n}")) for n in (0, 1)) == 20
+    groups = alerts.list_groups(bot.ctx, limit=None)
+    assert sum(alerts.group_snapshot(bot.ctx, g.id).firing_count for g in groups) == 1500
+    for n in (0, 1):
+        channel = slack.workspace.channel(f"storm-{n}").id
+        times = [
+            c.at
+            for c in slack.ok_calls("chat.postMessage")
+            if c.params["channel"] in (f"#storm-{n}", channel)
+        ]
+        assert len(times) == 15
+        assert _peak_per_second(times) <= 2 + 5 + 1  # burst + rate (+1 at the window's edge)
+
+
 # --- buttons ---------------------------------------------------------------------------------
 
 
