@@ -116,6 +116,8 @@ def _describe(error: ValidationError) -> str:
 def _text(value: str, limit: int) -> str:
     """Cut to `limit`, without NUL characters (PostgreSQL text cannot hold them) or lone
     surrogates (JSON escapes like \\ud800, which no database encoding can hold)."""
+    if value.isascii():  # nearly always: no surrogate can be in it
+        return (value.replace("\x00", "") if "\x00" in value else value)[:limit]
     clean = value.replace("\x00", "")[:limit]
     return clean.encode("utf-8", "replace").decode("utf-8")
 

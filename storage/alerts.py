@@ -34,6 +34,15 @@ _UPDATE_ALERT = (
 )
 
 
+# Built once: INSERT ... ON CONFLICT (source, group_key_hash) DO NOTHING RETURNING id.
+_CLAIM_GROUP = {
+    is_postgresql: dialect.insert(_GROUPS)
+    .on_conflict_do_nothing(index_elements=["source", "group_key_hash"])
+    .returning(_GROUPS.c.id)
+    for is_postgresql, dialect in ((True, postgresql), (False, sqlite))
+}
+
+
 def claim_group(session: Session, values: dict[str, Any]) -> tuple[AlertGroup, bool]:
     """The group with `values["source"]` and `values["group_key_hash"]`, created from `values`
     when it does not exist yet, and locked for the rest of the transaction (on PostgreSQL;
@@ -42,14 +51,8 @@ def claim_group(session: Session, values: dict[str, Any]) -> tuple[AlertGroup, b
     Two replicas racing on a new group: one insert wins, the other's waits for it to commit,
     does nothing, and then finds (and locks) the winner's row."""
     connection = session.connection()
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    statement = (
-        dialect.insert(_GROUPS)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["source", "group_key_hash"])
-        .returning(_GROUPS.c.id)
-    )
-    created = connection.execute(statement).scalar_one_or_none() is not None
+    statement = _CLAIM_GROUP[connection.dialect.name == "postgresql"]
+    created = connection.execute(statement, values).scalar_one_or_none() is not None
     query = (
         select(AlertGroup)
         .where(
