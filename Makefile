@@ -33,6 +33,7 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/ack_latency.py
+	$(BIN)/python bench/alert_storm.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

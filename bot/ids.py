@@ -7,12 +7,16 @@ class Action(StrEnum):
     ACKNOWLEDGE = "incident_acknowledge"
     UPDATE_STATUS = "incident_update_status"
     RESOLVE = "incident_resolve"
+    ALERT_ACKNOWLEDGE = "alert_acknowledge"
+    ALERT_DECLARE_INCIDENT = "alert_declare_incident"
+    ALERT_SILENCE = "alert_silence"
 
 
 class Callback(StrEnum):
     CREATE_INCIDENT = "incident_create"
     UPDATE_STATUS = "incident_status"
     RESOLVE_INCIDENT = "incident_resolve"
+    SILENCE_ALERTS = "alert_silence"
 
 
 class Block(StrEnum):
@@ -24,6 +28,8 @@ class Block(StrEnum):
     NOTE = "note"
     RESOLUTION = "resolution"
     INCIDENT_ACTIONS = "incident_actions"
+    ALERT_ACTIONS = "alert_actions"
+    SILENCE_HOURS = "silence_hours"
 
 
 class Element(StrEnum):

@@ -544,6 +544,138 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Outgoing: a short retrospective of the shift: what paged, what woke you, what to fix",
         "ko": "인계자: 짧은 근무 회고 — 무엇이 호출했고, 무엇 때문에 깼고, 무엇을 고칠지",
     },
+    # --- alerts --------------------------------------------------------------------------
+    "alert.fallback": {
+        "en": "[{state}] {title} ({severity}) {summary}",
+        "ko": "[{state}] {title} ({severity}) {summary}",
+    },
+    "alert.state_firing": {"en": "FIRING", "ko": "발생"},
+    "alert.state_resolved": {"en": "RESOLVED", "ko": "해결"},
+    "alert.header_resolved": {"en": "{title} (resolved)", "ko": "{title} (해결됨)"},
+    "alert.severity": {"en": "Severity", "ko": "심각도"},
+    "alert.status": {"en": "Status", "ko": "상태"},
+    "alert.firing_for": {"en": ":fire: Firing for {duration}", "ko": ":fire: {duration}째 발생 중"},
+    "alert.resolved_after": {
+        "en": ":white_check_mark: Resolved at {time}, after {duration}",
+        "ko": ":white_check_mark: {time}에 해결, 지속 시간 {duration}",
+    },
+    "alert.value": {"en": "Current value", "ko": "현재 값"},
+    "alert.value_threshold": {
+        "en": "{value} (threshold {threshold})",
+        "ko": "{value} (임계값 {threshold})",
+    },
+    "alert.alerts": {"en": "Alerts", "ko": "알림"},
+    "alert.counts": {
+        "en": "{firing} firing · {resolved} resolved",
+        "ko": "발생 {firing} · 해결 {resolved}",
+    },
+    "alert.acknowledgement": {"en": "Acknowledged", "ko": "확인"},
+    "alert.ack_nobody": {"en": "Not yet", "ko": "아직 안 됨"},
+    "alert.ack_by": {"en": "{who} at {time}", "ko": "{time}에 {who}님"},
+    "alert.incident": {"en": "Incident", "ko": "인시던트"},
+    "alert.more": {"en": "… and {count} more", "ko": "… 외 {count}개"},
+    "alert.runbook": {"en": ":book: Runbook `{name}`", "ko": ":book: 런북 `{name}`"},
+    "alert.runbook_link": {"en": ":book: <{url}|Runbook>", "ko": ":book: <{url}|런북>"},
+    "alert.dashboard_link": {
+        "en": ":bar_chart: <{url}|Dashboard>",
+        "ko": ":bar_chart: <{url}|대시보드>",
+    },
+    "alert.panel_link": {
+        "en": ":chart_with_upwards_trend: <{url}|Panel>",
+        "ko": ":chart_with_upwards_trend: <{url}|패널>",
+    },
+    "alert.source_link": {"en": ":mag: <{url}|Source>", "ko": ":mag: <{url}|원본 쿼리>"},
+    "alert.since": {"en": "Since {time}", "ko": "{time}부터"},
+    "alert.silenced": {
+        "en": ":mute: Silenced by {who} until {time}",
+        "ko": ":mute: {who}님이 {time}까지 무음 처리",
+    },
+    "alert.from": {"en": "From {source}", "ko": "출처 {source}"},
+    "alert.cc": {"en": "cc {mentions}", "ko": "참조 {mentions}"},
+    "alert.change_firing": {
+        "en": ":fire: {count} new alert(s) firing:",
+        "ko": ":fire: 새 알림 {count}개 발생:",
+    },
+    "alert.change_resolved": {
+        "en": ":white_check_mark: {count} alert(s) resolved:",
+        "ko": ":white_check_mark: 알림 {count}개 해결:",
+    },
+    "alert.change_all_resolved": {
+        "en": ":white_check_mark: *All alerts resolved*, after {duration}.",
+        "ko": ":white_check_mark: *모든 알림이 해결되었습니다*. 지속 시간 {duration}.",
+    },
+    "alert.change_firing_again": {
+        "en": ":rotating_light: *Firing again.*",
+        "ko": ":rotating_light: *다시 발생했습니다.*",
+    },
+    "alert.event_acknowledged": {
+        "en": ":eyes: {who} acknowledged.",
+        "ko": ":eyes: {who}님이 확인했습니다.",
+    },
+    "alert.event_incident": {
+        "en": ":rotating_light: Incident *{id}* declared by {who} for these alerts.",
+        "ko": ":rotating_light: {who}님이 이 알림으로 인시던트 *{id}*을(를) 선언했습니다.",
+    },
+    "alert.event_silenced": {
+        "en": ":mute: {who} silenced these alerts in Alertmanager until {time} (silence `{id}`).",
+        "ko": ":mute: {who}님이 Alertmanager에서 {time}까지 이 알림을 무음 처리했습니다 (silence `{id}`).",
+    },
+    "alert.event_silence_failed": {
+        "en": ":warning: The silence {who} asked for could not be created: {error}",
+        "ko": ":warning: {who}님이 요청한 무음 처리를 만들지 못했습니다: {error}",
+    },
+    "alert.ack_done": {
+        "en": "You acknowledged *{title}*. Next: assess the severity and share the first status; *Declare incident* opens an incident from it.",
+        "ko": "*{title}*을(를) 확인했습니다. 다음으로 심각도를 판단하고 첫 상태를 공유하세요. *인시던트 선언*으로 인시던트를 열 수 있습니다.",
+    },
+    "alert.ack_already": {
+        "en": "*{title}* was already acknowledged by {who} at {time}.",
+        "ko": "*{title}*은(는) 이미 {who}님이 {time}에 확인했습니다.",
+    },
+    "alert.not_found": {
+        "en": "There is no alert group `{id}`.",
+        "ko": "`{id}` 알림 그룹이 없습니다.",
+    },
+    "alert.not_firing": {
+        "en": "These alerts are resolved; there is nothing to acknowledge.",
+        "ko": "이 알림은 이미 해결되어 확인할 것이 없습니다.",
+    },
+    "alert.already_declared": {
+        "en": "These alerts already have an incident: {id}.",
+        "ko": "이 알림에는 이미 인시던트가 있습니다: {id}.",
+    },
+    "alert.silence_unconfigured": {
+        "en": "Silences need `alerts.alertmanager_url` in sre-bot.yml.",
+        "ko": "무음 처리를 하려면 sre-bot.yml에 `alerts.alertmanager_url`을 설정하세요.",
+    },
+    "alert.silence_no_labels": {
+        "en": "These alerts share no labels, so a silence would match every alert. Silence them in Alertmanager instead.",
+        "ko": "이 알림들은 공통 레이블이 없어 무음 처리가 모든 알림에 적용됩니다. Alertmanager에서 직접 처리하세요.",
+    },
+    "alert.silence_bad_duration": {
+        "en": "Choose a duration of at most {max} hours.",
+        "ko": "{max}시간 이하의 기간을 고르세요.",
+    },
+    "alert.silence_comment": {
+        "en": "Silenced from Slack by {who}: {title}",
+        "ko": "Slack에서 {who}님이 무음 처리: {title}",
+    },
+    "alert.silence_title": {"en": "Silence alerts", "ko": "알림 무음 처리"},
+    "alert.silence_submit": {"en": "Silence", "ko": "무음 처리"},
+    "alert.silence_matchers": {
+        "en": "Alertmanager will silence alerts with these labels:\n{matchers}",
+        "ko": "Alertmanager가 다음 레이블의 알림을 무음 처리합니다:\n{matchers}",
+    },
+    "alert.silence_duration": {"en": "For how long", "ko": "기간"},
+    "alert.silence_note": {"en": "Comment (optional)", "ko": "메모 (선택)"},
+    "alert.hours": {"en": "{n} hour(s)", "ko": "{n}시간"},
+    "alert.days": {"en": "{n} day(s)", "ko": "{n}일"},
+    "button.declare_incident": {"en": "Declare incident", "ko": "인시던트 선언"},
+    "button.silence": {"en": "Silence", "ko": "무음 처리"},
+    "timeline.alert_group": {
+        "en": "{who} linked alert group {group} ({alertname}).",
+        "ko": "{who}님이 알림 그룹 {group} ({alertname})을(를) 연결했습니다.",
+    },
     # --- durations -----------------------------------------------------------------------
     "duration.d": {"en": "{n}d", "ko": "{n}일"},
     "duration.h": {"en": "{n}h", "ko": "{n}시간"},

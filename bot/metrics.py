@@ -7,7 +7,9 @@ from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 from prometheus_client.registry import Collector
 
+from commands.alerts import firing_counts
 from commands.context import Context
+from commands.severity import SEVERITY_NAMES
 from commands.stats import incident_stats
 from storage.db import DatabaseUnavailable
 
@@ -44,6 +46,14 @@ SLACK_REQUESTS = Counter(
     registry=REGISTRY,
 )
 
+ALERT_WEBHOOKS = Counter(
+    "sre_bot_alert_webhooks_total",
+    "Alert webhook requests, by source (alertmanager, grafana) and result "
+    "(ok, unauthorized, bad_request, too_large, unavailable, error).",
+    ["source", "result"],
+    registry=REGISTRY,
+)
+
 MTTA_BUCKETS = (60, 300, 600, 900, 1800, 3600, 7200, 14400, 28800, 86400)
 
 
@@ -60,6 +70,7 @@ class IncidentCollector(Collector):
         )
         try:
             stats = incident_stats(self.ctx, MTTA_BUCKETS)
+            alert_groups = firing_counts(self.ctx)
         except DatabaseUnavailable:
             # The process's own counters (Slack errors...) matter most now: keep serving them.
             up.add_metric([], 0)
@@ -102,6 +113,14 @@ class IncidentCollector(Collector):
         )
         dead.add_metric([], stats.outbox_dead)
         yield dead
+        firing = GaugeMetricFamily(
+            "sre_bot_alert_groups_firing",
+            "Alert groups with at least one firing alert, by severity.",
+            labels=["severity"],
+        )
+        for severity in sorted({*SEVERITY_NAMES, *alert_groups}):
+            firing.add_metric([severity], alert_groups.get(severity, 0))
+        yield firing
 
 
 _collector: IncidentCollector | None = None

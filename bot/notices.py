@@ -3,9 +3,10 @@
 from datetime import datetime
 
 from bot.i18n import Translator
+from bot.views import alerts as alert_views
 from bot.views import incidents as incident_views
 from bot.views import oncall as oncall_views
-from commands import handoff, incidents, reminders
+from commands import alerts, handoff, incidents, reminders
 from commands.context import Context
 from commands.notices import Template
 
@@ -60,4 +61,14 @@ class NoticeRenderer:
             at = datetime.fromisoformat(str(args["handoff_at"]).replace("Z", "+00:00"))
             summary = handoff.handoff_summary(self.ctx, at, late=bool(args.get("late")))
             return oncall_views.handoff_message(summary, self.ctx.config, self.t)
+        if template == Template.ALERT_GROUP:
+            snapshot = alerts.group_snapshot(self.ctx, int(args["group_id"]))
+            return alert_views.parent_message(
+                snapshot, self.ctx.config, self.t, self.ctx.clock.now()
+            )
+        if template == Template.ALERT_CHANGE:
+            group = alerts.get_group(self.ctx, int(args["group_id"]))
+            return alert_views.change_reply(args, group.common_labels or {}, self.t)
+        if template == Template.ALERT_EVENT:
+            return alert_views.event_reply(args, self.t)
         raise Gone(f"unknown template {template!r}")

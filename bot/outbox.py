@@ -52,6 +52,15 @@ class TokenBucket:
         tokens = min(self.burst, tokens + (now - last) * self.rate)
         return 0.0 if tokens >= 1 else (1 - tokens) / self.rate
 
+    def merge(self, old: str, new: str) -> None:
+        """`old` and `new` turn out to name one channel (`#alerts` and `C0123`): carry on
+        under `new` with the smaller budget left, so that learning an ID starts no new burst."""
+        if old == new or old not in self._tokens:
+            return
+        state = self._tokens.pop(old)
+        if new not in self._tokens or state[0] < self._tokens[new][0]:
+            self._tokens[new] = state
+
     def take(self, key: str, now: float) -> float:
         """0 when a token was taken, else the seconds until one is free."""
         tokens, last = self._tokens.get(key, (self.burst, now))
@@ -181,8 +190,11 @@ class OutboxDelivery:
         return held
 
     def _channel_of(self, message: OutboxMessage) -> str | None:
+        """The channel the message goes to, by ID once known: pacing counts a channel's posts
+        (named `#alerts` in the config) and its thread replies (whose parents Slack placed
+        in `C0123`) against one budget."""
         if message.op == "post":
-            return message.channel
+            return self.channels.known(message.channel) if message.channel else None
         ref = message.thread_ref or message.ref or ""
         if ref not in self._parents:
             with self.ctx.db.reader() as session:
@@ -262,11 +274,14 @@ class OutboxDelivery:
                 log.info("outbox: message %s was already posted (ts %s)", message.id, found)
                 self._finish(message, ts=found, channel=channel)
                 return 1
-        wait = self.bucket.take(channel, time.monotonic())
+        wait = self.bucket.take(self.channels.known(channel), time.monotonic())
         if wait > 0:
             self._retry(message, None, wait)
             return 0
         response = self._post(message, channel, thread_ts, payload)
+        if response.get("channel"):
+            self.channels.learn(channel, str(response["channel"]))
+            self.bucket.merge(channel, self.channels.known(channel))
         self._finish(
             message, ts=str(response.get("ts")), channel=str(response.get("channel") or channel)
         )

@@ -18,6 +18,7 @@ from slack_sdk.signature import SignatureVerifier
 from starlette.concurrency import run_in_threadpool
 
 from bot import metrics
+from bot.alert_webhooks import mount_alert_webhooks
 from bot.health import readiness
 from bot.runtime import Runtime
 from bot.slack_requests import payload_problem, verify
@@ -86,6 +87,7 @@ def create_http_app(
     api = FastAPI(title="sre-bot", docs_url=None, redoc_url=None, openapi_url=None)
     # In Socket Mode Slack sends nothing here; the random signing secret refuses all.
     mount_slack_events(api, bolt, signing_secret)
+    mount_alert_webhooks(api, runtime)
 
     @api.get("/health/live")
     async def live() -> dict:

@@ -27,6 +27,11 @@ class ChannelDirectory:
             with self._lock:
                 self._ids[name_or_id.lstrip("#")] = channel_id
 
+    def known(self, name_or_id: str) -> str:
+        """The channel's ID when it is already known, else what was given (no Slack call)."""
+        with self._lock:
+            return self._ids.get(name_or_id.lstrip("#"), name_or_id)
+
     def resolve(self, name_or_id: str) -> str | None:
         """The channel's ID, or None when Slack can't tell us (yet)."""
         if is_channel_id(name_or_id):

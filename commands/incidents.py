@@ -122,6 +122,37 @@ def create_incident(
     description: str = "",
     components: Sequence[str] = (),
 ) -> Incident:
+    for attempt in range(8):
+        try:
+            with ctx.db.session() as session:
+                return declare(
+                    ctx,
+                    session,
+                    title=title,
+                    severity=severity,
+                    created_by=created_by,
+                    description=description,
+                    components=components,
+                )
+        except IntegrityError:
+            # The ID was taken outside the counter (rows from before it existed): next one.
+            if attempt == 7:
+                raise
+    raise AssertionError("unreachable")
+
+
+def declare(
+    ctx: Context,
+    session: Session,
+    *,
+    title: str,
+    severity: str,
+    created_by: str,
+    description: str = "",
+    components: Sequence[str] = (),
+) -> Incident:
+    """Declare an incident within the caller's transaction (so that another change, such as
+    linking an alert group, commits with it or not at all)."""
     clean_title = _clean(title, TITLE_MAX)
     if not clean_title:
         raise CommandError("error.title_required")
@@ -133,44 +164,39 @@ def create_incident(
             if name and name not in parts:
                 parts.append(name)
     parts = parts[:COMPONENTS_MAX]
-    for attempt in range(8):
-        try:
-            return _insert_incident(
-                ctx, clean_title, level, created_by, _clean(description, TEXT_MAX), parts
-            )
-        except IntegrityError:
-            # The ID was taken outside the counter (rows from before it existed): next one.
-            if attempt == 7:
-                raise
-    raise AssertionError("unreachable")
-
-
-def _insert_incident(
-    ctx: Context, title: str, severity: str, created_by: str, description: str, parts: list[str]
-) -> Incident:
     now = ctx.clock.now()
-    with ctx.db.session() as session:
-        incident = Incident(
-            id=_new_id(ctx, session, now),
-            title=title,
-            description=description,
-            severity=severity,
-            status=Status.DETECTED,
-            components=parts,
-            channel=ctx.config.slack.incident_channel,
-            created_at=now,
-            created_by=created_by,
-            updated_at=now,
-            oncall_user=primary_at(session, ctx.config, now),
-        )
-        repo.add(session, incident)
-        _owe(session, incident, "post", Template.INCIDENT_ANNOUNCEMENT, now)
-        entry_id = repo.add_timeline(
-            session, incident.id, now, created_by, "created", {"severity": severity}
-        )
-        _owe(session, incident, "reply", Template.INCIDENT_TIMELINE, now, entry_id=entry_id)
-        _refresh_at_deadline(ctx, session, incident)
-        return incident
+    incident = Incident(
+        id=_new_id(ctx, session, now),
+        title=clean_title,
+        description=_clean(description, TEXT_MAX),
+        severity=level,
+        status=Status.DETECTED,
+        components=parts,
+        channel=ctx.config.slack.incident_channel,
+        created_at=now,
+        created_by=created_by,
+        updated_at=now,
+        oncall_user=primary_at(session, ctx.config, now),
+    )
+    repo.add(session, incident)
+    _owe(session, incident, "post", Template.INCIDENT_ANNOUNCEMENT, now)
+    entry_id = repo.add_timeline(
+        session, incident.id, now, created_by, "created", {"severity": level}
+    )
+    _owe(session, incident, "reply", Template.INCIDENT_TIMELINE, now, entry_id=entry_id)
+    _refresh_at_deadline(ctx, session, incident)
+    return incident
+
+
+def note_in_timeline(
+    ctx: Context, session: Session, incident: Incident, actor: str, kind: str, data: dict
+) -> int:
+    """Add a timeline entry that another use-case caused (an alert group linked, say) and owe
+    its thread reply, in the caller's transaction."""
+    now = ctx.clock.now()
+    entry_id = repo.add_timeline(session, incident.id, now, actor, kind, data)
+    _owe(session, incident, "reply", Template.INCIDENT_TIMELINE, now, entry_id=entry_id)
+    return entry_id
 
 
 def acknowledge(ctx: Context, incident_id: str, responder: str) -> AckResult:

@@ -11,6 +11,9 @@ class Template(StrEnum):
     ONCALL_UPDATE_REMINDER = "oncall.update_reminder"
     ONCALL_POSTMORTEM_REMINDER = "oncall.postmortem_reminder"
     ONCALL_HANDOFF = "oncall.handoff"
+    ALERT_GROUP = "alert.group"  # the alert group's parent message
+    ALERT_CHANGE = "alert.change"  # a thread reply: alerts fired or resolved
+    ALERT_EVENT = "alert.event"  # a thread reply: acknowledged, incident, silence
 
 
 def incident_ref(incident_id: str) -> str:
@@ -27,3 +30,8 @@ def deadline_stream(incident_id: str) -> str:
 def handoff_ref(key: str) -> str:
     """The outbox stream and message reference of one weekly handoff post."""
     return f"handoff:{key}"
+
+
+def alert_ref(group_id: int) -> str:
+    """The outbox stream and message reference of an alert group's parent and thread."""
+    return f"alert:{group_id}"

@@ -154,3 +154,66 @@ class OnCallHandoff(SQLModel, table=True):
     outgoing: str | None = Field(default=None, max_length=40)
     incoming: str | None = Field(default=None, max_length=40)
     posted_at: datetime
+
+
+class AlertGroup(SQLModel, table=True):
+    """One Alertmanager (or Grafana) alert group: one Slack thread, kept current.
+
+    `group_key_hash` (sha256 of the group key) with `source` is the identity that makes
+    re-sent notifications and replicas racing on the same group land on one row."""
+
+    __tablename__ = "alert_group"
+    __table_args__ = (
+        UniqueConstraint("source", "group_key_hash", name="uq_alert_group_key"),
+        Index("ix_alert_group_status", "status", "severity"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(max_length=16)  # alertmanager | grafana
+    group_key: str = Field(sa_column=Column(Text, nullable=False))
+    group_key_hash: str = Field(max_length=64)
+    receiver: str = Field(default="", max_length=200)
+    status: str = Field(max_length=16)  # firing | resolved
+    group_labels: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    common_labels: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    common_annotations: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    external_url: str = Field(default="", max_length=2000)
+    # What the source says beyond Alertmanager's fields (Grafana: title, message, orgId).
+    extra: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    channel: str = Field(max_length=80)
+    severity: str = Field(max_length=8)
+    mentions: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    declare_incident: str | None = Field(default=None, max_length=8)  # from the route
+    first_seen_at: datetime
+    last_seen_at: datetime
+    started_at: datetime  # the earliest startsAt of the current firing episode
+    resolved_at: datetime | None = None
+    acknowledged_by: str | None = Field(default=None, max_length=120)
+    acknowledged_at: datetime | None = None
+    incident_id: str | None = Field(default=None, foreign_key="incident.id", max_length=40)
+    silence_id: str | None = Field(default=None, max_length=80)
+    silenced_by: str | None = Field(default=None, max_length=120)
+    silenced_until: datetime | None = None
+    updated_at: datetime
+
+
+class Alert(SQLModel, table=True):
+    """One alert (an Alertmanager fingerprint) of a group, with its latest state."""
+
+    __tablename__ = "alert"
+    __table_args__ = (UniqueConstraint("group_id", "fingerprint", name="uq_alert_fingerprint"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    group_id: int = Field(foreign_key="alert_group.id")
+    fingerprint: str = Field(max_length=64)
+    status: str = Field(max_length=16)  # firing | resolved
+    labels: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    annotations: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    value: str | None = Field(default=None, sa_column=Column(Text))
+    starts_at: datetime
+    ends_at: datetime | None = None
+    generator_url: str = Field(default="", max_length=2000)
+    # Grafana's per-alert links and values (dashboardURL, panelURL, silenceURL, values).
+    extra: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    first_seen_at: datetime
+    updated_at: datetime

@@ -18,6 +18,7 @@ from storage.migrate import upgrade
 
 ROOT = Path(__file__).resolve().parent.parent
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+ALERT_TOKEN = "alert-webhook-token-for-tests"
 
 
 @pytest.fixture
@@ -173,13 +174,16 @@ def start_service(tmp_path, slack, config):
 
     started: list[Running] = []
 
-    def start(config_override=None, database_url=None, clock=None, **tuning) -> Running:
+    def start(
+        config_override=None, database_url=None, clock=None, alert_token=ALERT_TOKEN, **tuning
+    ) -> Running:
         settings = Settings(
             slack_bot_token=SecretStr("xoxb-test"),
             slack_signing_secret=SecretStr(SIGNING_SECRET),
             slack_api_url=slack.api_url,
             slack_timeout_seconds=1.0,
             database_url=database_url or f"sqlite:///{tmp_path / 'bot.db'}",
+            alert_webhook_token=SecretStr(alert_token) if alert_token else None,
         )
         options = {
             "interval": 0.05,

@@ -19,6 +19,8 @@ def test_upgrade_creates_every_table_and_is_idempotent(any_database):
         "lease",
         "slack_event_seen",
         "incident_id_counter",
+        "alert_group",
+        "alert",
         "alembic_version",
     } <= tables
     head = current_revision(any_database)
@@ -54,3 +56,15 @@ def test_upgrade_from_the_first_schema_keeps_incidents_and_continues_their_ids(
     assert created.id == "INC-20260105-103000-4"
     assert len(incidents.list_incidents(Context(db, config, clock))) == 4
     db.dispose()
+
+
+def test_the_migrations_build_the_schema_the_models_describe(any_database):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    import storage.models  # noqa: F401  (the tables)
+
+    with any_database.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
+    assert differences == []

@@ -3,6 +3,7 @@
 from slack_bolt import App
 
 from bot.listeners import (
+    alert_actions,
     events,
     fallbacks,
     incident_actions,
@@ -18,6 +19,7 @@ MODULES = (
     incident_actions,
     incident_modals,
     oncall_commands,
+    alert_actions,
     events,
     fallbacks,
 )

@@ -10,7 +10,7 @@ from bot.runtime import Runtime
 from bot.slack_api import SlackFailure, call
 from bot.slack_requests import user_id
 from bot.views.modals import metadata, submitted_values
-from commands import incidents
+from commands import alerts, incidents
 from commands.errors import CommandError
 
 log = logging.getLogger(__name__)
@@ -40,15 +40,23 @@ def register(app: App, runtime: Runtime) -> None:
         if not values.get(Block.TITLE, "").strip():
             ack(response_action="errors", errors={Block.TITLE.value: t("error.field_required")})
             return
+        fields = {
+            "title": values.get(Block.TITLE, ""),
+            "severity": values.get(Block.SEVERITY, ""),
+            "description": values.get(Block.DESCRIPTION, ""),
+            "components": [values.get(Block.COMPONENTS, "")],
+            "created_by": user_id(body),
+        }
+        group_id = metadata(view).get("alert_group_id")
         try:
-            incident = incidents.create_incident(
-                runtime.ctx,
-                title=values.get(Block.TITLE, ""),
-                severity=values.get(Block.SEVERITY, ""),
-                description=values.get(Block.DESCRIPTION, ""),
-                components=[values.get(Block.COMPONENTS, "")],
-                created_by=user_id(body),
-            )
+            if group_id is not None:
+                # Declared from an alert's button: the incident and the alert group are
+                # linked in the same transaction.
+                incident = alerts.declare_incident(
+                    runtime.ctx, alerts.parse_group_id(group_id), **fields
+                )
+            else:
+                incident = incidents.create_incident(runtime.ctx, **fields)
         except CommandError as error:
             ack(response_action="errors", errors={_field_for(error).value: failure_text(t, error)})
             return

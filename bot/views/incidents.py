@@ -174,6 +174,13 @@ def timeline_text(entry: TimelineEntry, t: Translator) -> str:
         line = t("timeline.closed", who=actor)
     elif kind == "postmortem":
         line = t("timeline.postmortem", who=actor, url=escape(str(data.get("url", ""))))
+    elif kind == "alert_group":
+        line = t(
+            "timeline.alert_group",
+            who=actor,
+            group=data.get("group_id", "?"),
+            alertname=escape(str(data.get("alertname", ""))),
+        )
     else:
         line = f"{actor}: {escape(kind)}"
     return line

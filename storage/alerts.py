@@ -1,0 +1,179 @@
+"""Alert groups and their alerts. Plain functions over a session; callers own the transaction.
+
+Ingest runs on every webhook, and a storm sends thousands of alerts a minute: alerts are
+written with one executemany statement per kind of change, never one ORM object each.
+"""
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, func, insert, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col, select
+
+from storage.models import Alert, AlertGroup
+
+_GROUPS = AlertGroup.__table__  # type: ignore[attr-defined]
+_ALERTS = Alert.__table__  # type: ignore[attr-defined]
+_INSERT_ALERT = insert(_ALERTS)
+_UPDATE_ALERT = (
+    update(_ALERTS)
+    .where(_ALERTS.c.id == bindparam("alert_id"))
+    .values(
+        status=bindparam("status"),
+        labels=bindparam("labels"),
+        annotations=bindparam("annotations"),
+        value=bindparam("value"),
+        starts_at=bindparam("starts_at"),
+        ends_at=bindparam("ends_at"),
+        generator_url=bindparam("generator_url"),
+        extra=bindparam("extra"),
+        updated_at=bindparam("updated_at"),
+    )
+)
+
+
+# Built once: INSERT ... ON CONFLICT (source, group_key_hash) DO NOTHING RETURNING id.
+_CLAIM_GROUP = {
+    is_postgresql: dialect.insert(_GROUPS)
+    .on_conflict_do_nothing(index_elements=["source", "group_key_hash"])
+    .returning(_GROUPS.c.id)
+    for is_postgresql, dialect in ((True, postgresql), (False, sqlite))
+}
+
+
+def claim_group(session: Session, values: dict[str, Any]) -> tuple[AlertGroup, bool]:
+    """The group with `values["source"]` and `values["group_key_hash"]`, created from `values`
+    when it does not exist yet, and locked for the rest of the transaction (on PostgreSQL;
+    SQLite has one writer at a time). True when this call created it.
+
+    Two replicas racing on a new group: one insert wins, the other's waits for it to commit,
+    does nothing, and then finds (and locks) the winner's row."""
+    connection = session.connection()
+    statement = _CLAIM_GROUP[connection.dialect.name == "postgresql"]
+    created = connection.execute(statement, values).scalar_one_or_none() is not None
+    query = (
+        select(AlertGroup)
+        .where(
+            AlertGroup.source == values["source"],
+            AlertGroup.group_key_hash == values["group_key_hash"],
+        )
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return session.exec(query).one(), created
+
+
+def get_group(session: Session, group_id: int, *, for_update: bool = False) -> AlertGroup | None:
+    query = select(AlertGroup).where(AlertGroup.id == group_id)
+    if for_update:
+        query = query.with_for_update()
+    return session.exec(query.execution_options(populate_existing=True)).first()
+
+
+def alert_states(session: Session, group_id: int) -> dict[str, tuple[int, str]]:
+    """fingerprint -> (alert ID, status) for every alert the group has had."""
+    query = select(Alert.fingerprint, Alert.id, Alert.status).where(Alert.group_id == group_id)
+    return {fp: (alert_id, status) for fp, alert_id, status in session.exec(query)}
+
+
+def insert_alerts(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    if rows:
+        session.connection().execute(_INSERT_ALERT, list(rows))
+
+
+def update_alerts(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """Rows carry `alert_id` and the new values of every column _UPDATE_ALERT sets."""
+    if rows:
+        session.connection().execute(_UPDATE_ALERT, list(rows))
+
+
+def update_group(session: Session, group_id: int, **values: object) -> None:
+    session.execute(
+        update(AlertGroup)
+        .where(col(AlertGroup.id) == group_id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def alerts(
+    session: Session, group_id: int, status: str, limit: int | None = None
+) -> Sequence[Alert]:
+    """The group's alerts with `status`, oldest first."""
+    query = (
+        select(Alert)
+        .where(Alert.group_id == group_id, Alert.status == status)
+        .order_by(col(Alert.starts_at), col(Alert.id))
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return session.exec(query).all()
+
+
+def mark_resolved(session: Session, alert_ids: Sequence[int], at: datetime) -> None:
+    """Alerts that left their group without a resolved notification."""
+    if alert_ids:
+        session.execute(
+            update(Alert)
+            .where(col(Alert.id).in_(list(alert_ids)))
+            .values(status="resolved", ends_at=at, updated_at=at)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def status_counts(session: Session, group_id: int) -> dict[str, int]:
+    query = (
+        select(Alert.status, func.count()).where(Alert.group_id == group_id).group_by(Alert.status)
+    )
+    return {status: count for status, count in session.exec(query)}
+
+
+def claim_acknowledgement(session: Session, group_id: int, who: str, at: datetime) -> bool:
+    """Record the first acknowledgement atomically; False when someone else was first."""
+    result = session.execute(
+        update(AlertGroup)
+        .where(col(AlertGroup.id) == group_id, col(AlertGroup.acknowledged_at).is_(None))
+        .values(acknowledged_by=who, acknowledged_at=at, updated_at=at)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def link_incident(session: Session, group_id: int, incident_id: str, at: datetime) -> bool:
+    """Link the group to an incident unless it already has one."""
+    result = session.execute(
+        update(AlertGroup)
+        .where(col(AlertGroup.id) == group_id, col(AlertGroup.incident_id).is_(None))
+        .values(incident_id=incident_id, updated_at=at)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def groups_for_incident(session: Session, incident_id: str) -> Sequence[AlertGroup]:
+    query = select(AlertGroup).where(AlertGroup.incident_id == incident_id)
+    return session.exec(query.order_by(col(AlertGroup.id))).all()
+
+
+def firing_counts(session: Session) -> dict[str, int]:
+    """Firing alert groups by severity."""
+    query = (
+        select(AlertGroup.severity, func.count())
+        .where(AlertGroup.status == "firing")
+        .group_by(AlertGroup.severity)
+    )
+    return {severity: count for severity, count in session.exec(query)}
+
+
+def listing(
+    session: Session, *, status: str | None = None, limit: int | None = 50
+) -> Sequence[AlertGroup]:
+    query = select(AlertGroup)
+    if status is not None:
+        query = query.where(AlertGroup.status == status)
+    query = query.order_by(col(AlertGroup.last_seen_at).desc(), col(AlertGroup.id).desc())
+    if limit is not None:
+        query = query.limit(limit)
+    return session.exec(query).all()
