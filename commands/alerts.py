@@ -22,6 +22,7 @@ from commands.config import AlertRoute, AlertsConfig, Config
 from commands.context import Context
 from commands.errors import CommandError, Conflict, NotFound
 from commands.notices import Template, alert_ref
+from commands.oncall import primary_at
 from storage import alerts as repo
 from storage import outbox
 from storage.models import Alert, AlertGroup, Incident
@@ -168,7 +169,7 @@ def _ingest(ctx: Context, note: Notification) -> IngestResult:
                 "channel": (route.channel if route and route.channel else None)
                 or ctx.config.slack.alert_channel,
                 "severity": severity_for(ctx.config, route, labels),
-                "mentions": list(route.mention) if route else [],
+                "mentions": _mentions(ctx, session, route, now),
                 "declare_incident": route.declare_incident if route else None,
                 "first_seen_at": now,
                 "last_seen_at": now,
@@ -269,6 +270,18 @@ def _ingest(ctx: Context, note: Notification) -> IngestResult:
             status=new_status,
             incident_id=incident_id,
         )
+
+
+def _mentions(ctx: Context, session: Session, route: AlertRoute | None, now: datetime) -> list[str]:
+    """Whom a new thread tags: the route's list, where `oncall` (and a route that names
+    nobody) means the person on call at that moment."""
+    wanted = route.mention if route is not None and route.mention is not None else ["oncall"]
+    tagged: list[str] = []
+    for item in wanted:
+        person = primary_at(session, ctx.config, now) if item == "oncall" else item
+        if person and person not in tagged:
+            tagged.append(person)
+    return tagged
 
 
 def _owe(

@@ -203,7 +203,7 @@ DEFAULT_SEVERITY_LABELS: dict[str, str] = {
     "info": "Sev4",
     "none": "Sev4",
 }
-_MENTION = re.compile(r"^(?:[UW][A-Z0-9]{2,}|S[A-Z0-9]{2,}|here|channel)$")
+_MENTION = re.compile(r"^(?:[UW][A-Z0-9]{2,}|S[A-Z0-9]{2,}|here|channel|oncall)$")
 
 
 def _severity_name(value: str) -> str:
@@ -221,7 +221,9 @@ class AlertRoute(_Strict):
     channel: str | None = None
     severity: str | None = None
     declare_incident: str | None = None
-    mention: list[str] = Field(default_factory=list)
+    # Whom the new thread tags; `oncall` is the person on call then. Left out: the person
+    # on call; an empty list tags nobody.
+    mention: list[str] | None = None
 
     @field_validator("match_re")
     @classmethod
@@ -240,12 +242,12 @@ class AlertRoute(_Strict):
 
     @field_validator("mention")
     @classmethod
-    def _slack_ids(cls, value: list[str]) -> list[str]:
-        for item in value:
+    def _slack_ids(cls, value: list[str] | None) -> list[str] | None:
+        for item in value or []:
             if not _MENTION.match(item):
                 raise ValueError(
                     f"{item!r} is not a Slack user ID (U0123ABCD), user group ID (S0123ABCD), "
-                    "'here' or 'channel'"
+                    "'here', 'channel' or 'oncall'"
                 )
         return value
 

@@ -22,6 +22,7 @@ from commands.clock import iso_utc
 from commands.context import Context
 from commands.notices import Template, handoff_ref
 from commands.severity import OPEN_STATUSES, SEVERITY_NAMES, Status
+from storage import alerts as alert_repo
 from storage import incidents as incident_repo
 from storage import oncall as repo
 from storage import outbox
@@ -39,12 +40,16 @@ class Page:
     severity: str
 
 
-# Where the pages of a shift come from: incidents declared in it; alert groups are one more
-# entry returning theirs.
+# Where the pages of a shift come from: incidents declared in it, and alert threads that
+# reached Slack in it without becoming an incident (those count once, as the incident).
 PAGE_SOURCES: dict[str, Callable[[Session, datetime, datetime], list[Page]]] = {
     "incident": lambda session, start, end: [
         Page("incident", i.created_at, i.severity)
         for i in repo.incidents_declared_between(session, start, end)
+    ],
+    "alert": lambda session, start, end: [
+        Page("alert", g.first_seen_at, g.severity)
+        for g in alert_repo.groups_first_seen_between(session, start, end)
     ],
 }
 

@@ -21,12 +21,13 @@ from sqlmodel import Session
 from commands import oncall
 from commands.clock import iso_utc
 from commands.context import Context
-from commands.notices import Template, incident_ref
+from commands.notices import Template, alert_ref, incident_ref
 from commands.severity import OPEN_STATUSES, Status
+from storage import alerts as alert_repo
 from storage import incidents as incident_repo
 from storage import oncall as repo
 from storage import outbox
-from storage.models import Incident, Reminder
+from storage.models import AlertGroup, Incident, Reminder
 
 log = logging.getLogger(__name__)
 
@@ -67,8 +68,43 @@ def _incident_pending(session: Session, incident_id: str) -> bool:
     return incident is not None and incident.status in _OPEN and incident.acknowledged_at is None
 
 
+def _episode(group: AlertGroup) -> str:
+    """A firing episode of an alert group: a group that resolves and fires again is reminded
+    about afresh, as its acknowledgement is reset."""
+    return f"{group.id}@{iso_utc(group.started_at)}"
+
+
+def _pending_alert_groups(session: Session) -> list[AckSubject]:
+    return [
+        AckSubject(
+            "alert",
+            _episode(g),
+            g.severity,
+            max(g.started_at, g.first_seen_at),  # not before Slack could show it
+            alert_ref(g.id or 0),
+            str((g.common_labels or {}).get("alertname") or g.group_key)[:80],
+        )
+        for g in alert_repo.unacknowledged_groups(session)
+    ]
+
+
+def _alert_group_pending(session: Session, episode: str) -> bool:
+    group_id, _, _started = episode.partition("@")
+    if not group_id.isdigit():
+        return False
+    group = alert_repo.get_group(session, int(group_id))
+    return (
+        group is not None
+        and group.status == "firing"
+        and group.acknowledged_at is None
+        and group.incident_id is None
+        and _episode(group) == episode
+    )
+
+
 ACK_SUBJECTS: dict[str, AckSubjectKind] = {
     "incident": AckSubjectKind(_pending_incidents, _incident_pending),
+    "alert": AckSubjectKind(_pending_alert_groups, _alert_group_pending),
 }
 
 

@@ -157,6 +157,29 @@ def groups_for_incident(session: Session, incident_id: str) -> Sequence[AlertGro
     return session.exec(query.order_by(col(AlertGroup.id))).all()
 
 
+def unacknowledged_groups(session: Session) -> Sequence[AlertGroup]:
+    """Firing groups nobody has acknowledged and no incident has taken over."""
+    query = select(AlertGroup).where(
+        AlertGroup.status == "firing",
+        col(AlertGroup.acknowledged_at).is_(None),
+        col(AlertGroup.incident_id).is_(None),
+    )
+    return session.exec(query).all()
+
+
+def groups_first_seen_between(
+    session: Session, start: datetime, end: datetime
+) -> Sequence[AlertGroup]:
+    """Groups that first reached Slack in [start, end) without an incident of their own
+    (an incident declared from a group is counted as the incident)."""
+    query = select(AlertGroup).where(
+        col(AlertGroup.first_seen_at) >= start,
+        col(AlertGroup.first_seen_at) < end,
+        col(AlertGroup.incident_id).is_(None),
+    )
+    return session.exec(query).all()
+
+
 def firing_counts(session: Session) -> dict[str, int]:
     """Firing alert groups by severity."""
     query = (
