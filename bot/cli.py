@@ -17,13 +17,18 @@ from bot.i18n import Translator
 from bot.ports import CannotListen
 from bot.settings import Settings
 from bot.views import incidents as views
+from bot.views import slo as slo_views
 from bot.views.text import unescape
-from commands import incidents
+from commands import incidents, slo
 from commands.clock import iso_utc
 from commands.config import Config, ConfigError, resolve_config
 from commands.context import Context
+from commands.deploy_gate import ALLOWED, BLOCKED, check_deploy
 from commands.errors import CommandError, Conflict
+from commands.prometheus import PrometheusUnavailable
 from commands.reports import incident_report
+from commands.slo_rules import rules_yaml
+from commands.slo_specs import load_slos
 from storage.db import Database, DatabaseUnavailable
 from storage.migrate import upgrade
 from storage.models import Incident
@@ -112,6 +117,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report.add_argument("--json", action="store_true")
     report.add_argument("--days", type=int, default=None)
+
+    slo = sub.add_parser("slo", help="SLOs and error budgets (from Prometheus)")
+    slo_sub = slo.add_subparsers(dest="slo_command", required=True, metavar="ACTION")
+    slo_report = slo_sub.add_parser("report", help="every SLO: target, actual, budget, status")
+    slo_report.add_argument("--json", action="store_true")
+    slo_sub.add_parser("check", help="exit 0 when every budget is left, 1 when one is spent")
+    slo_sub.add_parser("rules", help="print Prometheus recording and alerting rules")
+
+    deploy = sub.add_parser("deploy", help="the deploy gate")
+    deploy_sub = deploy.add_subparsers(dest="deploy_command", required=True, metavar="ACTION")
+    deploy_check = deploy_sub.add_parser(
+        "check", help="exit 0 allowed, 1 blocked (budget spent or Sev1/Sev2 open), 3 unknown"
+    )
+    deploy_check.add_argument("--json", action="store_true")
     return parser
 
 
@@ -244,6 +263,39 @@ def _run_incident(args: argparse.Namespace, ctx: Context, t: Translator) -> int:
     raise AssertionError(action)
 
 
+def _run_slo(args: argparse.Namespace, ctx: Context, t: Translator) -> int:
+    """SLO figures come from Prometheus alone: these commands never touch the database."""
+    specs = load_slos(ctx.config)
+    if args.slo_command == "rules":
+        print(rules_yaml(specs), end="")
+        return OK
+    if not specs:
+        print(t("slo.none"), file=sys.stderr)
+        return OK
+    report = slo.evaluate(ctx, specs)
+    if args.slo_command == "report" and args.json:
+        _print_json([result.as_json() for result in report.results])
+    elif args.slo_command == "report":
+        print("\n".join(slo_views.report_lines(report, t)))
+    else:
+        for result in report.results:
+            remaining = slo_views.pct(result.remaining)
+            print(f"{result.spec.key}: {t(f'slo.status.{result.status.value}')} ({remaining})")
+        print(slo_views.gate_line(report, t))
+    return OK if report.deploys_allowed else NO
+
+
+def _run_deploy(args: argparse.Namespace, ctx: Context, t: Translator) -> int:
+    decision = check_deploy(ctx)
+    if args.json:
+        _print_json(decision.as_json())
+    else:
+        print("\n".join(_plain(line) for line in slo_views.deploy_lines(decision, t)))
+    if decision.verdict == ALLOWED:
+        return OK
+    return NO if decision.verdict == BLOCKED else UNREACHABLE
+
+
 def _plain(text: str) -> str:
     """mrkdwn to terminal text: drop the backticks and undo Slack's escaping."""
     return unescape(text.replace("`", ""))
@@ -279,8 +331,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             upgrade(db)
             print("database schema is up to date")
             return OK
+        if args.command == "slo":
+            return _run_slo(args, Context(db, config), t)
         upgrade(db)
+        if args.command == "deploy":
+            return _run_deploy(args, Context(db, config), t)
         return _run_incident(args, Context(db, config), t)
+    except PrometheusUnavailable as exc:
+        print(_plain(slo_views.unreachable_text(t, exc.url, exc.reason)), file=sys.stderr)
+        return UNREACHABLE
     except ConfigError as exc:
         print(f"configuration error:\n{exc}", file=sys.stderr)
         return USAGE

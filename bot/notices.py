@@ -2,7 +2,8 @@
 
 from bot.i18n import Translator
 from bot.views import incidents as incident_views
-from commands import incidents
+from bot.views import slo as slo_views
+from commands import digest, incidents
 from commands.context import Context
 from commands.notices import Template
 
@@ -31,4 +32,23 @@ class NoticeRenderer:
         if template == Template.INCIDENT_POSTMORTEM_DRAFT:
             incident, timeline = incidents.get_timeline(self.ctx, args["incident_id"])
             return incident_views.postmortem_message(incident, timeline, self.t)
+        if template == Template.SLO_STATUS_CHANGE:
+            return slo_views.status_change_message(args, self.t)
+        if template == Template.SLO_DIGEST:
+            data = digest.get_run_data(self.ctx, str(args["slot"]))
+            if data is None:
+                raise Gone(f"digest {args['slot']}")
+            return slo_views.digest_message(data, self.t)
+        if template == Template.SLO_CHART:
+            chart = digest.get_chart(self.ctx, int(args["chart_id"]))
+            if chart is None:
+                raise Gone(f"chart {args['chart_id']}")
+            return {
+                "upload": {
+                    "filename": chart.filename,
+                    "title": chart.title,
+                    "content": chart.png,
+                    "alt_txt": chart.title,
+                }
+            }
         raise Gone(f"unknown template {template!r}")
