@@ -273,10 +273,12 @@ def _run_slo(args: argparse.Namespace, ctx: Context, t: Translator) -> int:
         print(t("slo.none"), file=sys.stderr)
         return OK
     report = slo.evaluate(ctx, specs)
-    if args.slo_command == "report" and args.json:
-        _print_json([result.as_json() for result in report.results])
-    elif args.slo_command == "report":
-        print("\n".join(slo_views.report_lines(report, t)))
+    if args.slo_command == "report":
+        if args.json:
+            _print_json([result.as_json() for result in report.results])
+        else:
+            print("\n".join(slo_views.report_lines(report, t)))
+        return OK
     else:
         for result in report.results:
             remaining = slo_views.pct(result.remaining)
