@@ -80,7 +80,7 @@ def test_a_new_slo_reports_how_much_of_its_window_it_covers(synth_report, prom_c
     assert partial.coverage == pytest.approx(1 / 3, abs=0.01)
     assert partial.data_since is not None
     assert prom_clock.now() - partial.data_since == pytest.approx(
-        timedelta(days=10), abs=timedelta(hours=2)
+        timedelta(days=10), abs=timedelta(hours=5)
     )
     assert partial.window.total == pytest.approx(2.0 * 10 * 86400, rel=1e-2)
     assert not synth_report["healthy"].partial
