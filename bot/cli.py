@@ -326,6 +326,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if serving:
             from bot.dev import run_dev, serve
 
+            load_slos(config)  # a broken SLO spec stops start-up (exit 2), not the 09:00 digest
+
             if args.command == "dev" or not settings.has_slack_credentials:
                 return run_dev(settings, config, args.host, args.port)
             return serve(settings, config, args.host, args.port)

@@ -246,3 +246,20 @@ def test_status_change_text_in_korean():
     args = {"slo": "api", "service": "s", "to": "exhausted", "remaining": -0.1, "window": "30d"}
     message = status_change_message(args, Translator("ko"))
     assert "소진" in message["text"] and "-10.0%" in message["text"]
+
+
+def test_an_upload_that_timed_out_after_slack_took_it_is_not_shared_twice(
+    start_service, slack, prometheus
+):
+    """files.completeUploadExternal answers after the client gave up (Slack did share the
+    file): the retry finds the file in the thread by its name instead of uploading again."""
+    slack.hang("files.completeUploadExternal", seconds=1.5, times=1)
+    bot = start_service(config_override=digest_config(prometheus.url, files=ALL[:1]))
+    channel = slack.workspace.channel("sre")
+    parent = poll_until(lambda: slack.messages(channel.id), timeout=20)[0]
+    # Once the outbox is done with the upload, nothing more can be sent for it.
+    poll_until(lambda: [r.state for r in outbox_rows(bot.ctx)] == ["sent", "sent"], timeout=20)
+    assert slack.calls("conversations.replies")  # it looked before uploading again
+    shared = [m for m in slack.thread(channel.id, parent.ts)[1:] if m.files]
+    assert len(shared) == 1
+    assert len(slack.calls("files.getUploadURLExternal")) == 1

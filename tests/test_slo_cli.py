@@ -144,6 +144,10 @@ def test_a_bad_spec_is_a_configuration_error(run, tmp_path):
     done = run("slo", "report", config=f"slos:\n  - {spec}\n")
     assert done.returncode == 2
     assert f"{spec}:4: slos[0].objective: required field is missing" in done.stderr
+    # The server refuses to start on it too, rather than failing at the first digest.
+    served = run("serve", "--port", str(free_port()), config=f"slos:\n  - {spec}\n")
+    assert served.returncode == 2
+    assert "slos[0].objective" in served.stderr
 
 
 def test_no_slos_configured(run):
