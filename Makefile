@@ -31,9 +31,10 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: $(STAMP)
+bench: $(STAMP) system-deps
 	$(BIN)/python bench/ack_latency.py
 	$(BIN)/python bench/alert_storm.py
+	$(BIN)/python bench/slo_report.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -20,15 +20,20 @@ from bot.ports import CannotListen
 from bot.settings import Settings
 from bot.views import incidents as views
 from bot.views import oncall as oncall_views
+from bot.views import slo as slo_views
 from bot.views.text import unescape
-from commands import incidents, oncall
+from commands import incidents, oncall, slo
 from commands.clock import iso_utc
 from commands.config import Config, ConfigError, resolve_config
 from commands.context import Context
+from commands.deploy_gate import ALLOWED, BLOCKED, check_deploy
 from commands.errors import CommandError, Conflict
 from commands.oncall import parse_when
+from commands.prometheus import PrometheusUnavailable
 from commands.reports import incident_report
 from commands.rotation import Segment
+from commands.slo_rules import rules_yaml
+from commands.slo_specs import load_slos
 from storage.db import Database, DatabaseUnavailable
 from storage.migrate import upgrade
 from storage.models import Incident
@@ -139,6 +144,19 @@ def build_parser() -> argparse.ArgumentParser:
     cover.add_argument("--by", **by)
     remove = on.add_parser("remove", help="undo an override (both halves of a swap)")
     remove.add_argument("id", type=int)
+    slo = sub.add_parser("slo", help="SLOs and error budgets (from Prometheus)")
+    slo_sub = slo.add_subparsers(dest="slo_command", required=True, metavar="ACTION")
+    slo_report = slo_sub.add_parser("report", help="every SLO: target, actual, budget, status")
+    slo_report.add_argument("--json", action="store_true")
+    slo_sub.add_parser("check", help="exit 0 when every budget is left, 1 when one is spent")
+    slo_sub.add_parser("rules", help="print Prometheus recording and alerting rules")
+
+    deploy = sub.add_parser("deploy", help="the deploy gate")
+    deploy_sub = deploy.add_subparsers(dest="deploy_command", required=True, metavar="ACTION")
+    deploy_check = deploy_sub.add_parser(
+        "check", help="exit 0 allowed, 1 blocked (budget spent or Sev1/Sev2 open), 3 unknown"
+    )
+    deploy_check.add_argument("--json", action="store_true")
     return parser
 
 
@@ -271,6 +289,41 @@ def _run_incident(args: argparse.Namespace, ctx: Context, t: Translator) -> int:
     raise AssertionError(action)
 
 
+def _run_slo(args: argparse.Namespace, ctx: Context, t: Translator) -> int:
+    """SLO figures come from Prometheus alone: these commands never touch the database."""
+    specs = load_slos(ctx.config)
+    if args.slo_command == "rules":
+        print(rules_yaml(specs), end="")
+        return OK
+    if not specs:
+        print(t("slo.none"), file=sys.stderr)
+        return OK
+    report = slo.evaluate(ctx, specs)
+    if args.slo_command == "report":
+        if args.json:
+            _print_json([result.as_json() for result in report.results])
+        else:
+            print("\n".join(slo_views.report_lines(report, t)))
+        return OK
+    else:
+        for result in report.results:
+            remaining = slo_views.pct(result.remaining)
+            print(f"{result.spec.key}: {t(f'slo.status.{result.status.value}')} ({remaining})")
+        print(slo_views.gate_line(report, t))
+    return OK if report.deploys_allowed else NO
+
+
+def _run_deploy(args: argparse.Namespace, ctx: Context, t: Translator) -> int:
+    decision = check_deploy(ctx)
+    if args.json:
+        _print_json(decision.as_json())
+    else:
+        print("\n".join(_plain(line) for line in slo_views.deploy_lines(decision, t)))
+    if decision.verdict == ALLOWED:
+        return OK
+    return NO if decision.verdict == BLOCKED else UNREACHABLE
+
+
 def _plain(text: str) -> str:
     """mrkdwn to terminal text: drop the backticks and mention marks, undo Slack's escaping."""
     return unescape(_MENTION.sub(r"@\1", text.replace("`", "")))
@@ -367,6 +420,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if serving:
             from bot.dev import run_dev, serve
 
+            load_slos(config)  # a broken SLO spec stops start-up (exit 2), not the 09:00 digest
+
             if args.command == "dev" or not settings.has_slack_credentials:
                 return run_dev(settings, config, args.host, args.port)
             return serve(settings, config, args.host, args.port)
@@ -374,10 +429,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             upgrade(db)
             print("database schema is up to date")
             return OK
+        if args.command == "slo":
+            return _run_slo(args, Context(db, config), t)
         upgrade(db)
         if args.command == "oncall":
             return _run_oncall(args, Context(db, config), t)
+        if args.command == "deploy":
+            return _run_deploy(args, Context(db, config), t)
         return _run_incident(args, Context(db, config), t)
+    except PrometheusUnavailable as exc:
+        print(_plain(slo_views.unreachable_text(t, exc.url, exc.reason)), file=sys.stderr)
+        return UNREACHABLE
     except ConfigError as exc:
         print(f"configuration error:\n{exc}", file=sys.stderr)
         return USAGE

@@ -676,6 +676,131 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "{who} linked alert group {group} ({alertname}).",
         "ko": "{who}님이 알림 그룹 {group} ({alertname})을(를) 연결했습니다.",
     },
+    # --- slos --------------------------------------------------------------------------------
+    "slo.report.title": {"en": "SLO report ({time})", "ko": "SLO 리포트 ({time})"},
+    "slo.field.target": {"en": "Target", "ko": "목표"},
+    "slo.field.actual": {"en": "Actual", "ko": "실제"},
+    "slo.field.used": {"en": "Error budget used", "ko": "사용한 에러 버짓"},
+    "slo.field.left": {"en": "Error budget left", "ko": "남은 에러 버짓"},
+    "slo.field.status": {"en": "Status", "ko": "상태"},
+    "slo.field.total": {"en": "Total events", "ko": "전체 이벤트"},
+    "slo.field.failed": {"en": "Failed events", "ko": "실패 이벤트"},
+    "slo.field.coverage": {"en": "Window covered", "ko": "데이터가 있는 기간"},
+    "slo.field.burn": {"en": "Burn rate", "ko": "소진 속도"},
+    "slo.target_value": {"en": "{objective} over {window}", "ko": "{window} 동안 {objective}"},
+    "slo.coverage_value": {
+        "en": "{percent} of the window (data since {since}); figures cover only that part",
+        "ko": "기간의 {percent} (데이터 시작: {since}); 수치는 그 부분만 반영합니다",
+    },
+    "slo.slices": {"en": "{count} ({slice} slices)", "ko": "{count} ({slice} 단위 구간)"},
+    "slo.status.healthy": {"en": "healthy", "ko": "정상"},
+    "slo.status.warning": {"en": "warning", "ko": "주의"},
+    "slo.status.exhausted": {"en": "exhausted", "ko": "소진"},
+    "slo.status.no_data": {"en": "no data", "ko": "데이터 없음"},
+    "slo.gate.allowed": {
+        "en": "All SLOs within error budget - Deployments allowed",
+        "ko": "모든 SLO가 에러 버짓 이내입니다 - 배포 가능",
+    },
+    "slo.gate.blocked": {
+        "en": "Deployments blocked due to SLO violations: {names}",
+        "ko": "SLO 위반으로 배포가 차단되었습니다: {names}",
+    },
+    "slo.none": {
+        "en": "No SLOs are configured. List Sloth or OpenSLO spec files under `slos:` in sre-bot.yml.",
+        "ko": "설정된 SLO가 없습니다. sre-bot.yml의 `slos:`에 Sloth 또는 OpenSLO 스펙 파일을 나열하세요.",
+    },
+    "slo.usage": {
+        "en": "`/slo` shows every SLO and whether deploys are allowed; `/slo <name>` shows one SLO with its burn rates over 5m, 1h, 6h and 3d.",
+        "ko": "`/slo`는 모든 SLO와 배포 가능 여부를, `/slo <이름>`은 한 SLO의 5분·1시간·6시간·3일 소진 속도를 보여 줍니다.",
+    },
+    "slo.not_found": {
+        "en": "There is no SLO `{name}`. The SLOs are: {known}.",
+        "ko": "`{name}` SLO가 없습니다. 있는 SLO: {known}.",
+    },
+    "slo.ambiguous": {
+        "en": "`{name}` matches several SLOs: {candidates}. Give service/name.",
+        "ko": "`{name}`에 해당하는 SLO가 여럿입니다: {candidates}. 서비스/이름으로 지정하세요.",
+    },
+    "slo.unreachable": {
+        "en": "Prometheus at {url} cannot be reached ({reason}), so there are no SLO figures right now. Try again shortly; if it persists, check Prometheus.",
+        "ko": "Prometheus({url})에 연결할 수 없어({reason}) 지금은 SLO 수치를 볼 수 없습니다. 잠시 후 다시 시도하고, 계속되면 Prometheus를 확인하세요.",
+    },
+    "slo.spec_error": {
+        "en": "An SLO spec cannot be evaluated as written:\n{problem}",
+        "ko": "SLO 스펙을 그대로 평가할 수 없습니다:\n{problem}",
+    },
+    "slo.detail.burn_title": {
+        "en": "Burn rates (1 = the budget lasts exactly the window)",
+        "ko": "소진 속도 (1 = 버짓이 기간에 딱 맞게 소진)",
+    },
+    "slo.detail.lasts": {
+        "en": "At the last hour's burn rate, the remaining budget lasts {duration}.",
+        "ko": "최근 1시간 소진 속도라면 남은 버짓은 {duration} 뒤 소진됩니다.",
+    },
+    "slo.detail.spent": {
+        "en": "The budget is spent: feature deploys stop; only quality and bug fixes until it recovers.",
+        "ko": "버짓이 소진되었습니다: 기능 배포를 멈추고, 회복될 때까지 품질·버그 수정만 배포합니다.",
+    },
+    "slo.detail.low": {
+        "en": "Under 20% left: ship with care, more stability testing, watch closely.",
+        "ko": "20% 미만 남음: 신중하게 배포하고, 안정성 테스트를 늘리고, 면밀히 지켜보세요.",
+    },
+    "slo.change.warning": {
+        "en": ":warning: SLO *{slo}* ({service}) is in warning: {remaining} of its error budget left over {window}. Ship with care and watch closely.",
+        "ko": ":warning: SLO *{slo}* ({service}) 주의: {window} 에러 버짓이 {remaining} 남았습니다. 신중하게 배포하고 면밀히 지켜보세요.",
+    },
+    "slo.change.exhausted": {
+        "en": ":red_circle: SLO *{slo}* ({service}) has spent its error budget ({remaining} left over {window}). Feature deploys stop; only quality and bug fixes until it recovers.",
+        "ko": ":red_circle: SLO *{slo}* ({service})의 에러 버짓이 소진되었습니다 ({window} 기준 {remaining}). 기능 배포를 멈추고 회복될 때까지 품질·버그 수정만 배포합니다.",
+    },
+    "slo.change.healthy": {
+        "en": ":white_check_mark: SLO *{slo}* ({service}) recovered: {remaining} of its error budget left over {window}.",
+        "ko": ":white_check_mark: SLO *{slo}* ({service})가 회복되었습니다: {window} 에러 버짓 {remaining} 남음.",
+    },
+    "slo.change.burn": {
+        "en": "Burn rate over the last hour: {burn}.",
+        "ko": "최근 1시간 소진 속도: {burn}.",
+    },
+    "slo.digest.title": {"en": "Daily SLO digest, {day}", "ko": "일일 SLO 다이제스트, {day}"},
+    "slo.digest.change": {"en": "{change} since yesterday", "ko": "어제보다 {change}"},
+    "slo.digest.no_yesterday": {"en": "no figure from yesterday", "ko": "어제 수치 없음"},
+    "slo.digest.charts": {
+        "en": "A burn-down chart of each budget follows in the thread.",
+        "ko": "버짓별 소진 차트는 스레드에 있습니다.",
+    },
+    "slo.digest.unreachable": {
+        "en": ":warning: Prometheus at {url} could not be reached ({reason}), so today's SLO figures are missing. Check Prometheus, then ask `/slo` for the report.",
+        "ko": ":warning: Prometheus({url})에 연결할 수 없어({reason}) 오늘의 SLO 수치가 없습니다. Prometheus를 확인한 뒤 `/slo`로 리포트를 보세요.",
+    },
+    "slo.digest.config_error": {
+        "en": ":warning: The SLO specs could not be evaluated, so today's figures are missing:\n{problem}",
+        "ko": ":warning: SLO 스펙을 평가할 수 없어 오늘의 수치가 없습니다:\n{problem}",
+    },
+    "slo.chart.title": {
+        "en": "{slo}: error budget left over {window}",
+        "ko": "{slo}: {window} 남은 에러 버짓",
+    },
+    "deploy.allowed": {
+        "en": "Deploys allowed: no SLO has spent its error budget and no blocking incident is open.",
+        "ko": "배포 가능: 에러 버짓을 소진한 SLO도, 배포를 막는 진행 중 인시던트도 없습니다.",
+    },
+    "deploy.blocked": {"en": "Deploys blocked:", "ko": "배포 차단:"},
+    "deploy.unknown": {
+        "en": "Cannot decide: Prometheus cannot be reached ({error}). Deploys are not confirmed safe.",
+        "ko": "판단할 수 없습니다: Prometheus에 연결할 수 없습니다({error}). 배포 안전을 확인하지 못했습니다.",
+    },
+    "deploy.reason.slo": {
+        "en": "SLO {slo} ({service}) has spent its error budget ({remaining} left)",
+        "ko": "SLO {slo} ({service})의 에러 버짓 소진 ({remaining} 남음)",
+    },
+    "deploy.reason.incident": {
+        "en": "{severity} incident {id} is open ({status}): {title}",
+        "ko": "{severity} 인시던트 {id} 진행 중 ({status}): {title}",
+    },
+    "deploy.reason.prometheus": {
+        "en": "Prometheus cannot be reached, SLOs not checked: {error}",
+        "ko": "Prometheus에 연결할 수 없어 SLO를 확인하지 못함: {error}",
+    },
     # --- durations -----------------------------------------------------------------------
     "duration.d": {"en": "{n}d", "ko": "{n}일"},
     "duration.h": {"en": "{n}h", "ko": "{n}시간"},

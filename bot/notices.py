@@ -6,7 +6,8 @@ from bot.i18n import Translator
 from bot.views import alerts as alert_views
 from bot.views import incidents as incident_views
 from bot.views import oncall as oncall_views
-from commands import alerts, handoff, incidents, reminders
+from bot.views import slo as slo_views
+from commands import alerts, digest, handoff, incidents, reminders
 from commands.context import Context
 from commands.notices import Template
 
@@ -71,4 +72,23 @@ class NoticeRenderer:
             return alert_views.change_reply(args, group.common_labels or {}, self.t)
         if template == Template.ALERT_EVENT:
             return alert_views.event_reply(args, self.t)
+        if template == Template.SLO_STATUS_CHANGE:
+            return slo_views.status_change_message(args, self.t)
+        if template == Template.SLO_DIGEST:
+            data = digest.get_run_data(self.ctx, str(args["slot"]))
+            if data is None:
+                raise Gone(f"digest {args['slot']}")
+            return slo_views.digest_message(data, self.t)
+        if template == Template.SLO_CHART:
+            chart = digest.get_chart(self.ctx, int(args["chart_id"]))
+            if chart is None:
+                raise Gone(f"chart {args['chart_id']}")
+            return {
+                "upload": {
+                    "filename": chart.filename,
+                    "title": chart.title,
+                    "content": chart.png,
+                    "alt_txt": chart.title,
+                }
+            }
         raise Gone(f"unknown template {template!r}")

@@ -11,10 +11,13 @@ the post but before we recorded it, or the call timed out after Slack took it, t
 attempt finds the message there instead of posting it again.
 """
 
+import json
 import logging
 import random
 import threading
 import time
+import urllib.error
+import urllib.request
 import uuid
 from datetime import datetime, timedelta
 
@@ -28,12 +31,15 @@ from commands.context import Context
 from storage import leases
 from storage import outbox as repo
 from storage.db import DatabaseUnavailable
-from storage.models import OutboxMessage
+from storage.models import OutboxMessage, SlackMessage
 
 log = logging.getLogger(__name__)
 
 LEASE_NAME = "outbox-delivery"
 METADATA_EVENT = "sre_bot_outbox"
+# A file upload (op `upload`) is three calls: files.getUploadURLExternal, the bytes to the URL
+# it returns, files.completeUploadExternal (which shares the file). 429s pause uploads as one.
+UPLOAD_METHOD = "files.completeUploadExternal"
 
 
 class TokenBucket:
@@ -207,6 +213,8 @@ class OutboxDelivery:
         return self._parents[ref]
 
     def _method(self, message: OutboxMessage) -> str:
+        if message.op == "upload":
+            return UPLOAD_METHOD
         return "chat.update" if message.op == "update" else "chat.postMessage"
 
     def _deliver(self, head: OutboxMessage) -> int:
@@ -216,7 +224,7 @@ class OutboxDelivery:
         if paused_until > mono:  # Slack said 429: nothing for this method until then
             self._paced_until = min(self._paced_until or paused_until, paused_until)
             return 0
-        if method == "chat.postMessage":
+        if method in ("chat.postMessage", UPLOAD_METHOD):
             channel = self._channel_of(head)
             if channel is not None and not self.bucket.ready(channel, mono):
                 # Paced: leave it for a later sweep, without touching the row.
@@ -258,7 +266,11 @@ class OutboxDelivery:
             return 1
         if message.op in ("update", "reply") and target is None:
             return self._parent_missing(message)
+        if message.op == "upload" and target is None and message.thread_ref:
+            return self._parent_missing(message)
         payload = self.renderer.render(message.template, message.args)
+        if message.op == "upload":
+            return self._upload(message, target, payload["upload"], uncertain)
         if message.op == "update":
             assert target is not None
             call(self.client, "chat.update", channel=target.channel, ts=target.ts, **payload)
@@ -362,6 +374,94 @@ class OutboxDelivery:
                 return str(item.get("ts"))
         return None
 
+    def _upload(
+        self, message: OutboxMessage, target: SlackMessage | None, upload: dict, uncertain: bool
+    ) -> int:
+        """Upload a file into the parent's thread (or to the message's channel)."""
+        content: bytes = upload["content"]
+        # The outbox ID in the file name lets a retry find an upload Slack already took.
+        stem, dot, suffix = str(upload["filename"]).rpartition(".")
+        filename = f"{stem}-{message.id}.{suffix}" if dot else f"{upload['filename']}-{message.id}"
+        channel = target.channel if target else message.channel
+        if channel is None:
+            raise Gone("upload without a channel")
+        channel_id = self.channels.resolve(channel)
+        if channel_id is None:
+            raise SlackFailure(UPLOAD_METHOD, "unavailable", f"cannot resolve {channel}")
+        thread_ts = target.ts if target else None
+        if uncertain:
+            found = self._find_upload(channel_id, thread_ts, filename, message)
+            if found is not None:
+                log.info("outbox: file %s was already uploaded (%s)", message.id, found)
+                self._finish(message, ts=found)
+                return 1
+        wait = self.bucket.take(channel, time.monotonic())
+        if wait > 0:
+            self._retry(message, None, wait)
+            return 0
+        slot = call(
+            self.client,
+            "files.getUploadURLExternal",
+            filename=filename,
+            length=len(content),
+            alt_txt=str(upload.get("alt_txt") or "")[:1000],
+        )
+        self._put(str(slot["upload_url"]), content)
+        params: dict = {
+            "files": json.dumps([{"id": slot["file_id"], "title": upload.get("title")}]),
+            "channel_id": channel_id,
+        }
+        if thread_ts:
+            params["thread_ts"] = thread_ts
+        call(self.client, UPLOAD_METHOD, **params)
+        self._finish(message, ts=str(slot["file_id"]))
+        return 1
+
+    def _put(self, url: str, content: bytes) -> None:
+        request = urllib.request.Request(
+            url,
+            data=content,
+            method="POST",
+            headers={"Content-Type": "application/octet-stream"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=float(self.client.timeout)) as answer:
+                answer.read()
+        except urllib.error.HTTPError as exc:
+            raise SlackFailure("files.upload", "unavailable", f"http_{exc.code}") from exc
+        except (urllib.error.URLError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            error = "timeout" if isinstance(reason, TimeoutError) else f"connection: {reason}"
+            raise SlackFailure("files.upload", "unavailable", error[:200]) from exc
+
+    def _find_upload(
+        self, channel: str, thread_ts: str | None, filename: str, message: OutboxMessage
+    ) -> str | None:
+        """After a crash or timeout mid-upload: the file's ID, if Slack already shared it."""
+        oldest = f"{message.created_at.timestamp() - 1:.6f}"
+        try:
+            if thread_ts:
+                data = call(
+                    self.client,
+                    "conversations.replies",
+                    channel=channel,
+                    ts=thread_ts,
+                    oldest=oldest,
+                    limit=200,
+                )
+            else:
+                data = call(
+                    self.client, "conversations.history", channel=channel, oldest=oldest, limit=200
+                )
+        except SlackFailure as failure:
+            log.warning("outbox: cannot check for an earlier upload (%s); uploading", failure)
+            return None
+        for item in data.get("messages") or []:
+            for file in item.get("files") or []:
+                if file.get("name") == filename:
+                    return str(file.get("id"))
+        return None
+
     def _parent_missing(self, message: OutboxMessage) -> int:
         ref = message.ref if message.op == "update" else message.thread_ref
         with self.ctx.db.reader() as session:
@@ -382,7 +482,8 @@ class OutboxDelivery:
         attempts = message.attempts + 1
         if failure.kind == "rate_limited":
             delay = failure.retry_after or 1.0
-            self._paused_until[failure.method] = time.monotonic() + delay
+            paused = self._method(message) if message.op == "upload" else failure.method
+            self._paused_until[paused] = time.monotonic() + delay
             log.info("outbox: %s rate limited; waiting %.1fs", failure.method, delay)
             self._retry(message, str(failure), delay)
             return 0

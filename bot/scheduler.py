@@ -8,7 +8,11 @@ from apscheduler.triggers.cron import CronTrigger
 
 from bot.runtime import Runtime
 from commands import handoff, reminders
+from commands.config import ConfigError
 from commands.deliveries import forget_old
+from commands.digest import run_digest
+from commands.prometheus import PrometheusUnavailable
+from commands.slo_watch import evaluate_and_record
 from storage.db import DatabaseUnavailable
 
 log = logging.getLogger(__name__)
@@ -28,6 +32,33 @@ def oncall_sweep(runtime: Runtime) -> int:
     if owed:
         runtime.changed()
     return owed
+
+
+def watch_slos(runtime: Runtime) -> None:
+    """Evaluate every SLO; post the status changes (once, whichever replica sees them)."""
+    try:
+        changes = evaluate_and_record(runtime.ctx)
+    except PrometheusUnavailable as exc:
+        log.warning("SLO evaluation skipped: Prometheus unreachable (%s)", exc)
+        return
+    except (ConfigError, DatabaseUnavailable) as exc:
+        log.error("SLO evaluation failed: %s", exc)
+        return
+    if changes:
+        runtime.changed()
+
+
+def post_digest(runtime: Runtime) -> None:
+    """Post the daily digest when one is due and no replica has (also catches up after a
+    restart): the claim is a row in the database."""
+    try:
+        outcome = run_digest(runtime.ctx)
+    except DatabaseUnavailable as exc:
+        log.error("digest: database unavailable: %s", exc)
+        return
+    if outcome.posted:
+        log.info("digest %s owed (%s)", outcome.slot, outcome.reason)
+        runtime.changed()
 
 
 def build_scheduler(runtime: Runtime) -> BackgroundScheduler:
@@ -66,4 +97,29 @@ def build_scheduler(runtime: Runtime) -> BackgroundScheduler:
         args=[runtime],
         id="oncall-handoff",
     )
+    config = runtime.ctx.config
+    if config.slos.files and config.slos.evaluate_every_minutes > 0:
+        scheduler.add_job(
+            watch_slos,
+            "interval",
+            args=[runtime],
+            minutes=config.slos.evaluate_every_minutes,
+            id="slo-status-watch",
+        )
+    if config.slos.files and config.digest.enabled:
+        scheduler.add_job(
+            post_digest,
+            CronTrigger.from_crontab(config.digest.cron, timezone=tz),
+            args=[runtime],
+            id="slo-digest",
+        )
+        # After a restart (or a missed cron run) the digest still goes out the same day.
+        scheduler.add_job(
+            post_digest,
+            "interval",
+            args=[runtime],
+            minutes=5,
+            id="slo-digest-catch-up",
+            next_run_time=datetime.now(tz),
+        )
     return scheduler

@@ -22,6 +22,9 @@ from bot.alert_webhooks import mount_alert_webhooks
 from bot.health import readiness
 from bot.runtime import Runtime
 from bot.slack_requests import payload_problem, verify
+from commands.config import ConfigError
+from commands.deploy_gate import ALLOWED, BLOCKED, check_deploy
+from storage.db import DatabaseUnavailable
 
 # Threads that run listeners. More would only queue on the GIL and the database; enough
 # that one slow request (a lock wait, a slow database) does not hold up the others.
@@ -104,6 +107,24 @@ def create_http_app(
             },
             status_code=200 if ok else 503,
         )
+
+    @api.get("/deploy/check")
+    async def deploy_check() -> JSONResponse:
+        """200 allowed, 409 blocked, 503 when Prometheus (or the database) cannot answer."""
+        try:
+            decision = await run_in_threadpool(check_deploy, runtime.ctx)
+        except DatabaseUnavailable as exc:
+            return JSONResponse(
+                {"allowed": False, "status": "unknown", "error": f"database unavailable: {exc}"},
+                status_code=503,
+            )
+        except ConfigError as exc:
+            return JSONResponse(
+                {"allowed": False, "status": "unknown", "error": f"configuration: {exc}"},
+                status_code=500,
+            )
+        status = {ALLOWED: 200, BLOCKED: 409}.get(decision.verdict, 503)
+        return JSONResponse(decision.as_json(), status_code=status)
 
     @api.get("/metrics")
     async def prometheus_metrics() -> Response:

@@ -54,7 +54,67 @@ class SlackConfig(_Strict):
 
 class PrometheusConfig(_Strict):
     url: str = "http://localhost:9090"
+    # One budget for a whole report: every query of it must be answered within this time.
     timeout_seconds: float = Field(default=10.0, gt=0, le=300)
+    # Queries in flight at once (one per SLO per window).
+    max_concurrent_queries: int = Field(default=8, ge=1, le=64)
+
+
+class DeployGateConfig(_Strict):
+    # Open incidents of these severities block deploys too (an empty list: only budgets do).
+    block_on_open_incidents: list[str] = Field(default_factory=lambda: ["Sev1", "Sev2"])
+
+    @field_validator("block_on_open_incidents")
+    @classmethod
+    def _known_severities(cls, value: list[str]) -> list[str]:
+        unknown = [name for name in value if name not in SEVERITY_NAMES]
+        if unknown:
+            raise ValueError(
+                f"unknown severity {unknown[0]!r}; the levels are {', '.join(SEVERITY_NAMES)}"
+            )
+        return value
+
+
+class SlosConfig(_Strict):
+    """`slos:` is a list of spec files; the mapping form adds the gate and evaluation options."""
+
+    files: list[str] = Field(default_factory=list)
+    deploy_gate: DeployGateConfig = DeployGateConfig()
+    # How often the bot evaluates every SLO to post status changes (warning, exhausted,
+    # recovered); 0 turns the posts off.
+    evaluate_every_minutes: int = Field(default=5, ge=0, le=24 * 60)
+    # Where status changes are posted; default slack.digest_channel.
+    channel: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _list_form(cls, value: Any) -> Any:
+        if value is None:
+            return {}
+        if isinstance(value, list):
+            return {"files": value}
+        return value
+
+
+class DigestConfig(_Strict):
+    enabled: bool = True
+    # Five-field crontab in slack.timezone: minute hour day-of-month month day-of-week.
+    cron: str = "0 9 * * *"
+    # Default slack.digest_channel.
+    channel: str | None = None
+
+    @field_validator("cron")
+    @classmethod
+    def _valid_cron(cls, value: str) -> str:
+        from apscheduler.triggers.cron import CronTrigger
+
+        try:
+            CronTrigger.from_crontab(value)
+        except ValueError as exc:
+            raise ValueError(
+                f"not a crontab expression ({exc}); write five fields, e.g. '0 9 * * *'"
+            ) from exc
+        return value
 
 
 class SeverityConfig(_Strict):
@@ -293,6 +353,8 @@ class Config(_Strict):
     severities: dict[str, SeverityConfig] = Field(default_factory=_default_severities)
     oncall: OnCallConfig = OnCallConfig()
     alerts: AlertsConfig = AlertsConfig()
+    slos: SlosConfig = SlosConfig()
+    digest: DigestConfig = DigestConfig()
     source: str = Field(default="(built-in defaults)", exclude=True)
 
     @field_validator("severities", mode="before")
@@ -324,6 +386,28 @@ class Config(_Strict):
     def oncall_channel(self) -> str:
         """Where the on-call handoff goes: `oncall.channel`, else the SRE channel."""
         return self.oncall.channel or self.slack.digest_channel
+
+    @property
+    def base_dir(self) -> Path:
+        """Where relative paths in the file point from: the file's folder (else the cwd)."""
+        path = Path(self.source)
+        return path.parent if path.is_file() else Path.cwd()
+
+    def resolve_path(self, value: str) -> Path:
+        path = Path(value).expanduser()
+        return path if path.is_absolute() else self.base_dir / path
+
+    @property
+    def digest_channel(self) -> str:
+        return self.digest.channel or self.slack.digest_channel
+
+    @property
+    def slo_channel(self) -> str:
+        return self.slos.channel or self.slack.digest_channel
+
+    def prometheus_url(self, environ: dict[str, str] | os._Environ[str] = os.environ) -> str:
+        """`PROMETHEUS_URL` wins over `prometheus.url`."""
+        return (environ.get("PROMETHEUS_URL") or "").strip() or self.prometheus.url
 
 
 _ENV_PATTERN = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")

@@ -14,6 +14,9 @@ class Template(StrEnum):
     ALERT_GROUP = "alert.group"  # the alert group's parent message
     ALERT_CHANGE = "alert.change"  # a thread reply: alerts fired or resolved
     ALERT_EVENT = "alert.event"  # a thread reply: acknowledged, incident, silence
+    SLO_STATUS_CHANGE = "slo.status_change"
+    SLO_DIGEST = "slo.digest"
+    SLO_CHART = "slo.chart"  # an upload: a digest's budget chart, in the digest's thread
 
 
 def incident_ref(incident_id: str) -> str:
@@ -35,3 +38,12 @@ def handoff_ref(key: str) -> str:
 def alert_ref(group_id: int) -> str:
     """The outbox stream and message reference of an alert group's parent and thread."""
     return f"alert:{group_id}"
+
+
+def digest_ref(slot: str) -> str:
+    """The outbox stream and message reference of one daily digest (its charts in its thread)."""
+    return f"digest:{slot}"
+
+
+def slo_stream(key: str) -> str:
+    return f"slo:{key}"

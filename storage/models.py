@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -217,3 +217,61 @@ class Alert(SQLModel, table=True):
     extra: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     first_seen_at: datetime
     updated_at: datetime
+
+
+class SloState(SQLModel, table=True):
+    """The last status of each SLO, so a change (into warning, exhausted, or back to healthy)
+    is posted once: the evaluation that moves it claims it with a conditional update."""
+
+    __tablename__ = "slo_state"
+
+    slo_key: str = Field(primary_key=True, max_length=200)  # service/name
+    status: str = Field(max_length=16)
+    remaining: float | None = None
+    changed_at: datetime
+    evaluated_at: datetime
+
+
+class SloSnapshot(SQLModel, table=True):
+    """Each SLO's figures as the daily digest saw them, for "change since yesterday"."""
+
+    __tablename__ = "slo_snapshot"
+    __table_args__ = (UniqueConstraint("slo_key", "day", name="uq_slo_snapshot_day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    slo_key: str = Field(max_length=200)
+    day: str = Field(max_length=10, index=True)  # YYYY-MM-DD in the team's timezone
+    status: str = Field(max_length=16)
+    remaining: float | None = None
+    sli: float | None = None
+    taken_at: datetime
+
+
+class DigestRun(SQLModel, table=True):
+    """One daily digest. The row is the claim: one replica, once, even across restarts."""
+
+    __tablename__ = "digest_run"
+
+    slot: str = Field(primary_key=True, max_length=40)  # the cron time it is for, ISO local
+    day: str = Field(max_length=10)
+    state: str = Field(max_length=16)  # running | done
+    claimed_by: str = Field(max_length=80)
+    claimed_until: datetime
+    started_at: datetime
+    finished_at: datetime | None = None
+    # What the digest says, as the message renders it: SLO figures or the Prometheus error.
+    data: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class SloChart(SQLModel, table=True):
+    """A rendered budget chart (PNG) waiting to be uploaded to Slack by the outbox."""
+
+    __tablename__ = "slo_chart"
+
+    id: int | None = Field(default=None, primary_key=True)
+    slot: str = Field(max_length=40, index=True)
+    slo_key: str = Field(max_length=200)
+    filename: str = Field(max_length=200)
+    title: str = Field(max_length=250)
+    png: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: datetime

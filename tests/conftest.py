@@ -218,3 +218,32 @@ def poll_until(predicate, timeout: float = 10.0, interval: float = 0.02):
         if time.monotonic() > deadline:
             raise AssertionError(f"condition not met within {timeout}s")
         time.sleep(interval)
+
+
+@pytest.fixture(scope="session")
+def prom_data(tmp_path_factory):
+    """31 days of synthetic metrics with known answers, as TSDB blocks (built once)."""
+    import shutil
+
+    from tests import prom
+
+    missing = [b for b in ("prometheus", "promtool") if shutil.which(b) is None]
+    if missing:
+        pytest.skip(f"{', '.join(missing)} not installed (scripts/system-deps.sh installs them)")
+    return prom.build(tmp_path_factory.mktemp("prometheus-data"))
+
+
+@pytest.fixture(scope="session")
+def prometheus(prom_data):
+    """The real `prometheus` serving `prom_data` on a free loopback port."""
+    from tests.prom import PrometheusProcess
+
+    server = PrometheusProcess(prom_data.data_dir, free_port()).wait_ready()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def prom_clock(prom_data) -> FakeClock:
+    """A clock at the moment the synthetic data ends: SLOs are evaluated there."""
+    return FakeClock(datetime.fromtimestamp(prom_data.anchor, UTC))

@@ -10,6 +10,7 @@ from bot.listeners import (
     incident_commands,
     incident_modals,
     oncall_commands,
+    slo_commands,
 )
 from bot.runtime import Runtime
 
@@ -20,6 +21,7 @@ MODULES = (
     incident_modals,
     oncall_commands,
     alert_actions,
+    slo_commands,
     events,
     fallbacks,
 )

@@ -1,0 +1,238 @@
+"""Asking a PromQL API (Prometheus, Thanos, Mimir, VictoriaMetrics) many things at once.
+
+Queries run concurrently in a bounded pool, all within one deadline: when Prometheus is down
+or slow, the caller gets `PrometheusUnavailable` at the deadline, never a hang. A query
+Prometheus refuses (bad PromQL) is `PrometheusQueryError`, naming the query.
+"""
+
+import ast
+import contextlib
+import json
+import logging
+import math
+import time
+from collections.abc import Sequence
+from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import requests
+from prometheus_api_client import PrometheusApiClientException, PrometheusConnect
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from commands.config import Config
+
+log = logging.getLogger(__name__)
+
+
+class PrometheusUnavailable(Exception):
+    """Prometheus did not answer (refused, unreachable, 5xx or past the deadline)."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"{url}: {reason}")
+        self.url = url
+        self.reason = reason
+
+
+class PrometheusQueryError(Exception):
+    """Prometheus refused a query: the spec's PromQL is wrong."""
+
+    def __init__(self, query: str, reason: str) -> None:
+        super().__init__(f"{reason} in query: {query}")
+        self.query = query
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Instant:
+    query: str
+
+
+@dataclass(frozen=True)
+class Range:
+    query: str
+    start: datetime
+    end: datetime
+    step_seconds: int
+
+
+@dataclass(frozen=True)
+class LabelValues:
+    label: str
+    match: str
+
+
+Request = Instant | Range | LabelValues
+
+
+def _number(text: Any) -> float | None:
+    try:
+        value = float(text)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(value) or math.isinf(value) else value
+
+
+class PrometheusClient:
+    """`prometheus-api-client` with no retries of its own, bounded concurrency and a deadline."""
+
+    def __init__(self, url: str, timeout: float = 10.0, max_concurrent: int = 8) -> None:
+        self.url = url.rstrip("/")
+        self.timeout = timeout
+        self.max_concurrent = max_concurrent
+        self._session = requests.Session()
+        self._api = PrometheusConnect(
+            url=self.url, disable_ssl=False, session=self._session, retry=Retry(total=0)
+        )
+        # One connection per worker, and no retries: the deadline is ours to keep.
+        self._session.mount(
+            self.url,
+            HTTPAdapter(
+                max_retries=Retry(total=0, raise_on_status=False),
+                pool_connections=max_concurrent,
+                pool_maxsize=max_concurrent,
+            ),
+        )
+
+    @classmethod
+    def from_config(cls, config: Config) -> "PrometheusClient":
+        return cls(
+            config.prometheus_url(),
+            timeout=config.prometheus.timeout_seconds,
+            max_concurrent=config.prometheus.max_concurrent_queries,
+        )
+
+    def close(self) -> None:
+        self._api.close()
+
+    # --- one request --------------------------------------------------------------------------
+    def _run(self, request: Request, at: datetime | None, deadline: float) -> Any:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise PrometheusUnavailable(self.url, f"no answer within {self.timeout:g} s")
+        params: dict[str, Any] = {"timeout": f"{max(1, int(remaining * 1000))}ms"}
+        try:
+            if isinstance(request, Instant):
+                if at is not None:
+                    params["time"] = f"{at.timestamp():.3f}"
+                return self._api.custom_query(request.query, params=params, timeout=remaining)
+            if isinstance(request, Range):
+                return self._range(request, params, remaining)
+            params["match[]"] = request.match
+            if at is not None:
+                params["end"] = f"{at.timestamp():.3f}"
+                params["start"] = f"{at.timestamp() - 86400 * 31:.3f}"
+            return self._label_values(request.label, params, remaining)
+        except requests.Timeout as exc:
+            raise PrometheusUnavailable(self.url, f"no answer within {self.timeout:g} s") from exc
+        except requests.RequestException as exc:
+            reason = str(exc.__context__ or exc).splitlines()[0][:200]
+            raise PrometheusUnavailable(self.url, f"cannot connect ({reason})") from exc
+        except PrometheusApiClientException as exc:
+            raise self._refused(request, str(exc)) from exc
+        except ValueError as exc:  # the answer was not JSON: not a PromQL API
+            raise PrometheusUnavailable(self.url, "the answer is not from a PromQL API") from exc
+
+    def _refused(self, request: Request, message: str) -> Exception:
+        # "HTTP Status Code 400 (b'{...\"error\":\"...\"}')"
+        status = message.removeprefix("HTTP Status Code ").split(" ", 1)[0]
+        if status in ("400", "422"):
+            reason = message
+            with contextlib.suppress(ValueError, SyntaxError, TypeError, AttributeError):
+                body = ast.literal_eval(message[message.index("(") + 1 : message.rindex(")")])
+                reason = str(json.loads(body).get("error") or message)
+            query = getattr(request, "query", getattr(request, "match", ""))
+            return PrometheusQueryError(query, reason)
+        return PrometheusUnavailable(self.url, f"HTTP {status}")
+
+    def _range(self, request: Range, params: dict, timeout: float) -> list:
+        response = self._session.get(
+            f"{self.url}/api/v1/query_range",
+            params={
+                "query": request.query,
+                "start": f"{request.start.timestamp():.3f}",
+                "end": f"{request.end.timestamp():.3f}",
+                "step": str(request.step_seconds),
+                **params,
+            },
+            timeout=timeout,
+        )
+        if response.status_code != 200:
+            raise PrometheusApiClientException(
+                f"HTTP Status Code {response.status_code} ({response.content!r})"
+            )
+        return response.json()["data"]["result"]
+
+    def _label_values(self, label: str, params: dict, timeout: float) -> list[str]:
+        response = self._session.get(
+            f"{self.url}/api/v1/label/{label}/values", params=params, timeout=timeout
+        )
+        if response.status_code != 200:
+            raise PrometheusApiClientException(
+                f"HTTP Status Code {response.status_code} ({response.content!r})"
+            )
+        return [str(v) for v in response.json().get("data") or []]
+
+    # --- many at once -------------------------------------------------------------------------
+    def run(self, requests_: Sequence[Request], at: datetime | None = None) -> list[Any]:
+        """Answers in the order asked. Raises at the first failure, or when the deadline
+        (`timeout` seconds for the whole batch) passes; what is still running is abandoned."""
+        if not requests_:
+            return []
+        deadline = time.monotonic() + self.timeout
+        pool = ThreadPoolExecutor(
+            max_workers=min(self.max_concurrent, len(requests_)),
+            thread_name_prefix="promql",
+        )
+        try:
+            futures: list[Future] = [pool.submit(self._run, r, at, deadline) for r in requests_]
+            done, pending = wait(
+                futures, timeout=max(0.0, deadline - time.monotonic()), return_when=FIRST_EXCEPTION
+            )
+            for future in futures:
+                if future in done and future.exception() is not None:
+                    raise future.exception()  # type: ignore[misc]
+            if pending:
+                raise PrometheusUnavailable(self.url, f"no answer within {self.timeout:g} s")
+            return [future.result() for future in futures]
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+
+def vector_parts(result: list[dict], label: str) -> dict[str, float | None]:
+    """An instant vector whose series carry `label`: the sum of each label value's samples
+    (NaN and infinities are left out; a value with no finite sample is None)."""
+    out: dict[str, float | None] = {}
+    for series in result:
+        name = str((series.get("metric") or {}).get(label, ""))
+        value = _number((series.get("value") or [None, None])[1])
+        if value is None:
+            out.setdefault(name, None)
+            continue
+        out[name] = (out.get(name) or 0.0) + value
+    return out
+
+
+def vector_min(result: list[dict], label: str, part: str) -> float | None:
+    values = [
+        _number((s.get("value") or [None, None])[1])
+        for s in result
+        if (s.get("metric") or {}).get(label) == part
+    ]
+    finite = [v for v in values if v is not None]
+    return min(finite) if finite else None
+
+
+def matrix_parts(result: list[dict], label: str) -> dict[str, dict[float, float]]:
+    """A range vector whose series carry `label`: per label value, timestamp -> summed value."""
+    out: dict[str, dict[float, float]] = {}
+    for series in result:
+        name = str((series.get("metric") or {}).get(label, ""))
+        points = out.setdefault(name, {})
+        for ts, text in series.get("values") or []:
+            value = _number(text)
+            if value is not None:
+                points[float(ts)] = points.get(float(ts), 0.0) + value
+    return out

@@ -1,0 +1,304 @@
+"""SLO reports: every SLO's error budget over its window, and burn rates, from Prometheus.
+
+One query per SLO per window (the SLO's window, 5m, 1h, 6h, 3d), all at once in a bounded
+pool (`commands.prometheus`), evaluated at `ctx.clock.now()`. Events are summed over the
+whole window (`rate()` x window, which handles counter resets), never averaged from short
+ratios.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from commands import slo_math
+from commands.clock import iso_utc
+from commands.config import ConfigError
+from commands.context import Context
+from commands.errors import NotFound
+from commands.prometheus import (
+    Instant,
+    LabelValues,
+    PrometheusClient,
+    PrometheusQueryError,
+    Range,
+    matrix_parts,
+    vector_min,
+    vector_parts,
+)
+from commands.slo_math import BURN_WINDOWS, SloStatus
+from commands.slo_specs import (
+    PART_LABEL,
+    SloSpec,
+    bucket_problem,
+    bucket_uses,
+    format_duration,
+    load_slos,
+    parse_duration,
+)
+
+# Steps of the window used to find its earliest data (coverage): 180 of them (4h for 30d,
+# 56m for 7d). Finer steps cost Prometheus more than the rest of the report together.
+COVERAGE_STEPS = 180
+
+
+class SloSpecError(ConfigError):
+    """An SLO that cannot be evaluated as written (bad PromQL, a threshold off the buckets)."""
+
+
+@dataclass(frozen=True)
+class WindowNumbers:
+    bad: float | None  # events (None for a raw SLI)
+    total: float | None
+    ratio: float | None  # error ratio, None without events
+
+
+@dataclass(frozen=True)
+class SloResult:
+    spec: SloSpec
+    evaluated_at: datetime
+    window: WindowNumbers
+    burn_rates: dict[str, float | None]
+    coverage: float | None
+    data_since: datetime | None
+
+    @property
+    def sli(self) -> float | None:
+        return None if self.window.ratio is None else 1 - self.window.ratio
+
+    @property
+    def remaining(self) -> float | None:
+        return slo_math.budget_remaining(self.window.ratio, self.spec.objective)
+
+    @property
+    def burn_rate(self) -> float | None:
+        return slo_math.burn_rate(self.window.ratio, self.spec.objective)
+
+    @property
+    def budget_used(self) -> float | None:
+        return self.burn_rate
+
+    @property
+    def status(self) -> SloStatus:
+        return slo_math.status_of(self.remaining)
+
+    @property
+    def partial(self) -> bool:
+        return self.coverage is not None and self.coverage < 0.99
+
+    def as_json(self) -> dict:
+        spec = self.spec
+        return {
+            "service": spec.service,
+            "slo": spec.name,
+            "id": spec.id,
+            "description": spec.description,
+            "objective": spec.objective,
+            "objective_percent": spec.objective_percent,
+            "window": spec.window_text,
+            "sli": self.sli,
+            "error_ratio": self.window.ratio,
+            "error_budget_remaining": self.remaining,
+            "error_budget_used": self.budget_used,
+            "burn_rate": self.burn_rate,
+            "burn_rates": dict(self.burn_rates),
+            "status": self.status.value,
+            "total_events": self.window.total if spec.sli.has_events else None,
+            "failed_events": self.window.bad if spec.sli.has_events else None,
+            "window_coverage": self.coverage,
+            "data_since": iso_utc(self.data_since) if self.data_since else None,
+            "evaluated_at": iso_utc(self.evaluated_at),
+            "spec": spec.source,
+        }
+
+
+@dataclass(frozen=True)
+class SloReport:
+    results: list[SloResult]
+    evaluated_at: datetime
+    prometheus_url: str
+
+    @property
+    def exhausted(self) -> list[SloResult]:
+        return [r for r in self.results if r.status == SloStatus.EXHAUSTED]
+
+    @property
+    def deploys_allowed(self) -> bool:
+        return not self.exhausted
+
+
+@dataclass
+class _Plan:
+    """The queries of one report, and where each answer goes."""
+
+    requests: list = field(default_factory=list)
+    slots: list[tuple[int, str]] = field(default_factory=list)  # (spec index, window)
+
+
+def _window_numbers(spec: SloSpec, parts: dict[str, float | None], window: str) -> WindowNumbers:
+    sli = spec.sli
+    if sli.kind == "raw":
+        ratio = parts.get("ratio")
+        if ratio is not None:
+            ratio = min(1.0, max(0.0, ratio))
+        return WindowNumbers(None, None, ratio)
+    total = parts.get("total")
+    if sli.kind == "good":
+        good = parts.get("good")
+        bad = None if total is None else max(0.0, total - min(good or 0.0, total))
+    else:
+        bad = parts.get("bad")
+    if sli.counts_are_rates:
+        seconds = parse_duration(window).total_seconds()
+        bad = None if bad is None else bad * seconds
+        total = None if total is None else total * seconds
+    if total is not None and total <= 0:
+        total = 0.0
+    if bad is not None and total is not None:
+        bad = min(max(0.0, bad), total)  # extrapolation can put bad past total
+    return WindowNumbers(bad, total, slo_math.error_ratio(bad, total))
+
+
+def coverage_step(spec: SloSpec) -> str:
+    seconds = max(60, int(spec.window.total_seconds() // COVERAGE_STEPS) // 60 * 60)
+    return format_duration(timedelta(seconds=seconds))
+
+
+def plan_queries(specs: list[SloSpec]) -> _Plan:
+    plan = _Plan()
+    for index, spec in enumerate(specs):
+        for window in (spec.window_text, *BURN_WINDOWS):
+            step = coverage_step(spec) if window == spec.window_text else None
+            plan.requests.append(Instant(spec.sli.window_query(window, step)))
+            plan.slots.append((index, window))
+    return plan
+
+
+def _results(specs: list[SloSpec], plan: _Plan, answers: list, at: datetime) -> list[SloResult]:
+    windows: dict[int, dict[str, WindowNumbers]] = {i: {} for i in range(len(specs))}
+    firsts: dict[int, float | None] = {}
+    for (index, window), answer in zip(plan.slots, answers, strict=True):
+        spec = specs[index]
+        windows[index][window] = _window_numbers(spec, vector_parts(answer, PART_LABEL), window)
+        if window == spec.window_text and index not in firsts:
+            firsts[index] = vector_min(answer, PART_LABEL, "first")
+    results = []
+    for index, spec in enumerate(specs):
+        numbers = windows[index]
+        first = firsts.get(index)
+        coverage = slo_math.coverage(first, at.timestamp(), spec.window)
+        if numbers[spec.window_text].ratio is None:
+            coverage = coverage if first is not None else None
+        results.append(
+            SloResult(
+                spec=spec,
+                evaluated_at=at,
+                window=numbers[spec.window_text],
+                burn_rates={
+                    w: slo_math.burn_rate(numbers[w].ratio, spec.objective) for w in BURN_WINDOWS
+                },
+                coverage=coverage,
+                data_since=datetime.fromtimestamp(first, at.tzinfo) if first else None,
+            )
+        )
+    return results
+
+
+def check_buckets(specs: list[SloSpec], client: PrometheusClient, at: datetime) -> None:
+    """A latency SLI must compare with a histogram bucket boundary that exists."""
+    uses = [(spec, use) for spec in specs for use in bucket_uses(spec)]
+    if not uses:
+        return
+    answers = client.run([LabelValues("le", use.selector) for _, use in uses], at=at)
+    problems = []
+    for (spec, use), boundaries in zip(uses, answers, strict=True):
+        problem = bucket_problem(use, boundaries)
+        if problem:
+            problems.append(f"{spec.source}: SLO {spec.key}: {problem}")
+    if problems:
+        raise SloSpecError("\n".join(problems))
+
+
+def evaluate(
+    ctx: Context,
+    specs: list[SloSpec] | None = None,
+    client: PrometheusClient | None = None,
+) -> SloReport:
+    """Every SLO (or `specs`), evaluated now. Raises PrometheusUnavailable, SloSpecError."""
+    specs = load_slos(ctx.config) if specs is None else specs
+    own = client is None
+    client = client or PrometheusClient.from_config(ctx.config)
+    at = ctx.clock.now()
+    try:
+        check_buckets(specs, client, at)
+        plan = plan_queries(specs)
+        try:
+            answers = client.run(plan.requests, at=at)
+        except PrometheusQueryError as exc:
+            raise SloSpecError(_which_spec(specs, exc)) from exc
+        return SloReport(_results(specs, plan, answers, at), at, client.url)
+    finally:
+        if own:
+            client.close()
+
+
+def _which_spec(specs: list[SloSpec], error: PrometheusQueryError) -> str:
+    for spec in specs:
+        for window in (spec.window_text, *BURN_WINDOWS):
+            if spec.sli.window_query(window, coverage_step(spec)) == error.query or (
+                spec.sli.window_query(window) == error.query
+            ):
+                return (
+                    f"{spec.source}: SLO {spec.key}: Prometheus refused its query: {error.reason}"
+                )
+    return f"Prometheus refused a query: {error.reason}"
+
+
+def find_slo(specs: list[SloSpec], name: str) -> SloSpec:
+    """By name, `service/name` or Sloth id; case does not matter."""
+    wanted = name.strip().lower()
+    matches = [
+        spec for spec in specs if wanted in (spec.name.lower(), spec.key.lower(), spec.id.lower())
+    ]
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        known = ", ".join(spec.name for spec in specs) or "-"
+        raise NotFound("slo.not_found", name=name[:80], known=known)
+    raise NotFound(
+        "slo.ambiguous", name=name[:80], candidates=", ".join(spec.key for spec in matches)
+    )
+
+
+@dataclass(frozen=True)
+class BudgetPoint:
+    at: datetime
+    remaining: float
+
+
+def budget_history(
+    spec: SloSpec, client: PrometheusClient, at: datetime, points: int = 60
+) -> list[BudgetPoint]:
+    """How the current window's budget was spent: remaining budget at each step from the
+    window's start (100%) to now (the report's figure), for the digest chart."""
+    step = max(60, int(spec.window.total_seconds() // points) // 60 * 60)
+    step_text = format_duration(timedelta(seconds=step))
+    start = at - spec.window + timedelta(seconds=step)
+    if spec.sli.kind == "raw":
+        return []
+    [answer] = client.run([Range(spec.sli.window_query(step_text), start, at, step)], at=at)
+    series = matrix_parts(answer, PART_LABEL)
+    times = sorted(set().union(*(set(v) for v in series.values())) if series else set())
+    bad_steps: list[tuple[float, float, float]] = []
+    for ts in times:
+        parts = {name: values.get(ts) for name, values in series.items()}
+        numbers = _window_numbers(spec, parts, step_text)
+        bad_steps.append((ts, numbers.bad or 0.0, numbers.total or 0.0))
+    total = sum(t for _, _, t in bad_steps)
+    if total <= 0:
+        return []
+    budget = total * spec.error_budget
+    out = [BudgetPoint(at - spec.window, 1.0)]
+    spent = 0.0
+    for ts, bad, _ in bad_steps:
+        spent += bad
+        out.append(BudgetPoint(datetime.fromtimestamp(ts, at.tzinfo), 1 - spent / budget))
+    return out

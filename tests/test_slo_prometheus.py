@@ -1,0 +1,216 @@
+"""SLO figures from a real Prometheus over 31 days of synthetic data with known answers."""
+
+import socket
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+
+from commands.config import Config, PrometheusConfig, SlosConfig
+from commands.context import Context
+from commands.prometheus import PrometheusClient, PrometheusUnavailable
+from commands.slo import SloSpecError, evaluate, find_slo
+from commands.slo_math import SloStatus
+from commands.slo_specs import load_slos, load_spec_file
+from tests import prom
+from tests.conftest import ROOT, free_port
+
+
+@pytest.fixture
+def slo_ctx(prometheus, prom_clock, tmp_path):
+    def make(*files, timeout: float = 10.0, url: str | None = None) -> Context:
+        config = Config(
+            prometheus=PrometheusConfig(url=url or prometheus.url, timeout_seconds=timeout),
+            slos=SlosConfig(files=[str(f) for f in files]),
+        )
+        return Context(None, config, prom_clock)  # type: ignore[arg-type]
+
+    return make
+
+
+@pytest.fixture
+def synth(tmp_path):
+    return prom.synth_spec(tmp_path / "synth.yaml")
+
+
+@pytest.fixture
+def synth_report(slo_ctx, synth):
+    return {r.spec.name: r for r in evaluate(slo_ctx(synth)).results}
+
+
+@pytest.mark.parametrize(
+    ("scenario", "status", "remaining"),
+    [
+        ("healthy", SloStatus.HEALTHY, 0.8),
+        ("warning", SloStatus.WARNING, 0.05),
+        ("exhausted", SloStatus.EXHAUSTED, -0.5),
+        ("reset", SloStatus.HEALTHY, 0.8),
+        ("partial", SloStatus.HEALTHY, 0.5),
+    ],
+)
+def test_each_status_with_its_known_budget(synth_report, scenario, status, remaining):
+    result = synth_report[scenario]
+    assert result.status == status
+    assert result.remaining == pytest.approx(remaining, abs=1e-6)
+    assert result.burn_rate == pytest.approx(1 - remaining, abs=1e-6)
+    assert result.sli == pytest.approx(1 - (1 - remaining) * 0.001, abs=1e-9)
+
+
+def test_event_counts_over_the_window(synth_report):
+    healthy = synth_report["healthy"]
+    thirty_days = 30 * 86400
+    assert healthy.window.total == pytest.approx(2.0 * thirty_days, rel=1e-3)
+    assert healthy.window.bad == pytest.approx(2.0 * thirty_days * 0.0002, rel=1e-3)
+    # A counter reset halfway is handled by rate(): same totals as without one.
+    assert synth_report["reset"].window.total == pytest.approx(healthy.window.total, rel=1e-3)
+
+
+def test_zero_traffic_is_no_data(synth_report):
+    idle = synth_report["idle"]
+    assert idle.status == SloStatus.NO_DATA
+    assert idle.remaining is None and idle.sli is None and idle.burn_rate is None
+    assert idle.as_json()["error_budget_remaining"] is None
+    assert set(idle.burn_rates.values()) == {None}
+
+
+def test_a_new_slo_reports_how_much_of_its_window_it_covers(synth_report, prom_clock):
+    partial = synth_report["partial"]
+    assert partial.partial
+    assert partial.coverage == pytest.approx(1 / 3, abs=0.01)
+    assert partial.data_since is not None
+    assert prom_clock.now() - partial.data_since == pytest.approx(
+        timedelta(days=10), abs=timedelta(hours=5)
+    )
+    assert partial.window.total == pytest.approx(2.0 * 10 * 86400, rel=1e-2)
+    assert not synth_report["healthy"].partial
+
+
+def test_burn_rates_over_5m_1h_6h_3d(synth_report):
+    rates = synth_report["burning"].burn_rates
+    assert rates["5m"] == pytest.approx(20, rel=1e-6)
+    assert rates["1h"] == pytest.approx(20, rel=0.02)
+    # 1h at 2% and 5h at 0.01%: (0.02 + 5 * 0.0001) / 6 / 0.001
+    assert rates["6h"] == pytest.approx(3.4167, rel=0.02)
+    assert rates["3d"] == pytest.approx((0.02 + 71 * 0.0001) / 72 / 0.001, rel=0.02)
+    assert synth_report["burning"].status == SloStatus.HEALTHY
+    assert synth_report["healthy"].burn_rates["1h"] == pytest.approx(0.2, rel=1e-6)
+
+
+def test_the_guide_slos_from_the_examples(slo_ctx):
+    files = [ROOT / "examples" / "slos" / n for n in ("api-availability.yaml", "llm-latency.yaml")]
+    files.append(ROOT / "examples" / "slos" / "rl-reward.yaml")
+    report = evaluate(slo_ctx(*files))
+    figures = {r.spec.name: (r.status, r.remaining) for r in report.results}
+    assert figures["api-availability"][0] == SloStatus.HEALTHY
+    assert figures["api-availability"][1] == pytest.approx(0.7, abs=1e-6)
+    assert figures["llm-fast-latency"][1] == pytest.approx(0.4, abs=1e-6)
+    assert figures["llm-balanced-latency"] == (SloStatus.WARNING, pytest.approx(0.1, abs=1e-6))
+    assert figures["llm-creative-latency"] == (SloStatus.EXHAUSTED, pytest.approx(-0.2, abs=1e-6))
+    rl = next(r for r in report.results if r.spec.name == "rl-reward-stability")
+    # 50 bad one-minute slices of 10080 in 7 days, against a 1% budget.
+    assert rl.window.bad == pytest.approx(prom.RL_BAD_MINUTES, abs=1)
+    assert rl.window.total == pytest.approx(7 * 1440, abs=2)
+    assert rl.remaining == pytest.approx(1 - (50 / 10080) / 0.01, abs=0.02)
+    assert not report.deploys_allowed
+    assert [r.spec.name for r in report.exhausted] == ["llm-creative-latency"]
+
+
+def test_a_latency_threshold_off_the_buckets_is_rejected_with_the_usable_ones(slo_ctx, tmp_path):
+    text = (ROOT / "examples" / "slos" / "llm-latency.yaml").read_text()
+    spec_file = tmp_path / "latency.yaml"
+    spec_file.write_text(text.replace('le="2.5"', 'le="3"'), encoding="utf-8")
+    with pytest.raises(SloSpecError) as caught:
+        evaluate(slo_ctx(spec_file))
+    message = str(caught.value)
+    assert "llm-fast-latency" in message and "threshold 3 is not a histogram bucket" in message
+    assert "0.5, 1, 2.5, 3.2, 4.5, 10" in message
+
+
+def test_bad_promql_names_the_slo(slo_ctx, tmp_path):
+    spec_file = prom.synth_spec(tmp_path / "bad.yaml")
+    spec_file.write_text(
+        spec_file.read_text().replace(
+            "sum(rate(synth_errors_total", "sum(rate(synth_errors_total{", 1
+        )
+    )
+    with pytest.raises(SloSpecError, match=r"SLO synth/healthy: Prometheus refused its query"):
+        evaluate(slo_ctx(spec_file))
+
+
+def test_find_by_name_service_or_id(synth):
+    specs = load_spec_file(synth)
+    assert find_slo(specs, "HEALTHY").name == "healthy"
+    assert find_slo(specs, "synth/warning").name == "warning"
+    assert find_slo(specs, "synth-idle").name == "idle"
+
+
+def test_prometheus_refusing_connections_is_unavailable_at_once(slo_ctx, synth):
+    started = time.monotonic()
+    with pytest.raises(PrometheusUnavailable, match="cannot connect"):
+        evaluate(slo_ctx(synth, url=f"http://127.0.0.1:{free_port()}"))
+    assert time.monotonic() - started < 2
+
+
+def test_a_prometheus_that_never_answers_fails_at_the_timeout(slo_ctx, synth):
+    """A listener that accepts and never answers: the whole report gives up at the deadline."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        listener.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                held.append(listener.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        port = listener.getsockname()[1]
+        started = time.monotonic()
+        with pytest.raises(PrometheusUnavailable, match=r"no answer within 0\.5 s"):
+            evaluate(slo_ctx(synth, url=f"http://127.0.0.1:{port}", timeout=0.5))
+        elapsed = time.monotonic() - started
+        assert 0.4 < elapsed < 1.5
+    finally:
+        stop.set()
+        thread.join(2)
+        for conn in held:
+            conn.close()
+        listener.close()
+
+
+def test_queries_run_concurrently_and_bounded(prometheus, synth, prom_clock):
+    """One query per SLO per window, at most max_concurrent at a time."""
+    client = PrometheusClient(prometheus.url, timeout=10, max_concurrent=3)
+    in_flight = peak = 0
+    lock = threading.Lock()
+    original = client._run
+
+    def counting(*args, **kwargs):
+        nonlocal in_flight, peak
+        with lock:
+            in_flight += 1
+            peak = max(peak, in_flight)
+        try:
+            time.sleep(0.02)
+            return original(*args, **kwargs)
+        finally:
+            with lock:
+                in_flight -= 1
+
+    client._run = counting  # type: ignore[method-assign]
+    specs = load_spec_file(synth)
+    ctx = Context(None, Config(), prom_clock)  # type: ignore[arg-type]
+    evaluate(ctx, specs, client)
+    assert peak == 3
+
+
+def test_the_config_lists_the_files(slo_ctx, synth):
+    ctx = slo_ctx(synth)
+    assert [s.name for s in load_slos(ctx.config)][:2] == ["healthy", "warning"]
