@@ -7,6 +7,11 @@ class Action(StrEnum):
     ACKNOWLEDGE = "incident_acknowledge"
     UPDATE_STATUS = "incident_update_status"
     RESOLVE = "incident_resolve"
+    RUN_RUNBOOK = "runbook_run"
+    APPROVE_RUN = "runbook_approve"
+    REJECT_RUN = "runbook_reject"
+    RESUME_RUN = "runbook_resume"
+    ABANDON_RUN = "runbook_abandon"
 
 
 class Callback(StrEnum):
@@ -24,6 +29,7 @@ class Block(StrEnum):
     NOTE = "note"
     RESOLUTION = "resolution"
     INCIDENT_ACTIONS = "incident_actions"
+    RUNBOOK_ACTIONS = "runbook_actions"
 
 
 class Element(StrEnum):

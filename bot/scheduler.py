@@ -4,6 +4,7 @@ from datetime import datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from bot.runbook_jobs import run_runbooks, watch_health
 from bot.runtime import Runtime
 from commands.deliveries import forget_old
 
@@ -24,4 +25,9 @@ def build_scheduler(runtime: Runtime) -> BackgroundScheduler:
         next_run_time=datetime.now(tz),
     )
     scheduler.add_job(forget_old, "interval", args=[runtime.ctx], hours=1, id="forget-old-events")
+    # Runbook steps that are due (after waits, approvals, retries) and the health watch:
+    # both claim rows in the database, so every replica may run them.
+    every = runtime.ctx.config.runbooks.sweep_seconds
+    scheduler.add_job(run_runbooks, "interval", args=[runtime], seconds=every, id="runbook-sweep")
+    scheduler.add_job(watch_health, "interval", args=[runtime], seconds=every, id="health-watch")
     return scheduler

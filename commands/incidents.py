@@ -2,7 +2,7 @@
 close, and the postmortem that Sev1 and Sev2 owe. Each change is one transaction that writes
 the new state, its timeline entry and the Slack messages it owes (the outbox)."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlparse
@@ -120,7 +120,10 @@ def create_incident(
     created_by: str,
     description: str = "",
     components: Sequence[str] = (),
+    within: Callable[[Session, Incident], None] | None = None,
 ) -> Incident:
+    """Declare an incident. `within`, when given, runs inside the declaring transaction, so
+    a caller's own record of the declaration (a runbook step) commits with it or not at all."""
     clean_title = _clean(title, TITLE_MAX)
     if not clean_title:
         raise CommandError("error.title_required")
@@ -135,7 +138,7 @@ def create_incident(
     for attempt in range(8):
         try:
             return _insert_incident(
-                ctx, clean_title, level, created_by, _clean(description, TEXT_MAX), parts
+                ctx, clean_title, level, created_by, _clean(description, TEXT_MAX), parts, within
             )
         except IntegrityError:
             # The ID was taken outside the counter (rows from before it existed): next one.
@@ -145,7 +148,13 @@ def create_incident(
 
 
 def _insert_incident(
-    ctx: Context, title: str, severity: str, created_by: str, description: str, parts: list[str]
+    ctx: Context,
+    title: str,
+    severity: str,
+    created_by: str,
+    description: str,
+    parts: list[str],
+    within: Callable[[Session, Incident], None] | None = None,
 ) -> Incident:
     now = ctx.clock.now()
     with ctx.db.session() as session:
@@ -168,7 +177,22 @@ def _insert_incident(
         )
         _owe(session, incident, "reply", Template.INCIDENT_TIMELINE, now, entry_id=entry_id)
         _refresh_at_deadline(ctx, session, incident)
+        if within is not None:
+            within(session, incident)
         return incident
+
+
+def record_runbook_event(
+    ctx: Context, session: Session, incident_id: str, *, actor: str, data: dict
+) -> None:
+    """A runbook's progress in the incident's timeline (and so its thread), written in the
+    caller's transaction together with the change it reports."""
+    incident = repo.get(session, incident_id)
+    if incident is None:
+        return
+    now = ctx.clock.now()
+    entry_id = repo.add_timeline(session, incident.id, now, actor, "runbook", data)
+    _owe(session, incident, "reply", Template.INCIDENT_TIMELINE, now, entry_id=entry_id)
 
 
 def acknowledge(ctx: Context, incident_id: str, responder: str) -> AckResult:

@@ -8,11 +8,21 @@ from bot.listeners import (
     incident_actions,
     incident_commands,
     incident_modals,
+    runbook_actions,
+    runbook_commands,
 )
 from bot.runtime import Runtime
 
 # The fallbacks go last: they take whatever the others did not.
-MODULES = (incident_commands, incident_actions, incident_modals, events, fallbacks)
+MODULES = (
+    incident_commands,
+    incident_actions,
+    incident_modals,
+    runbook_commands,
+    runbook_actions,
+    events,
+    fallbacks,
+)
 
 
 def register_all(app: App, runtime: Runtime) -> None:
