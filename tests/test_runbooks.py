@@ -143,12 +143,15 @@ def test_a_503_on_a_post_is_retried_because_it_was_not_applied(rctx, clock, serv
 
 
 def test_dry_run_makes_no_request_and_stores_nothing(rctx, service):
-    started = runbooks.start_run(
-        rctx, "qwen_failure_downshift", requested_by="U1", dry_run=True
-    )
+    started = runbooks.start_run(rctx, "qwen_failure_downshift", requested_by="U1", dry_run=True)
     assert started.run is None and not started.created
     assert [s.kind for s in started.plan] == [
-        "health_check", "http", "http", "health_check", "notify", "incident",
+        "health_check",
+        "http",
+        "http",
+        "health_check",
+        "notify",
+        "incident",
     ]
     assert started.plan[0].lines[0] == f"GET {service.url}/health/llm?model=qwen × 3, every 10s"
     assert started.plan[1].lines[0] == f"POST {service.url}/admin/circuit-breaker/qwen/open"
@@ -167,7 +170,10 @@ def test_a_run_starts_once_per_trigger_whatever_the_concurrency(any_database, cl
     def press(n: int):
         barrier.wait()
         return runbooks.start_run(
-            ctx, "qwen_failure_downshift", requested_by=f"U0P{n}", source_ref=f"incident:{incident.id}"
+            ctx,
+            "qwen_failure_downshift",
+            requested_by=f"U0P{n}",
+            source_ref=f"incident:{incident.id}",
         )
 
     with ThreadPoolExecutor(8) as pool:
@@ -284,9 +290,10 @@ def test_approvals_expire_and_the_run_never_starts(rctx, clock, service):
 
 
 def test_an_expired_run_can_be_requested_again(rctx, clock):
-    source = "incident:" + incidents.create_incident(
-        rctx, title="RL", severity="Sev2", created_by="U1"
-    ).id
+    source = (
+        "incident:"
+        + incidents.create_incident(rctx, title="RL", severity="Sev2", created_by="U1").id
+    )
     first = runbooks.start_run(rctx, RL, requested_by="U0ALICE", source_ref=source).run
     again = runbooks.start_run(rctx, RL, requested_by="U0ALICE", source_ref=source)
     assert not again.created and again.run.id == first.id
@@ -364,8 +371,14 @@ def _died_mid_step(ctx, clock, run_id, *, index=0, kind="http"):
         assert repo.claim_run(session, run_id, "dead-worker", now, now + timedelta(seconds=40))
         session.add(
             RunbookStep(
-                run_id=run_id, index=index, name="step", kind=kind, state="started",
-                attempts=1, idempotency_key=f"run:{run_id}:step:{index}", result={},
+                run_id=run_id,
+                index=index,
+                name="step",
+                kind=kind,
+                state="started",
+                attempts=1,
+                idempotency_key=f"run:{run_id}:step:{index}",
+                result={},
                 started_at=now,
             )
         )
