@@ -550,6 +550,7 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "health.state.healthy": {"en": "healthy", "ko": "정상"},
     "health.state.unhealthy": {"en": "unhealthy", "ko": "비정상"},
+    "health.state.failing": {"en": "failing", "ko": "실패 중"},
     "health.state.unknown": {"en": "not checked yet", "ko": "아직 확인 전"},
     "health.never_checked": {"en": "No check has run yet.", "ko": "아직 확인한 적이 없습니다."},
     "health.checked": {"en": "checked {time}", "ko": "{time} 확인"},

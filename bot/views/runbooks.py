@@ -42,7 +42,11 @@ STEP_EMOJI = {
     "failed": ":x:",
     "interrupted": ":warning:",
 }
-HEALTH_EMOJI = {"healthy": ":large_green_circle:", "unhealthy": ":red_circle:"}
+HEALTH_EMOJI = {
+    "healthy": ":large_green_circle:",
+    "failing": ":large_orange_circle:",
+    "unhealthy": ":red_circle:",
+}
 
 
 def _button(t: Translator, key: str, action: Action, value: str, style: str | None = None) -> dict:
@@ -355,6 +359,8 @@ def health_details(body: dict, t: Translator) -> list[str]:
 def health_line(item: TargetStatus, t: Translator) -> str:
     state = item.state
     current = state.state if state is not None else "unknown"
+    if state is not None and current != "unhealthy" and state.consecutive_failures:
+        current = "failing"  # failed, but fewer times in a row than make an episode
     emoji = HEALTH_EMOJI.get(current, ":white_circle:")
     head = f"{emoji} *{escape(item.watch.label)}* — {t(f'health.state.{current}')}"
     if state is None or state.last_checked_at is None:
