@@ -172,3 +172,15 @@ def test_run_runbook_button_on_an_incident_starts_one_run(bot, slack, service):
         bot, slack, "runbook_run", '{"runbook": "x", "ref": "chat text"}', "U1"
     )
     assert "out of date or damaged" in broken
+
+
+def test_a_member_of_the_approver_user_group_may_approve(bot, slack, service):
+    slack.workspace.set_usergroup("S0SREONCALL", ["U0ONCALL"])
+    bot.command("run rl_reward_runaway_rollback", command="/runbook", channel=_channel_id(slack))
+    [run] = runbooks.recent_runs(bot.ctx)
+    value = json.dumps({"run": run.id, "gate": -1})
+    assert "Only the approvers" in _press_and_answer(bot, slack, "runbook_approve", value, "U0X")
+    assert "You approved" in _press_and_answer(bot, slack, "runbook_approve", value, "U0ONCALL")
+    calls = slack.ok_calls("usergroups.users.list")
+    assert calls and calls[0].params["usergroup"] == "S0SREONCALL"
+    poll_until(lambda: runbooks.get_run(bot.ctx, run.id).run.state == "succeeded")
