@@ -6,6 +6,8 @@ import pytest
 from commands.config import ConfigError, load_config
 from commands.runbook_spec import TemplateError, load_folder, render, render_body
 
+AUTO = "name: x\nautomation: auto\n"
+APPROVAL = "name: x\nautomation: approval\n"
 GOOD = """
 name: good_one
 automation: auto
@@ -44,42 +46,44 @@ def test_a_bad_file_is_named_with_line_step_and_field_and_the_others_load(tmp_pa
     ("text", "expected"),
     [
         (
-            "name: x\nautomation: approval\nsteps:\n  - {kind: wait, duration: 1s}\n",
+            APPROVAL + "steps:\n  - {kind: wait, duration: 1s}\n",
             "needs `approvers:`",
         ),
         ("name: x\nautomation: sometimes\nsteps:\n  - {kind: wait, duration: 1s}\n", "automation"),
-        ("name: x\nautomation: auto\nsteps: []\n", "steps"),
+        (AUTO + "steps: []\n", "steps"),
         (
-            "name: x\nautomation: auto\napprovers: [alice]\nsteps:\n  - {kind: wait, duration: 1s}\n",
+            AUTO + "approvers: [alice]\nsteps:\n  - {kind: wait, duration: 1s}\n",
             "not a Slack user ID",
         ),
-        ("name: x\nautomation: auto\nsteps:\n  - {kind: wait, duration: soon}\n", "not a duration"),
+        (AUTO + "steps:\n  - {kind: wait, duration: soon}\n", "not a duration"),
         (
-            "name: x\nautomation: auto\nsteps:\n  - {kind: incident, severity: sev9, title: t}\n",
+            AUTO + "steps:\n  - {kind: incident, severity: sev9, title: t}\n",
             "unknown severity",
         ),
         (
-            "name: x\nautomation: auto\nsteps:\n  - {kind: http, url: ftp://x}\n",
+            AUTO + "steps:\n  - {kind: http, url: ftp://x}\n",
             "not an http(s) URL",
         ),
         (
-            "name: x\nautomation: auto\nsteps:\n  - {kind: health_check, url: 'http://x', expect: {json: 'status healthy'}}\n",
+            AUTO
+            + "steps:\n  - {kind: health_check, url: 'http://x',"
+            + " expect: {json: 'status healthy'}}\n",
             "is not a condition",
         ),
         (
-            "name: x\nautomation: auto\nsteps:\n  - {kind: http, url: 'http://x/{{ incident.title }}'}\n",
+            AUTO + "steps:\n  - {kind: http, url: 'http://x/{{ incident.title }}'}\n",
             "comes from chat",
         ),
         (
-            "name: x\nautomation: auto\nsteps:\n  - {kind: command, argv: [echo, hi]}\n",
+            AUTO + "steps:\n  - {kind: command, argv: [echo, hi]}\n",
             "command steps are off",
         ),
         (
-            "name: x\nautomation: auto\nsteps:\n  - {kind: http, url: '${NOT_SET_ANYWHERE}/x'}\n",
+            AUTO + "steps:\n  - {kind: http, url: '${NOT_SET_ANYWHERE}/x'}\n",
             "NOT_SET_ANYWHERE is not set",
         ),
         (
-            "name: x\nautomation: auto\ntriggers:\n  - {promql: up}\nsteps:\n  - {kind: wait, duration: 1s}\n",
+            AUTO + "triggers:\n  - {promql: up}\nsteps:\n  - {kind: wait, duration: 1s}\n",
             "needs a `condition:`",
         ),
     ],
@@ -95,7 +99,7 @@ def test_commands_load_when_the_config_allows_them(tmp_path):
     _write(
         tmp_path,
         "x.yml",
-        "name: x\nautomation: auto\nsteps:\n  - {kind: command, argv: [echo, hi]}\n",
+        AUTO + "steps:\n  - {kind: command, argv: [echo, hi]}\n",
     )
     assert load_folder(tmp_path, allow_commands=True).names() == ["x"]
 
@@ -132,7 +136,8 @@ def test_config_accepts_a_folder_or_a_mapping_and_resolves_it_next_to_the_file(t
     config_file.write_text(
         "runbooks:\n  folder: /abs/books\n  allow_commands: true\nhealth:\n"
         "  - name: qwen\n    url: http://svc/health/llm?model=qwen\n"
-        "    expect: {status: 200, json: 'status == healthy'}\n    runbook: qwen_failure_downshift\n",
+        "    expect: {status: 200, json: 'status == healthy'}\n"
+        "    runbook: qwen_failure_downshift\n",
         encoding="utf-8",
     )
     config = load_config(config_file)
