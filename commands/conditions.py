@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-_OPS = ("==", "!=", "<=", ">=", "<", ">")
 _CONDITION = re.compile(
     r"^\s*(?P<path>[A-Za-z_][A-Za-z0-9_.\-]*)?\s*(?P<op>==|!=|<=|>=|<|>)\s*(?P<value>.+?)\s*$"
 )
@@ -115,4 +114,4 @@ def parse_duration(value: Any) -> timedelta:
     return timedelta(seconds=sum(float(n) * _UNITS[unit] for n, unit in _DURATION.findall(text)))
 
 
-__all__ = ["_OPS", "Condition", "compare", "lookup", "parse_condition", "parse_duration"]
+__all__ = ["Condition", "compare", "lookup", "parse_condition", "parse_duration"]

@@ -9,8 +9,11 @@ that is safe to repeat (a GET, a health check, a query, a wait) runs again; any 
 the run as `interrupted`, with Resume and Abandon buttons for a person to decide.
 """
 
+import json
 import logging
+import shlex
 import threading
+import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -245,14 +248,10 @@ def plan(runbook: Runbook, raw: dict, data: dict, ctx: Context) -> list[PlannedS
 
 
 def _json(value: Any) -> str:
-    import json
-
     return json.dumps(value, ensure_ascii=False)
 
 
 def _shell_quote(arg: str) -> str:
-    import shlex
-
     return shlex.quote(arg)
 
 
@@ -742,8 +741,6 @@ def advance(ctx: Context, run_id: int, worker: str, *, budget_seconds: float = 2
 
 
 def _drive(ctx: Context, run_id: int, worker: str, budget_seconds: float) -> None:
-    import time
-
     started = time.monotonic()
     while True:
         with ctx.db.reader() as session:
