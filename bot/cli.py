@@ -164,7 +164,7 @@ def _follow(ctx: Context, run_id: int, t: Translator, poll: float = 0.2) -> int:
     worker = f"cli-{socket.gethostname()[:40]}-{os.getpid()}"
     shown: dict[int, tuple[str, int]] = {}
     waiting_shown = False
-    view = runbooks.get_run(ctx, run_id)
+    view: runbooks.RunView | None = None
     try:
         while True:
             runbooks.expire_approvals(ctx)
@@ -202,6 +202,7 @@ def _follow(ctx: Context, run_id: int, t: Translator, poll: float = 0.2) -> int:
                 return OK if run.state == "succeeded" else NO
             time.sleep(poll)
     except KeyboardInterrupt:
+        view = view or runbooks.get_run(ctx, run_id)
         run = view.run
         if run.state == "awaiting_approval" and view.approval is not None:
             deadline = t.time(view.approval.expires_at)

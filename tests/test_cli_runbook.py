@@ -4,6 +4,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 
 import pytest
 
@@ -95,11 +96,17 @@ def test_approval_runbook_waits_for_slack_and_runs_once_approved(cli, service):
 
 def test_ctrl_c_leaves_the_request_pending_with_a_clear_note(cli, service):
     process = cli("run", "rl_reward_runaway_rollback")
-    ctx = poll_until(lambda: _ctx_with_run(cli), timeout=30)
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True)
+    reader.start()
+    poll_until(lambda: any("waits for approval in Slack" in line for line in lines), timeout=30)
+    ctx = cli.ctx()
     process.send_signal(signal.SIGINT)
-    code, out, _ = _finish(process)
-    assert code == 130
-    assert "stays pending in Slack" in out
+    assert process.wait(timeout=30) == 130
+    reader.join(10)
+    process.stdout.close()
+    process.stderr.close()
+    assert "stays pending in Slack" in "".join(lines)
     [run] = runbooks.recent_runs(ctx)
     assert run.state == "awaiting_approval" and service.requests == []
 
