@@ -10,7 +10,9 @@ import json
 import logging
 import os
 import re
+import socket
 import sys
+import time
 from collections.abc import Sequence
 
 from bot.answers import ack_answer, error_text
@@ -20,9 +22,10 @@ from bot.ports import CannotListen
 from bot.settings import Settings
 from bot.views import incidents as views
 from bot.views import oncall as oncall_views
+from bot.views import runbooks as runbook_views
 from bot.views import slo as slo_views
 from bot.views.text import unescape
-from commands import incidents, oncall, slo
+from commands import incidents, oncall, runbooks, slo
 from commands.clock import iso_utc
 from commands.config import Config, ConfigError, resolve_config
 from commands.context import Context
@@ -157,7 +160,97 @@ def build_parser() -> argparse.ArgumentParser:
         "check", help="exit 0 allowed, 1 blocked (budget spent or Sev1/Sev2 open), 3 unknown"
     )
     deploy_check.add_argument("--json", action="store_true")
+    runbook = sub.add_parser("runbook", help="runbooks: list, run, dry run")
+    rb = runbook.add_subparsers(dest="runbook_command", required=True, metavar="ACTION")
+    rb.add_parser("list", help="the runbooks of the configured folder (and any bad files)")
+    run = rb.add_parser("run", help="run a runbook (an approval runbook waits for Slack)")
+    run.add_argument("name")
+    run.add_argument("--dry-run", action="store_true", help="show every step; perform none")
+    run.add_argument("--by", **by)
     return parser
+
+
+_EMOJI = re.compile(r":[a-z0-9_+-]+:\s*")
+
+
+def _terminal(text: str) -> str:
+    """Slack mrkdwn to terminal text: no emoji codes, no backticks, no escaping."""
+    return _plain(_EMOJI.sub("", text))
+
+
+def _run_runbook(args: argparse.Namespace, ctx: Context, t: Translator) -> int:
+    if args.runbook_command == "list":
+        found = runbooks.catalog(ctx)
+        for line in runbook_views.runbook_lines(found, t):
+            print(_terminal(line.replace("*", "")))
+        for error in found.errors:
+            print(error, file=sys.stderr)
+        return USAGE if found.errors else OK
+    if args.dry_run:
+        started = runbooks.start_run(ctx, args.name, requested_by="cli", dry_run=True)
+        print("\n".join(runbook_views.plan_lines(started.runbook.name, started.plan, t)))
+        return OK
+    upgrade(ctx.db)
+    actor = args.by or _default_actor()
+    started = runbooks.start_run(ctx, args.name, requested_by=actor)
+    run = started.run
+    assert run is not None
+    if not started.created:
+        state = t(f"runbook.state.{run.state}")
+        print(_terminal(t("runbook.already", name=run.runbook, id=run.id, state=state)))
+    return _follow(ctx, run.id, t)
+
+
+def _follow(ctx: Context, run_id: int, t: Translator, poll: float = 0.2) -> int:
+    """Carry the run out here (claiming it like any replica would) and print its progress;
+    an approval runbook waits for the decision in Slack until its request expires."""
+    worker = f"cli-{socket.gethostname()[:40]}-{os.getpid()}"
+    shown: dict[int, tuple[str, int]] = {}
+    waiting_shown = False
+    view: runbooks.RunView | None = None
+    try:
+        while True:
+            runbooks.expire_approvals(ctx)
+            runbooks.advance(ctx, run_id, worker)
+            view = runbooks.get_run(ctx, run_id)
+            run = view.run
+            if run.state == "awaiting_approval" and not waiting_shown and view.approval:
+                deadline = t.time(view.approval.expires_at)
+                print(
+                    _terminal(
+                        t("runbook.cli_waiting", name=run.runbook, id=run.id, deadline=deadline)
+                    )
+                )
+                waiting_shown = True
+            elif run.state != "awaiting_approval":
+                waiting_shown = False
+            for row in view.steps:
+                seen = (row.state, len((row.result or {}).get("checks") or []))
+                if shown.get(row.index) == seen:
+                    continue
+                shown[row.index] = seen
+                if row.state in ("succeeded", "failed"):
+                    print(_terminal(runbook_views.step_reply(run, row, t)["text"]))
+                elif row.state == "waiting" and seen[1]:
+                    last = row.result["checks"][-1]
+                    print(
+                        f"  {row.index + 1}. {row.name}: {t('runbook.checks_done', n=seen[1])}"
+                        + (f" ({last['detail']})" if last.get("detail") else "")
+                    )
+            if run.state in runbooks.TERMINAL or run.state == "interrupted":
+                state = t(f"runbook.state.{run.state}")
+                print(_terminal(t("runbook.cli_result", name=run.runbook, id=run.id, state=state)))
+                if run.error:
+                    print(run.error)
+                return OK if run.state == "succeeded" else NO
+            time.sleep(poll)
+    except KeyboardInterrupt:
+        view = view or runbooks.get_run(ctx, run_id)
+        run = view.run
+        if run.state == "awaiting_approval" and view.approval is not None:
+            deadline = t.time(view.approval.expires_at)
+            print("\n" + _terminal(t("runbook.cli_left_pending", id=run.id, deadline=deadline)))
+        return 130
 
 
 def incident_json(incident: Incident) -> dict:
@@ -431,6 +524,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return OK
         if args.command == "slo":
             return _run_slo(args, Context(db, config), t)
+        if args.command == "runbook":
+            return _run_runbook(args, Context(db, config), t)
         upgrade(db)
         if args.command == "oncall":
             return _run_oncall(args, Context(db, config), t)

@@ -10,6 +10,11 @@ class Action(StrEnum):
     ALERT_ACKNOWLEDGE = "alert_acknowledge"
     ALERT_DECLARE_INCIDENT = "alert_declare_incident"
     ALERT_SILENCE = "alert_silence"
+    RUN_RUNBOOK = "runbook_run"
+    APPROVE_RUN = "runbook_approve"
+    REJECT_RUN = "runbook_reject"
+    RESUME_RUN = "runbook_resume"
+    ABANDON_RUN = "runbook_abandon"
 
 
 class Callback(StrEnum):
@@ -30,6 +35,7 @@ class Block(StrEnum):
     INCIDENT_ACTIONS = "incident_actions"
     ALERT_ACTIONS = "alert_actions"
     SILENCE_HOURS = "silence_hours"
+    RUNBOOK_ACTIONS = "runbook_actions"
 
 
 class Element(StrEnum):

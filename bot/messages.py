@@ -801,6 +801,261 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Prometheus cannot be reached, SLOs not checked: {error}",
         "ko": "Prometheus에 연결할 수 없어 SLO를 확인하지 못함: {error}",
     },
+    # --- runbooks and health watch -----------------------------------------------------------
+    "runbook.not_found": {
+        "en": "There is no runbook `{name}`. Known runbooks: {known}.",
+        "ko": "`{name}` 런북이 없습니다. 등록된 런북: {known}.",
+    },
+    "runbook.env_missing": {
+        "en": "The runbook uses the environment variable {variable}, which is not set on the bot; nothing was run.",
+        "ko": "런북이 쓰는 환경 변수 {variable}이(가) 봇에 설정되어 있지 않아 실행하지 않았습니다.",
+    },
+    "runbook.run_not_found": {
+        "en": "There is no runbook run #{id}.",
+        "ko": "런북 실행 #{id}이(가) 없습니다.",
+    },
+    "runbook.not_approver": {
+        "en": "Only the approvers of `{runbook}` may decide on run #{id}.",
+        "ko": "`{runbook}` 실행 #{id}은(는) 지정된 승인자만 결정할 수 있습니다.",
+    },
+    "runbook.two_person": {
+        "en": "`{runbook}` follows the two-person rule: you requested run #{id}, so another approver must approve it.",
+        "ko": "`{runbook}`은(는) 2인 규칙을 따릅니다. 실행 #{id}을(를) 요청한 사람이므로 다른 승인자가 승인해야 합니다.",
+    },
+    "runbook.approval_expired": {
+        "en": "The approval request for run #{id} of `{runbook}` has expired; nothing was run. Start it again if it is still needed.",
+        "ko": "`{runbook}` 실행 #{id}의 승인 요청이 만료되어 실행하지 않았습니다. 여전히 필요하면 다시 시작하세요.",
+    },
+    "runbook.not_interrupted": {
+        "en": "Run #{id} is {state}, not interrupted; nothing was changed.",
+        "ko": "실행 #{id}은(는) 중단 상태가 아니라 {state} 상태입니다. 아무것도 바꾸지 않았습니다.",
+    },
+    "runbook.usage": {
+        "en": "*`/runbook`* — `/runbook list` · `/runbook run NAME` · `/runbook run NAME --dry-run` (shows every step, performs none)",
+        "ko": "*`/runbook`* — `/runbook list` · `/runbook run 이름` · `/runbook run 이름 --dry-run` (모든 단계를 보여 주기만 하고 실행하지 않음)",
+    },
+    "runbook.bad_button": {
+        "en": "This button is out of date or damaged; nothing was done.",
+        "ko": "오래되었거나 손상된 버튼이라 아무것도 하지 않았습니다.",
+    },
+    "runbook.started": {
+        "en": "Started run #{id} of `{name}`; its progress is in the run message.",
+        "ko": "`{name}` 실행 #{id}을(를) 시작했습니다. 진행 상황은 실행 메시지에 있습니다.",
+    },
+    "runbook.approval_requested": {
+        "en": "Run #{id} of `{name}` waits for an approver: the request with Approve and Reject buttons is posted.",
+        "ko": "`{name}` 실행 #{id}이(가) 승인을 기다립니다. 승인/거절 버튼이 있는 요청을 게시했습니다.",
+    },
+    "runbook.already": {
+        "en": "`{name}` already has run #{id} for this ({state}); no second run was started.",
+        "ko": "이미 `{name}` 실행 #{id}이(가) 있습니다 ({state}). 두 번째 실행은 시작하지 않았습니다.",
+    },
+    "runbook.decided.approved": {
+        "en": "You approved run #{id} of `{name}`; it runs now.",
+        "ko": "`{name}` 실행 #{id}을(를) 승인했습니다. 지금 실행합니다.",
+    },
+    "runbook.decided.rejected": {
+        "en": "You rejected run #{id} of `{name}`; nothing of it will run.",
+        "ko": "`{name}` 실행 #{id}을(를) 거절했습니다. 아무 단계도 실행하지 않습니다.",
+    },
+    "runbook.decision_lost": {
+        "en": "Run #{id} of `{name}` was already decided: {decision} by {who}.",
+        "ko": "`{name}` 실행 #{id}은(는) 이미 결정되었습니다: {who}님이 {decision}.",
+    },
+    "runbook.resumed": {
+        "en": "Run #{id} resumes: the interrupted step runs again.",
+        "ko": "실행 #{id}을(를) 재개합니다. 중단된 단계를 다시 실행합니다.",
+    },
+    "runbook.abandoned": {
+        "en": "Run #{id} is abandoned; the remaining steps will not run.",
+        "ko": "실행 #{id}을(를) 포기했습니다. 남은 단계는 실행하지 않습니다.",
+    },
+    "runbook.run_title": {"en": "Runbook {name} · run #{id}", "ko": "런북 {name} · 실행 #{id}"},
+    "runbook.fallback": {
+        "en": "Runbook {name} run #{id}: {state}",
+        "ko": "런북 {name} 실행 #{id}: {state}",
+    },
+    "runbook.state.awaiting_approval": {"en": "Waiting for approval", "ko": "승인 대기"},
+    "runbook.state.running": {"en": "Running", "ko": "실행 중"},
+    "runbook.state.interrupted": {"en": "Interrupted", "ko": "중단됨"},
+    "runbook.state.succeeded": {"en": "Succeeded", "ko": "성공"},
+    "runbook.state.failed": {"en": "Failed", "ko": "실패"},
+    "runbook.state.rejected": {"en": "Rejected", "ko": "거절됨"},
+    "runbook.state.expired": {"en": "Approval expired", "ko": "승인 만료"},
+    "runbook.state.abandoned": {"en": "Abandoned", "ko": "포기됨"},
+    "runbook.state.approved": {"en": "approved", "ko": "승인함"},
+    "runbook.automation.auto": {"en": "automatic", "ko": "자동"},
+    "runbook.automation.approval": {"en": "needs approval", "ko": "승인 필요"},
+    "runbook.steps_count": {"en": "{n} steps", "ko": "{n}단계"},
+    "runbook.checks_done": {"en": "{n} checks so far", "ko": "지금까지 {n}회 확인"},
+    "runbook.retrying": {
+        "en": "attempt {n} failed, retrying",
+        "ko": "{n}번째 시도 실패, 재시도 예정",
+    },
+    "runbook.checks_summary": {
+        "en": "{n} health checks (wanted: {want})",
+        "ko": "헬스 체크 {n}회 (기대: {want})",
+    },
+    "runbook.approval_needed": {
+        "en": ":raised_hand: Needs approval by {approvers} before {deadline}.",
+        "ko": ":raised_hand: {deadline}까지 {approvers}의 승인이 필요합니다.",
+    },
+    "runbook.two_person_note": {
+        "en": "Two-person rule: {who} requested it and cannot approve it.",
+        "ko": "2인 규칙: 요청자 {who}님은 승인할 수 없습니다.",
+    },
+    "runbook.approved_by": {
+        "en": "Approved by {who} at {time}.",
+        "ko": "{time}에 {who}님이 승인했습니다.",
+    },
+    "runbook.rejected_by": {
+        "en": "Rejected by {who} at {time}.",
+        "ko": "{time}에 {who}님이 거절했습니다.",
+    },
+    "runbook.expired_at": {
+        "en": "Nobody approved it by {time}; it did not run.",
+        "ko": "{time}까지 아무도 승인하지 않아 실행하지 않았습니다.",
+    },
+    "runbook.interrupted_at": {
+        "en": ":warning: Interrupted at step {n} ({step}): the bot stopped before it knew the outcome. Check the service, then Resume (runs the step again) or Abandon.",
+        "ko": ":warning: {n}단계({step})에서 중단되었습니다. 봇이 결과를 확인하기 전에 멈췄습니다. 서비스를 확인한 뒤 재개(단계를 다시 실행) 또는 포기를 고르세요.",
+    },
+    "runbook.failed_with": {"en": "Stopped: {error}", "ko": "중지됨: {error}"},
+    "runbook.incident_link": {"en": "Incident: {id}", "ko": "인시던트: {id}"},
+    "runbook.requested": {"en": "Requested by {who} at {time}", "ko": "{time}에 {who}님이 요청"},
+    "runbook.step_succeeded": {
+        "en": ":white_check_mark: Step {n} ({step}) succeeded.",
+        "ko": ":white_check_mark: {n}단계({step}) 성공.",
+    },
+    "runbook.step_failed": {
+        "en": ":x: Step {n} ({step}) of `{name}` run #{id} failed:",
+        "ko": ":x: `{name}` 실행 #{id}의 {n}단계({step}) 실패:",
+    },
+    "runbook.incident_created": {
+        "en": "Declared incident {id}.",
+        "ko": "인시던트 {id}을(를) 선언했습니다.",
+    },
+    "runbook.notify_from": {
+        "en": "From runbook {name}, run #{id}",
+        "ko": "런북 {name}, 실행 #{id}에서",
+    },
+    "runbook.event.started": {
+        "en": "{who} started runbook `{name}` (run #{id}).",
+        "ko": "{who}님이 런북 `{name}`을(를) 시작했습니다 (실행 #{id}).",
+    },
+    "runbook.event.approved": {
+        "en": ":white_check_mark: {who} approved run #{id} of `{name}`.",
+        "ko": ":white_check_mark: {who}님이 `{name}` 실행 #{id}을(를) 승인했습니다.",
+    },
+    "runbook.event.rejected": {
+        "en": ":no_entry: {who} rejected run #{id} of `{name}`; it will not run.",
+        "ko": ":no_entry: {who}님이 `{name}` 실행 #{id}을(를) 거절했습니다. 실행하지 않습니다.",
+    },
+    "runbook.event.expired": {
+        "en": ":alarm_clock: The approval request for run #{id} of `{name}` expired; it did not run.",
+        "ko": ":alarm_clock: `{name}` 실행 #{id}의 승인 요청이 만료되어 실행하지 않았습니다.",
+    },
+    "runbook.event.approval_needed": {
+        "en": ":raised_hand: Run #{id} of `{name}` waits for approval at step {step}: {approvers}",
+        "ko": ":raised_hand: `{name}` 실행 #{id}이(가) {step} 단계에서 승인을 기다립니다: {approvers}",
+    },
+    "runbook.event.interrupted": {
+        "en": ":warning: Run #{id} of `{name}` was interrupted at step {step}; it will not go on by itself. Resume or Abandon it on the run message.",
+        "ko": ":warning: `{name}` 실행 #{id}이(가) {step} 단계에서 중단되었습니다. 저절로 계속되지 않습니다. 실행 메시지에서 재개하거나 포기하세요.",
+    },
+    "runbook.event.resumed": {
+        "en": "{who} resumed run #{id} of `{name}`.",
+        "ko": "{who}님이 `{name}` 실행 #{id}을(를) 재개했습니다.",
+    },
+    "runbook.event.abandoned": {
+        "en": "{who} abandoned run #{id} of `{name}`.",
+        "ko": "{who}님이 `{name}` 실행 #{id}을(를) 포기했습니다.",
+    },
+    "runbook.event.succeeded": {
+        "en": ":white_check_mark: Run #{id} of `{name}` finished: every step succeeded.",
+        "ko": ":white_check_mark: `{name}` 실행 #{id} 완료: 모든 단계가 성공했습니다.",
+    },
+    "runbook.event.failed": {
+        "en": ":x: Run #{id} of `{name}` stopped: {error}",
+        "ko": ":x: `{name}` 실행 #{id} 중지: {error}",
+    },
+    "runbook.list_header": {"en": "Runbooks ({count})", "ko": "런북 ({count})"},
+    "runbook.list_empty": {
+        "en": "No runbooks are loaded. Put runbook YAML files in the folder named by `runbooks:` in sre-bot.yml.",
+        "ko": "불러온 런북이 없습니다. sre-bot.yml의 `runbooks:` 폴더에 런북 YAML 파일을 두세요.",
+    },
+    "runbook.load_errors": {
+        "en": ":warning: {count} runbook file(s) could not be loaded:",
+        "ko": ":warning: 런북 파일 {count}개를 불러오지 못했습니다:",
+    },
+    "runbook.dry_run_header": {
+        "en": "Dry run of {name}: nothing was performed.",
+        "ko": "{name} 예행 실행(dry run): 아무것도 실행하지 않았습니다.",
+    },
+    "runbook.cli_waiting": {
+        "en": "Run #{id} of {name} waits for approval in Slack until {deadline}.",
+        "ko": "{name} 실행 #{id}이(가) {deadline}까지 Slack에서 승인을 기다립니다.",
+    },
+    "runbook.cli_left_pending": {
+        "en": "Stopped waiting. Run #{id} stays pending in Slack until {deadline}: an approver can still approve it there, and the bot will run it.",
+        "ko": "기다리기를 멈췄습니다. 실행 #{id}은(는) {deadline}까지 Slack에서 대기합니다. 승인자가 승인하면 봇이 실행합니다.",
+    },
+    "runbook.cli_result": {
+        "en": "Run #{id} of {name}: {state}",
+        "ko": "{name} 실행 #{id}: {state}",
+    },
+    "button.approve": {"en": "Approve", "ko": "승인"},
+    "button.reject": {"en": "Reject", "ko": "거절"},
+    "button.resume": {"en": "Resume", "ko": "재개"},
+    "button.abandon": {"en": "Abandon", "ko": "포기"},
+    "timeline.runbook_step": {
+        "en": "Runbook `{name}` (run #{id}) step {step}: {outcome}. {detail}",
+        "ko": "런북 `{name}` (실행 #{id}) 단계 {step}: {outcome}. {detail}",
+    },
+    "health.header": {
+        "en": "Health of watched targets ({count})",
+        "ko": "감시 대상 상태 ({count})",
+    },
+    "health.none": {
+        "en": "No health targets are configured. Add them under `health:` in sre-bot.yml.",
+        "ko": "설정된 헬스 대상이 없습니다. sre-bot.yml의 `health:`에 추가하세요.",
+    },
+    "health.state.healthy": {"en": "healthy", "ko": "정상"},
+    "health.state.unhealthy": {"en": "unhealthy", "ko": "비정상"},
+    "health.state.failing": {"en": "failing", "ko": "실패 중"},
+    "health.state.unknown": {"en": "not checked yet", "ko": "아직 확인 전"},
+    "health.never_checked": {"en": "No check has run yet.", "ko": "아직 확인한 적이 없습니다."},
+    "health.checked": {"en": "checked {time}", "ko": "{time} 확인"},
+    "health.latency": {"en": "{ms} ms", "ko": "{ms} ms"},
+    "health.failures": {"en": "{n}/{of} failures in a row", "ko": "연속 실패 {n}/{of}"},
+    "health.problem": {"en": "Problem: {detail}", "ko": "문제: {detail}"},
+    "health.all_models": {
+        "en": "Models: {healthy} healthy, {degraded} degraded, {unhealthy} unhealthy of {total}",
+        "ko": "모델: 전체 {total}개 중 정상 {healthy}, 저하 {degraded}, 비정상 {unhealthy}",
+    },
+    "health.model": {
+        "en": "Model {model}: {status} · loaded {loaded} · inference ready {ready}",
+        "ko": "모델 {model}: {status} · 로드 {loaded} · 추론 준비 {ready}",
+    },
+    "health.last_inference": {"en": "last inference {ms} ms", "ko": "마지막 추론 {ms} ms"},
+    "health.memory": {"en": "memory {mb} MB", "ko": "메모리 {mb} MB"},
+    "health.gpu_memory": {"en": "GPU memory {mb} MB", "ko": "GPU 메모리 {mb} MB"},
+    "health.gpu": {"en": "GPU available {value}", "ko": "GPU 사용 가능 {value}"},
+    "health.uptime": {"en": "up {duration}", "ko": "가동 {duration}"},
+    "health.status_field": {"en": "status: {status}", "ko": "상태: {status}"},
+    "health.down": {
+        "en": ":red_circle: *{target}* failed {n} health checks in a row.",
+        "ko": ":red_circle: *{target}* 헬스 체크가 {n}회 연속 실패했습니다.",
+    },
+    "health.down_recovered": {
+        "en": ":large_green_circle: *{target}* failed {n} health checks in a row, and has recovered.",
+        "ko": ":large_green_circle: *{target}* 헬스 체크가 {n}회 연속 실패했다가 회복되었습니다.",
+    },
+    "health.recovered": {
+        "en": ":large_green_circle: *{target}* is healthy again ({time}).",
+        "ko": ":large_green_circle: *{target}* 다시 정상입니다 ({time}).",
+    },
+    "health.runbooks": {"en": "Runbook: {names}", "ko": "런북: {names}"},
     # --- durations -----------------------------------------------------------------------
     "duration.d": {"en": "{n}d", "ko": "{n}일"},
     "duration.h": {"en": "{n}h", "ko": "{n}시간"},

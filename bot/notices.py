@@ -6,8 +6,9 @@ from bot.i18n import Translator
 from bot.views import alerts as alert_views
 from bot.views import incidents as incident_views
 from bot.views import oncall as oncall_views
+from bot.views import runbooks as runbook_views
 from bot.views import slo as slo_views
-from commands import alerts, digest, handoff, incidents, reminders
+from commands import alerts, digest, handoff, health_watch, incidents, reminders, runbooks
 from commands.context import Context
 from commands.notices import Template
 
@@ -91,4 +92,32 @@ class NoticeRenderer:
                     "alt_txt": chart.title,
                 }
             }
+        if template == Template.RUNBOOK_RUN:
+            return runbook_views.run_message(
+                runbooks.get_run(self.ctx, int(args["run_id"])), self.t
+            )
+        if template in (Template.RUNBOOK_STEP, Template.RUNBOOK_NOTIFY):
+            run, row = runbooks.get_step(self.ctx, int(args["run_id"]), int(args["index"]))
+            if row is None:
+                raise Gone(f"step {args['index']} of run {args['run_id']}")
+            if template == Template.RUNBOOK_NOTIFY:
+                # The on-call mention joins here once the on-call rotation is known.
+                return runbook_views.notify_message(run, row, self.t)
+            return runbook_views.step_reply(run, row, self.t)
+        if template == Template.RUNBOOK_EVENT:
+            run = runbooks.get_run(self.ctx, int(args["run_id"])).run
+            return runbook_views.event_reply(
+                run,
+                str(args["event"]),
+                str(args.get("actor") or ""),
+                self.t,
+                str(args.get("step") or ""),
+            )
+        if template == Template.HEALTH_CHANGE:
+            item = health_watch.get_status(self.ctx, str(args["watch"]))
+            if item is None:
+                raise Gone(f"health target {args['watch']} is no longer configured")
+            return runbook_views.health_change(
+                item, int(args["episode"]), str(args["change"]), self.t
+            )
         raise Gone(f"unknown template {template!r}")

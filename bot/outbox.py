@@ -260,7 +260,9 @@ class OutboxDelivery:
         assert message.id is not None
         with self.ctx.db.reader() as session:
             superseded = message.op == "update" and repo.has_later_update(session, message)
-            target = repo.find_message(session, message.ref or message.thread_ref or "")
+            # A reply names its parent in thread_ref; its own ref (if any) is for later updates.
+            parent_ref = message.thread_ref if message.op == "reply" else message.ref
+            target = repo.find_message(session, parent_ref or "")
         if superseded:
             self._finish(message, superseded=True)
             return 1
@@ -526,7 +528,7 @@ class OutboxDelivery:
             if superseded:
                 repo.mark_superseded(session, message.id, self.worker_id, now)  # type: ignore[arg-type]
                 return
-            if message.op == "post" and message.ref and ts and channel:
+            if message.op in ("post", "reply") and message.ref and ts and channel:
                 repo.record_message(session, message.ref, channel, ts, now)
             repo.mark_sent(session, message.id, self.worker_id, now, ts)  # type: ignore[arg-type]
         metrics.OUTBOX_DELIVERED.labels(op=message.op).inc()

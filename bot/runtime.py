@@ -1,8 +1,10 @@
 """Everything a running bot holds, built once and handed to the listeners and routes."""
 
 import logging
+import socket
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -61,6 +63,10 @@ class Runtime:
     socket_mode_connected: Callable[[], bool] | None = None
     after_ack: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=8, thread_name_prefix="after-ack")
+    )
+    # Names this process in database claims (runbook runs, health checks).
+    worker_id: str = field(
+        default_factory=lambda: f"{socket.gethostname()[:40]}-{uuid.uuid4().hex[:10]}"
     )
 
     @property

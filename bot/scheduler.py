@@ -6,6 +6,7 @@ from datetime import datetime
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
+from bot.runbook_jobs import run_runbooks, watch_health
 from bot.runtime import Runtime
 from commands import handoff, reminders
 from commands.config import ConfigError
@@ -122,4 +123,9 @@ def build_scheduler(runtime: Runtime) -> BackgroundScheduler:
             id="slo-digest-catch-up",
             next_run_time=datetime.now(tz),
         )
+    # Runbook steps that are due (after waits, approvals, retries) and the health watch:
+    # both claim rows in the database, so every replica may run them.
+    every = runtime.ctx.config.runbooks.sweep_seconds
+    scheduler.add_job(run_runbooks, "interval", args=[runtime], seconds=every, id="runbook-sweep")
+    scheduler.add_job(watch_health, "interval", args=[runtime], seconds=every, id="health-watch")
     return scheduler

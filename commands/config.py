@@ -347,6 +347,61 @@ class AlertsConfig(_Strict):
         return _severity_name(value)
 
 
+class RunbooksConfig(_Strict):
+    """`runbooks:` is the folder of runbook YAML files, or a mapping with options."""
+
+    folder: str | None = None
+    # `command` steps run programs on the bot's host: off unless the team turns them on.
+    allow_commands: bool = False
+    # Where a run posts when it was not started from an alert or incident thread
+    # (default: slack.alert_channel).
+    channel: str | None = None
+    # How often the bot looks for runbook steps that are due.
+    sweep_seconds: float = Field(default=2.0, gt=0, le=300)
+
+
+class HealthExpect(_Strict):
+    """What a healthy answer looks like: the HTTP status, and conditions on JSON fields
+    such as `status == healthy` or `inference_ready == true`."""
+
+    status: int = Field(default=200, ge=100, le=599)
+    json_: list[str] = Field(default_factory=list, alias="json")
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @field_validator("json_", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("json_")
+    @classmethod
+    def _conditions_parse(cls, value: list[str]) -> list[str]:
+        from commands.conditions import parse_condition
+
+        for condition in value:
+            parse_condition(condition)
+        return value
+
+
+class HealthTarget(_Strict):
+    name: str = Field(pattern=r"^[A-Za-z0-9_.-]{1,60}$")
+    url: str
+    interval_seconds: float = Field(default=30.0, gt=0, le=86400)
+    timeout_seconds: float = Field(default=5.0, gt=0, le=120)
+    failures: int = Field(default=3, ge=1, le=100)
+    expect: HealthExpect = HealthExpect()
+    runbook: str | None = None
+    channel: str | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"{value!r} is not an http(s) URL")
+        return value
+
+
 class Config(_Strict):
     slack: SlackConfig = SlackConfig()
     prometheus: PrometheusConfig = PrometheusConfig()
@@ -355,7 +410,49 @@ class Config(_Strict):
     alerts: AlertsConfig = AlertsConfig()
     slos: SlosConfig = SlosConfig()
     digest: DigestConfig = DigestConfig()
+    runbooks: RunbooksConfig = RunbooksConfig()
+    health: list[HealthTarget] = Field(default_factory=list)
     source: str = Field(default="(built-in defaults)", exclude=True)
+
+    @field_validator("runbooks", mode="before")
+    @classmethod
+    def _folder_alone(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return {"folder": value}
+        return {} if value is None else value
+
+    @field_validator("health", mode="before")
+    @classmethod
+    def _targets_by_name(cls, value: Any) -> Any:
+        if value is None:
+            return []
+        if isinstance(value, dict):
+            return [
+                {"name": name, **body} if isinstance(body, dict) else body
+                for name, body in value.items()
+            ]
+        return value
+
+    @field_validator("health")
+    @classmethod
+    def _unique_targets(cls, value: list[HealthTarget]) -> list[HealthTarget]:
+        names = [target.name for target in value]
+        for name in names:
+            if names.count(name) > 1:
+                raise ValueError(f"health target {name!r} is listed twice")
+        return value
+
+    def runbooks_folder(self) -> Path | None:
+        """The runbooks folder, relative to the configuration file."""
+        if not self.runbooks.folder:
+            return None
+        folder = Path(self.runbooks.folder).expanduser()
+        if not folder.is_absolute() and self.source and Path(self.source).is_file():
+            folder = Path(self.source).resolve().parent / folder
+        return folder
+
+    def runbook_channel(self) -> str:
+        return self.runbooks.channel or self.slack.alert_channel
 
     @field_validator("severities", mode="before")
     @classmethod
@@ -436,8 +533,9 @@ class _Located:
     lines: dict[tuple[str | int, ...], int]
 
 
-def _load_yaml(path: Path) -> _Located:
-    """Parse YAML keeping the line of every key, and expand `${VAR}` in scalars."""
+def _load_yaml(path: Path, *, expand: bool = True) -> _Located:
+    """Parse YAML keeping the line of every key, and expand `${VAR}` in scalars (unless
+    `expand` is False: runbooks keep `${SECRET}` unexpanded until a step uses it)."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -464,7 +562,7 @@ def _load_yaml(path: Path) -> _Located:
         if isinstance(node, yaml.SequenceNode):
             return [build(item, (*at, i)) for i, item in enumerate(node.value)]
         value = constructor.construct_object(node, deep=True)
-        if isinstance(value, str):
+        if isinstance(value, str) and expand:
             try:
                 return expand_env(value)
             except KeyError as missing:

@@ -2,7 +2,7 @@
 close, and the postmortem that Sev1 and Sev2 owe. Each change is one transaction that writes
 the new state, its timeline entry and the Slack messages it owes (the outbox)."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlparse
@@ -121,11 +121,14 @@ def create_incident(
     created_by: str,
     description: str = "",
     components: Sequence[str] = (),
+    within: Callable[[Session, Incident], None] | None = None,
 ) -> Incident:
+    """Declare an incident. `within`, when given, runs inside the declaring transaction, so
+    a caller's own record of the declaration (a runbook step) commits with it or not at all."""
     for attempt in range(8):
         try:
             with ctx.db.session() as session:
-                return declare(
+                incident = declare(
                     ctx,
                     session,
                     title=title,
@@ -134,6 +137,9 @@ def create_incident(
                     description=description,
                     components=components,
                 )
+                if within is not None:
+                    within(session, incident)
+                return incident
         except IntegrityError:
             # The ID was taken outside the counter (rows from before it existed): next one.
             if attempt == 7:
@@ -197,6 +203,19 @@ def note_in_timeline(
     entry_id = repo.add_timeline(session, incident.id, now, actor, kind, data)
     _owe(session, incident, "reply", Template.INCIDENT_TIMELINE, now, entry_id=entry_id)
     return entry_id
+
+
+def record_runbook_event(
+    ctx: Context, session: Session, incident_id: str, *, actor: str, data: dict
+) -> None:
+    """A runbook's progress in the incident's timeline (and so its thread), written in the
+    caller's transaction together with the change it reports."""
+    incident = repo.get(session, incident_id)
+    if incident is None:
+        return
+    now = ctx.clock.now()
+    entry_id = repo.add_timeline(session, incident.id, now, actor, "runbook", data)
+    _owe(session, incident, "reply", Template.INCIDENT_TIMELINE, now, entry_id=entry_id)
 
 
 def acknowledge(ctx: Context, incident_id: str, responder: str) -> AckResult:

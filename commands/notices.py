@@ -17,6 +17,11 @@ class Template(StrEnum):
     SLO_STATUS_CHANGE = "slo.status_change"
     SLO_DIGEST = "slo.digest"
     SLO_CHART = "slo.chart"  # an upload: a digest's budget chart, in the digest's thread
+    RUNBOOK_RUN = "runbook.run"
+    RUNBOOK_STEP = "runbook.step"
+    RUNBOOK_EVENT = "runbook.event"
+    RUNBOOK_NOTIFY = "runbook.notify"
+    HEALTH_CHANGE = "health.change"
 
 
 def incident_ref(incident_id: str) -> str:
@@ -47,3 +52,17 @@ def digest_ref(slot: str) -> str:
 
 def slo_stream(key: str) -> str:
     return f"slo:{key}"
+
+
+def runbook_ref(run_id: int) -> str:
+    """The outbox reference of a runbook run's message (updated in place as it runs)."""
+    return f"runbook:{run_id}"
+
+
+def health_ref(target: str, episode: int) -> str:
+    """The message announcing a health target's failure episode; the thread of its run."""
+    return f"health:{target}:{episode}"
+
+
+# Parent messages a run may reply under: an alert thread, an incident, a health episode.
+THREAD_PREFIXES = ("alert:", "incident:", "health:")

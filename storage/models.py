@@ -275,3 +275,98 @@ class SloChart(SQLModel, table=True):
     title: str = Field(max_length=250)
     png: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     created_at: datetime
+
+
+class RunbookRun(SQLModel, table=True):
+    """One run of a runbook: requested, maybe approved, then its steps one after another.
+
+    `key` makes a run start once whatever double clicks, retries or replicas do. A sweep
+    claims a runnable run (`claimed_by`/`claimed_until`); a claim that runs out while a step
+    is `started` means the process died mid-step."""
+
+    __tablename__ = "runbook_run"
+    __table_args__ = (Index("ix_runbook_run_due", "state", "next_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=200, unique=True)
+    base_key: str = Field(max_length=200, index=True)
+    runbook: str = Field(max_length=120, index=True)
+    # The runbook as it was when the run started (raw, before ${ENV} expansion: no secrets).
+    spec: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    trigger: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    state: str = Field(max_length=24)
+    requested_by: str = Field(max_length=120)
+    source_ref: str | None = Field(default=None, max_length=120)
+    channel: str = Field(max_length=80)
+    incident_id: str | None = Field(default=None, max_length=40)
+    step_index: int = 0
+    next_at: datetime | None = None
+    claimed_by: str | None = Field(default=None, max_length=80)
+    claimed_until: datetime | None = None
+    error: str | None = Field(default=None, sa_column=Column(Text))
+    created_at: datetime
+    updated_at: datetime
+    finished_at: datetime | None = None
+    finished_by: str | None = Field(default=None, max_length=120)
+
+
+class RunbookStep(SQLModel, table=True):
+    """A step of a run: `started` is written before the step acts, its outcome after."""
+
+    __tablename__ = "runbook_step"
+    __table_args__ = (Index("ux_runbook_step", "run_id", "index", unique=True),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int = Field(foreign_key="runbook_run.id")
+    index: int
+    name: str = Field(max_length=200)
+    kind: str = Field(max_length=24)
+    state: str = Field(max_length=24)  # started | waiting | succeeded | failed | interrupted
+    attempts: int = 0
+    # The step's idempotency key, e.g. the incident an `incident` step created.
+    idempotency_key: str = Field(max_length=200, unique=True)
+    result: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+
+
+class RunbookApproval(SQLModel, table=True):
+    """One approval request of a run (before it starts, or at an `approval` step)."""
+
+    __tablename__ = "runbook_approval"
+    __table_args__ = (Index("ux_runbook_approval_gate", "run_id", "gate", unique=True),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int = Field(foreign_key="runbook_run.id", index=True)
+    gate: int  # -1: before the first step; otherwise the index of the `approval` step
+    state: str = Field(max_length=16)  # pending | approved | rejected | expired
+    requested_by: str = Field(max_length=120)
+    requested_at: datetime
+    expires_at: datetime
+    decided_by: str | None = Field(default=None, max_length=120)
+    decided_at: datetime | None = None
+
+
+class WatchState(SQLModel, table=True):
+    """A watched health target or PromQL trigger: the last result and the failure count.
+
+    `episode` counts how often the target went unhealthy; `triggered_episode` records that
+    the runbook for an episode was started, so replicas and restarts start it once."""
+
+    __tablename__ = "watch_state"
+
+    name: str = Field(primary_key=True, max_length=160)
+    state: str = Field(default="unknown", max_length=16)  # unknown | healthy | unhealthy
+    consecutive_failures: int = 0
+    episode: int = 0
+    triggered_episode: int = 0
+    next_check_at: datetime
+    claimed_by: str | None = Field(default=None, max_length=80)
+    claimed_until: datetime | None = None
+    last_checked_at: datetime | None = None
+    last_ok_at: datetime | None = None
+    changed_at: datetime | None = None
+    last_status: int | None = None
+    last_latency_ms: float | None = None
+    last_error: str | None = Field(default=None, max_length=500)
+    last_body: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

@@ -25,6 +25,10 @@ def test_upgrade_creates_every_table_and_is_idempotent(any_database):
         "slo_snapshot",
         "digest_run",
         "slo_chart",
+        "runbook_run",
+        "runbook_step",
+        "runbook_approval",
+        "watch_state",
         "alembic_version",
     } <= tables
     head = current_revision(any_database)

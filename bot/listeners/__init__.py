@@ -10,6 +10,8 @@ from bot.listeners import (
     incident_commands,
     incident_modals,
     oncall_commands,
+    runbook_actions,
+    runbook_commands,
     slo_commands,
 )
 from bot.runtime import Runtime
@@ -22,6 +24,8 @@ MODULES = (
     oncall_commands,
     alert_actions,
     slo_commands,
+    runbook_commands,
+    runbook_actions,
     events,
     fallbacks,
 )

@@ -238,6 +238,7 @@ class LocalSlackServer:
             "views.push": self._views_push,
             "files.getUploadURLExternal": self._files_get_upload_url,
             "files.completeUploadExternal": self._files_complete_upload,
+            "usergroups.users.list": self._usergroups_users_list,
             CONNECTIONS_OPEN: self._apps_connections_open,
         }
 
@@ -709,6 +710,12 @@ class LocalSlackServer:
         if message.is_reply:
             link += f"?thread_ts={message.thread_ts}&cid={channel.id}"
         return {"channel": channel.id, "permalink": link}
+
+    def _usergroups_users_list(self, params: dict[str, Any]) -> dict[str, Any]:
+        members = self.workspace.usergroup_members(str(params.get("usergroup") or ""))
+        if members is None:
+            raise SlackError("no_such_subteam")
+        return {"users": members}
 
     def _conversations_join(self, params: dict[str, Any]) -> dict[str, Any]:
         channel = self.workspace.join(self._channel_param(params).id)

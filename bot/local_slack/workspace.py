@@ -221,6 +221,7 @@ class Workspace:
         self._responses: list[ResponseDelivery] = []
         self._response_contexts: dict[str, ResponseContext] = {}
         self._uploads: dict[str, FileUpload] = {}
+        self._usergroups: dict[str, list[str]] = {}
         self._events: list[Event] = []
         self._pending: deque[Event] = deque()
         self._subscribers: list[Callable[[Event], None]] = []
@@ -415,6 +416,16 @@ class Workspace:
         return user
 
     @_mutator
+    def set_usergroup(self, group_id: str, user_ids: Iterable[str]) -> None:
+        """A user group (S…) and its members, for usergroups.users.list."""
+        with self.condition:
+            self._usergroups[group_id] = list(user_ids)
+
+    def usergroup_members(self, group_id: str) -> list[str] | None:
+        with self.condition:
+            members = self._usergroups.get(group_id)
+            return list(members) if members is not None else None
+
     def add_user(self, name: str, *, real_name: str | None = None, tz: str = "UTC") -> User:
         return self._add_user(name, real_name=real_name, tz=tz)
 

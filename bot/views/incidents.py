@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 from bot.i18n import Translator
 from bot.ids import Action, Block
+from bot.messages import CATALOG
 from bot.views.text import (
     BUTTON_MAX,
     CONTEXT_MAX,
@@ -181,9 +182,34 @@ def timeline_text(entry: TimelineEntry, t: Translator) -> str:
             group=data.get("group_id", "?"),
             alertname=escape(str(data.get("alertname", ""))),
         )
+    elif kind == "runbook":
+        line = _runbook_entry(data, actor, t)
     else:
         line = f"{actor}: {escape(kind)}"
     return line
+
+
+def _runbook_entry(data: dict, actor: str, t: Translator) -> str:
+    """A runbook run's progress, as the incident's timeline shows it."""
+    params = {
+        "name": escape(str(data.get("runbook", ""))),
+        "id": data.get("run_id", "?"),
+        "step": escape(str(data.get("step", ""))),
+        "detail": escape(str(data.get("detail", ""))),
+    }
+    event = str(data.get("event", ""))
+    if event and f"runbook.event.{event}" in CATALOG:
+        by = str(data.get("by") or "")
+        return t(
+            f"runbook.event.{event}",
+            **params,
+            who=who(by) if by else actor,
+            approvers="",
+            error=params["detail"],
+        )
+    outcome = str(data.get("outcome", ""))
+    outcome_text = t(f"runbook.state.{outcome}") if f"runbook.state.{outcome}" in CATALOG else ""
+    return t("timeline.runbook_step", **params, outcome=outcome_text or escape(outcome))
 
 
 def timeline_reply(entry: TimelineEntry, t: Translator) -> dict:

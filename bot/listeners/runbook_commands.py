@@ -1,0 +1,93 @@
+"""`/runbook list | run NAME [--dry-run]` and `/health`, answered ephemerally.
+
+A run's steps come from the runbook file: the command text only names the runbook. Only
+database work happens before `ack()`; the run is carried out by the runbook sweep."""
+
+import logging
+import re
+
+from slack_bolt import Ack, App
+
+from bot.answers import failure_text
+from bot.i18n import Translator
+from bot.runbook_jobs import run_runbooks
+from bot.runtime import Runtime
+from bot.views import runbooks as views
+from commands import health_watch, runbooks
+from commands.context import Context
+from commands.errors import CommandError
+from commands.runbook_spec import NAME_PATTERN
+
+log = logging.getLogger(__name__)
+
+
+class RunbookUsage(CommandError):
+    pass
+
+
+def parse_runbook_command(text: str) -> tuple[str, str, bool]:
+    """(sub-command, runbook name, dry run) from `/runbook` text; RunbookUsage otherwise."""
+    words = text.replace("\u00a0", " ").split()
+    if not words or words[0].lower() in ("help", "-h", "--help"):
+        return "help", "", False
+    sub = words[0].lower()
+    if sub in ("list", "ls") and len(words) == 1:
+        return "list", "", False
+    if sub == "run":
+        rest = words[1:]
+        dry = "--dry-run" in rest or "dry-run" in rest
+        names = [w for w in rest if w not in ("--dry-run", "dry-run")]
+        if len(names) == 1 and re.match(NAME_PATTERN, names[0]):
+            return "run", names[0], dry
+    raise RunbookUsage("runbook.usage")
+
+
+def _ephemeral(message: dict) -> dict:
+    return {"response_type": "ephemeral", **message}
+
+
+def answer_runbook(ctx: Context, t: Translator, text: str, user: str, channel: str) -> dict:
+    sub, name, dry = parse_runbook_command(text)
+    if sub == "help":
+        return _ephemeral({"text": t("runbook.usage")})
+    if sub == "list":
+        return _ephemeral(views.runbook_list(runbooks.catalog(ctx), t))
+    started = runbooks.start_run(ctx, name, requested_by=user, dry_run=dry, channel=channel or None)
+    if dry:
+        return _ephemeral(views.plan_message(started.runbook.name, started.plan, t))
+    run = started.run
+    assert run is not None
+    if not started.created:
+        state = t(f"runbook.state.{run.state}")
+        return _ephemeral({"text": t("runbook.already", name=run.runbook, id=run.id, state=state)})
+    key = "runbook.approval_requested" if run.state == "awaiting_approval" else "runbook.started"
+    return _ephemeral({"text": t(key, name=run.runbook, id=run.id)})
+
+
+def register(app: App, runtime: Runtime) -> None:
+    @app.command("/runbook")
+    def runbook_command(ack: Ack, command: dict) -> None:
+        t = runtime.t
+        user = str(command.get("user_id") or "")
+        channel = str(command.get("channel_id") or "")
+        try:
+            answer = answer_runbook(runtime.ctx, t, str(command.get("text") or ""), user, channel)
+        except RunbookUsage:
+            ack(response_type="ephemeral", text=t("runbook.usage"))
+            return
+        except Exception as exc:
+            ack(response_type="ephemeral", text=failure_text(t, exc))
+            return
+        ack(**answer)
+        runtime.changed()
+        runtime.later(lambda: run_runbooks(runtime))
+
+    @app.command("/health")
+    def health_command(ack: Ack) -> None:
+        t = runtime.t
+        try:
+            message = views.health_status(health_watch.status(runtime.ctx), t)
+        except Exception as exc:
+            ack(response_type="ephemeral", text=failure_text(t, exc))
+            return
+        ack(**_ephemeral(message))

@@ -1,0 +1,65 @@
+"""Health-watch state: one row per watched target, claimed before each check."""
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from storage.models import WatchState
+
+
+def get(session: Session, name: str) -> WatchState | None:
+    return session.get(WatchState, name, populate_existing=True)
+
+
+def all_states(session: Session) -> Sequence[WatchState]:
+    return session.exec(select(WatchState)).all()
+
+
+def ensure(session: Session, name: str, now: datetime) -> None:
+    """Create the row for a newly configured target (another replica may race us)."""
+    if session.get(WatchState, name) is not None:
+        return
+    try:
+        with session.begin_nested():
+            session.add(WatchState(name=name, next_check_at=now, last_body={}))
+    except IntegrityError:
+        pass
+
+
+def claim(session: Session, name: str, worker: str, now: datetime, until: datetime) -> bool:
+    """Take the target for one check when it is due; False when not due or held."""
+    result = session.execute(
+        update(WatchState)
+        .where(
+            col(WatchState.name) == name,
+            col(WatchState.next_check_at) <= now,
+            col(WatchState.claimed_until).is_(None) | (col(WatchState.claimed_until) < now),
+        )
+        .values(claimed_by=worker, claimed_until=until)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def save(session: Session, name: str, worker: str, **values: object) -> bool:
+    """Record a check's result; False when our claim was lost (someone else checked)."""
+    result = session.execute(
+        update(WatchState)
+        .where(col(WatchState.name) == name, col(WatchState.claimed_by) == worker)
+        .values(claimed_by=None, claimed_until=None, **values)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def mark_triggered(session: Session, name: str, episode: int) -> bool:
+    result = session.execute(
+        update(WatchState)
+        .where(col(WatchState.name) == name, col(WatchState.triggered_episode) < episode)
+        .values(triggered_episode=episode)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
