@@ -260,8 +260,9 @@ class OutboxDelivery:
         assert message.id is not None
         with self.ctx.db.reader() as session:
             superseded = message.op == "update" and repo.has_later_update(session, message)
-            # A reply names its parent in thread_ref; its own ref (if any) is for later updates.
-            parent_ref = message.thread_ref if message.op == "reply" else message.ref
+            # A reply or an upload names its parent in thread_ref; a reply's own ref (if any)
+            # is for later updates.
+            parent_ref = message.thread_ref if message.op in ("reply", "upload") else message.ref
             target = repo.find_message(session, parent_ref or "")
         if superseded:
             self._finish(message, superseded=True)
