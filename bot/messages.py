@@ -672,6 +672,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "alert.days": {"en": "{n} day(s)", "ko": "{n}일"},
     "button.declare_incident": {"en": "Declare incident", "ko": "인시던트 선언"},
     "button.silence": {"en": "Silence", "ko": "무음 처리"},
+    "button.run_runbook": {"en": "Run runbook: {name}", "ko": "런북 실행: {name}"},
     "timeline.alert_group": {
         "en": "{who} linked alert group {group} ({alertname}).",
         "ko": "{who}님이 알림 그룹 {group} ({alertname})을(를) 연결했습니다.",

@@ -101,7 +101,6 @@ class NoticeRenderer:
             if row is None:
                 raise Gone(f"step {args['index']} of run {args['run_id']}")
             if template == Template.RUNBOOK_NOTIFY:
-                # The on-call mention joins here once the on-call rotation is known.
                 return runbook_views.notify_message(run, row, self.t)
             return runbook_views.step_reply(run, row, self.t)
         if template == Template.RUNBOOK_EVENT:

@@ -8,17 +8,19 @@ repeats, and two replicas receiving the same group, produce one parent and no ex
 """
 
 import hashlib
+import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from commands import alertmanager, incidents
+from commands import alertmanager, incidents, runbooks
 from commands.alert_payloads import IncomingAlert, Notification
-from commands.config import AlertRoute, AlertsConfig, Config
+from commands.clock import iso_utc
+from commands.config import AlertRoute, AlertsConfig, Config, ConfigError
 from commands.context import Context
 from commands.errors import CommandError, Conflict, NotFound
 from commands.notices import Template, alert_ref
@@ -34,6 +36,9 @@ SOURCE_NAMES = {"alertmanager": "Alertmanager", "grafana": "Grafana"}
 SILENCE_HOURS_MAX = 14 * 24
 
 
+log = logging.getLogger(__name__)
+
+
 @dataclass(frozen=True)
 class IngestResult:
     group_id: int
@@ -41,6 +46,7 @@ class IngestResult:
     changed: bool  # alerts fired or resolved (an update and a thread reply are owed)
     status: str
     incident_id: str | None = None  # declared by this notification's route
+    episode_started: bool = False  # the group began firing (new, or firing again)
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,7 @@ class GroupSnapshot:
     resolved: list[Alert]
     firing_count: int
     resolved_count: int
+    runbooks: list[str] = field(default_factory=list)  # what "Run runbook" offers
 
 
 @dataclass(frozen=True)
@@ -132,13 +139,35 @@ def ingest(ctx: Context, note: Notification) -> IngestResult:
     """Record a webhook notification and owe the Slack messages it causes."""
     for attempt in range(3):
         try:
-            return _ingest(ctx, note)
+            result = _ingest(ctx, note)
+            break
         except IntegrityError:
             # An incident ID taken outside its counter (see incidents.create_incident):
             # the whole notification is retried, so nothing half-done is kept.
             if attempt == 2:
                 raise
-    raise AssertionError("unreachable")
+    if result.episode_started:
+        _start_triggered_runbooks(ctx, result.group_id)
+    return result
+
+
+def _start_triggered_runbooks(ctx: Context, group_id: int) -> None:
+    """Start the runbooks whose alert triggers match the group, once per firing episode (an
+    approval runbook posts its request in the alert's thread). A runbook that cannot start
+    is logged; the alert itself is already stored and on its way to Slack."""
+    group = get_group(ctx, group_id)
+    ref = alert_ref(group_id)
+    for name in runbooks.runbooks_for_alert(ctx, group.common_labels or {}):
+        try:
+            runbooks.start_run(
+                ctx,
+                name,
+                requested_by=runbooks.BOT_ACTOR,
+                source_ref=ref,
+                key=f"{name}@{ref}@{iso_utc(group.started_at)}",
+            )
+        except (CommandError, ConfigError) as exc:
+            log.warning("alert group %s: runbook %s not started: %s", group_id, name, exc)
 
 
 def _ingest(ctx: Context, note: Notification) -> IngestResult:
@@ -269,6 +298,7 @@ def _ingest(ctx: Context, note: Notification) -> IngestResult:
             changed=changed,
             status=new_status,
             incident_id=incident_id,
+            episode_started=(created and new_status == FIRING) or group_refired,
         )
 
 
@@ -568,7 +598,22 @@ def _snapshot(session: Session, group: AlertGroup, shown: int = 20) -> GroupSnap
 
 def group_snapshot(ctx: Context, group_id: int) -> GroupSnapshot:
     with ctx.db.reader() as session:
-        return _snapshot(session, _load(session, group_id))
+        snapshot = _snapshot(session, _load(session, group_id))
+    return replace(snapshot, runbooks=runbooks_for_group(ctx, snapshot))
+
+
+def runbooks_for_group(ctx: Context, snapshot: GroupSnapshot) -> list[str]:
+    """The runbooks "Run runbook" offers: the one the `runbook` annotation names, when it
+    is a known runbook, then those whose alert triggers match the group's labels."""
+    group = snapshot.group
+    found = runbooks.catalog(ctx).runbooks
+    named = [
+        str((group.common_annotations or {}).get("runbook") or "").strip(),
+        *(str((a.annotations or {}).get("runbook") or "").strip() for a in snapshot.firing[:1]),
+    ]
+    offered = [name for name in named if name in found]
+    offered += runbooks.runbooks_for_alert(ctx, group.common_labels or {})
+    return list(dict.fromkeys(offered))
 
 
 def get_group(ctx: Context, group_id: int) -> AlertGroup:

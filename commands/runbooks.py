@@ -29,6 +29,7 @@ from commands import runbook_steps as steps_
 from commands.context import Context
 from commands.errors import CommandError, Conflict, NotFound
 from commands.notices import THREAD_PREFIXES, Template, runbook_ref
+from commands.oncall import primary_at
 from commands.runbook_spec import (
     ApprovalStep,
     Catalog,
@@ -49,6 +50,7 @@ from commands.runbook_spec import (
     render_body,
     step_name,
 )
+from storage import alerts as alert_repo
 from storage import outbox
 from storage import runbooks as repo
 from storage.models import RunbookApproval, RunbookRun, RunbookStep
@@ -143,6 +145,20 @@ def runbooks_for_health(ctx: Context, target: str) -> list[str]:
 
 def _trigger_data(ctx: Context, source_ref: str | None, trigger: Mapping | None) -> dict:
     data: dict[str, Any] = dict(trigger or {})
+    if source_ref and source_ref.startswith("alert:") and "labels" not in data:
+        group_id = source_ref.split(":", 1)[1]
+        with ctx.db.reader() as session:
+            group = alert_repo.get_group(session, int(group_id)) if group_id.isdigit() else None
+        if group is not None:
+            labels = dict(group.common_labels or {})
+            data["labels"] = labels
+            data["annotations"] = dict(group.common_annotations or {})
+            data["alert"] = {
+                "name": labels.get("alertname", ""),
+                "group_id": group.id,
+                "severity": group.severity,
+                "status": group.status,
+            }
     if source_ref and source_ref.startswith("incident:") and "incident" not in data:
         incident = incidents.get_incident(ctx, source_ref.split(":", 1)[1])
         data["incident"] = {
@@ -913,7 +929,12 @@ def _tick_notify(
         return _fail_db_step(ctx, run, step, row, str(exc), now)
     with ctx.db.session() as session:
         row = _row_for(session, run, step, row, now, SUCCEEDED)
-        result = {"text": text, "channel": step.channel, "oncall": step.oncall}
+        result = {
+            "text": text,
+            "channel": step.channel,
+            "oncall": step.oncall,
+            "oncall_user": primary_at(session, ctx.config, now) if step.oncall else None,
+        }
         repo.set_step(session, row.id, None, result=result, finished_at=now)  # type: ignore[arg-type]
         notify_ref = f"{runbook_ref(run.id)}:notify:{row.index}"  # type: ignore[arg-type]
         if step.channel:

@@ -426,3 +426,100 @@ def test_a_health_check_in_flight_at_a_crash_is_simply_checked_again(rctx, clock
     clock.advance(seconds=41)
     drive(rctx, clock)
     assert _run(rctx, run_id).state == "succeeded"
+
+
+# --- started from alerts ------------------------------------------------------------------
+
+
+def _fire_qwen(ctx, status: str = "firing"):
+    from commands import alerts
+    from commands.alert_payloads import parse
+    from tests.alerting import alert, iso, webhook
+
+    qwen = alert(
+        "llm-1",
+        alertname="QwenModelUnhealthy",
+        status=status,
+        starts=iso(ctx.clock.now()),
+        labels={"model": "qwen"},
+        annotations={"runbook": "qwen_failure_downshift"},
+    )
+    payload = webhook(
+        [qwen],
+        group_key='{}:{alertname="QwenModelUnhealthy"}',
+        common_labels={"alertname": "QwenModelUnhealthy", "severity": "critical", "model": "qwen"},
+        common_annotations={"runbook": "qwen_failure_downshift"},
+    )
+    return alerts.ingest(ctx, parse(payload, "alertmanager"))
+
+
+def _runs(ctx) -> list[RunbookRun]:
+    with ctx.db.reader() as session:
+        return list(session.exec(select(RunbookRun).order_by(RunbookRun.id)))
+
+
+def test_an_alert_matching_a_trigger_starts_its_runbook_once_per_firing_episode(rctx, clock):
+    group_id = _fire_qwen(rctx).group_id
+    _fire_qwen(rctx)  # Alertmanager re-sends the same notification
+    [run] = _runs(rctx)
+    assert (run.runbook, run.source_ref, run.requested_by) == (
+        "qwen_failure_downshift",
+        f"alert:{group_id}",
+        runbooks.BOT_ACTOR,
+    )
+    assert run.trigger["labels"]["model"] == "qwen"
+    assert run.trigger["alert"] == {
+        "name": "QwenModelUnhealthy",
+        "group_id": group_id,
+        "severity": "Sev2",
+        "status": "firing",
+    }
+    clock.advance(minutes=5)
+    _fire_qwen(rctx, status="resolved")
+    assert len(_runs(rctx)) == 1
+    clock.advance(minutes=30)
+    _fire_qwen(rctx)  # fires again: a new episode, a new run
+    assert len(_runs(rctx)) == 2
+
+
+def test_the_alert_thread_offers_the_runbook_its_annotation_names(rctx):
+    from commands import alerts
+
+    group_id = _fire_qwen(rctx).group_id
+    assert alerts.group_snapshot(rctx, group_id).runbooks == ["qwen_failure_downshift"]
+
+
+def test_run_runbook_from_an_alert_gets_the_alerts_labels_as_trigger_data(rctx):
+    from commands import alerts
+    from commands.alert_payloads import parse
+    from tests.alerting import alert, webhook
+
+    payload = webhook(
+        [alert("api-1", alertname="ApiSlow", labels={"model": "fast"})], alertname="ApiSlow"
+    )
+    group_id = alerts.ingest(rctx, parse(payload, "alertmanager")).group_id
+    assert _runs(rctx) == []  # no runbook is triggered by ApiSlow
+    started = runbooks.start_run(
+        rctx, "api_high_latency_scaleup", requested_by="U0ALICE", source_ref=f"alert:{group_id}"
+    )
+    assert started.run.trigger["labels"]["alertname"] == "ApiSlow"
+    assert started.run.trigger["alert"]["group_id"] == group_id
+
+
+def test_a_notify_step_names_the_person_on_call_when_it_runs(database, clock, service):
+    from commands.config import OnCallConfig
+
+    config = make_config(prometheus_url=service.url).model_copy(
+        update={"oncall": OnCallConfig(members=["U0KIM", "U0PARK"], start="2026-01-02")}
+    )
+    ctx = Context(database, config, clock)
+    service.models["qwen"] = "unhealthy"
+    run_id = runbooks.start_run(ctx, "qwen_failure_downshift", requested_by="U0ALICE").run.id
+    drive(ctx, clock)
+    assert _run(ctx, run_id).state == "succeeded"
+    with ctx.db.reader() as session:
+        from storage.models import RunbookStep
+
+        [notify] = session.exec(select(RunbookStep).where(RunbookStep.kind == "notify")).all()
+    assert notify.result["oncall"] is True
+    assert notify.result["oncall_user"] == "U0KIM"

@@ -200,3 +200,24 @@ def test_the_silence_form_shows_the_matchers_and_durations():
     select = next(b for b in modal["blocks"] if b.get("block_id") == "silence_hours")["element"]
     labels = [o["text"]["text"] for o in select["options"]]
     assert labels == ["1 hour(s)", "2 hour(s)", "4 hour(s)", "8 hour(s)", "1 day(s)", "3 day(s)"]
+
+
+def test_run_runbook_is_offered_while_firing_for_the_first_runbook_that_applies():
+    from dataclasses import replace
+
+    firing = replace(_snapshot(_group(), [_alert("a")]), runbooks=["qwen_failure_downshift", "x"])
+    message = views.parent_message(firing, Config(), EN, NOW)
+    [run] = [
+        e
+        for b in message["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == "runbook_run"
+    ]
+    assert run["text"]["text"] == "Run runbook: qwen_failure_downshift"
+    assert json.loads(run["value"]) == {"runbook": "qwen_failure_downshift", "ref": "alert:7"}
+    resolved = replace(
+        _snapshot(_group(status="resolved", resolved_at=NOW), [], [_alert("a", "resolved")]),
+        runbooks=["qwen_failure_downshift"],
+    )
+    assert "runbook_run" not in _buttons(views.parent_message(resolved, Config(), EN, NOW))

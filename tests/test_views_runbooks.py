@@ -117,3 +117,21 @@ def test_a_failed_step_shows_the_response_and_notify_text_is_escaped():
     assert views.notify_message(_run("running"), note, Translator("en"))["text"] == (
         "&lt;!channel&gt; qwen down"
     )
+
+
+def test_a_notify_step_for_the_on_call_person_mentions_them():
+    note = RunbookStep(
+        run_id=7,
+        index=1,
+        name="n",
+        kind="notify",
+        state="succeeded",
+        attempts=1,
+        idempotency_key="y",
+        result={"text": "Qwen down", "oncall": True, "oncall_user": "U0KIM"},
+    )
+    assert views.notify_message(_run("running"), note, Translator("en"))["text"] == (
+        "<@U0KIM> Qwen down"
+    )
+    nobody = RunbookStep(**{**note.model_dump(), "result": {"text": "Qwen down", "oncall": True}})
+    assert views.notify_message(_run("running"), nobody, Translator("en"))["text"] == "Qwen down"

@@ -64,8 +64,8 @@ def run_pressed(runtime: Runtime, body: dict, t: Translator) -> str:
     name, ref = str(value.get("runbook") or ""), str(value.get("ref") or "")
     if not name or not _REF.match(ref):
         raise BadButton("runbook.bad_button")
-    # Trigger data: an incident's fields are added by start_run; an alert's labels and
-    # annotations are the alert thread's to give.
+    # Trigger data (an incident's fields, an alert group's labels and annotations) is read
+    # from the database by start_run, never taken from the button.
     started = runbooks.start_run(
         runtime.ctx, name, requested_by=user_id(body), source_ref=ref, channel=_channel(body)
     )

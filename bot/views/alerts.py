@@ -242,6 +242,13 @@ def parent_message(snapshot: GroupSnapshot, config: Config, t: Translator, now: 
         )
     if firing and config.alerts.alertmanager_url and group.source == "alertmanager":
         buttons.append(_button(t, "button.silence", Action.ALERT_SILENCE, value_id))
+    if firing and snapshot.runbooks:
+        name = snapshot.runbooks[0]
+        run = json.dumps({"runbook": name, "ref": f"alert:{group.id}"}, separators=(",", ":"))
+        label = plain(t("button.run_runbook", name=name), BUTTON_MAX)
+        buttons.append(
+            {"type": "button", "text": label, "action_id": Action.RUN_RUNBOOK.value, "value": run}
+        )
     if buttons:
         blocks.append({"type": "actions", "block_id": Block.ALERT_ACTIONS, "elements": buttons})
     return {"text": fallback(snapshot, t), "blocks": blocks}

@@ -2,6 +2,7 @@
 results and events in its thread, notify messages, the list, dry runs and `/health`."""
 
 import json
+import re
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -23,6 +24,8 @@ from commands.health_watch import TargetStatus
 from commands.runbook_spec import Catalog
 from commands.runbooks import PlannedStep, RunView
 from storage.models import RunbookRun, RunbookStep
+
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 
 STATE_EMOJI = {
     "awaiting_approval": ":hourglass_flowing_sand:",
@@ -223,7 +226,11 @@ def event_reply(run: RunbookRun, event: str, actor: str, t: Translator, step: st
 def notify_message(run: RunbookRun, row: RunbookStep, t: Translator) -> dict:
     """A runbook's `notify` step. The text comes from the runbook file and trigger data,
     escaped, so it cannot become a mention or a link."""
-    text = escape(str((row.result or {}).get("text") or ""))
+    result = row.result or {}
+    text = escape(str(result.get("text") or ""))
+    person = str(result.get("oncall_user") or "")
+    if result.get("oncall") and _USER_ID.match(person):
+        text = f"<@{person}> {text}"
     context = t("runbook.notify_from", name=run.runbook, id=run.id)
     return {
         "text": cut(text, MESSAGE_TEXT_MAX),
