@@ -168,7 +168,7 @@ def test_digest_delivered_to_slack_with_chart_uploads(start_service, slack, prom
     slack.fail("files.completeUploadExternal", status=500, times=1)
     bot = start_service(config_override=digest_config(prometheus.url, files=ALL[:2]))
     channel = slack.workspace.channel("sre")
-    parent = poll_until(lambda: slack.messages(channel.id), timeout=20)[0]
+    parent = poll_until(lambda: slack.messages(channel.id), timeout=60)[0]
     assert "Daily SLO digest" in parent.text
     replies = poll_until(
         lambda: (
@@ -176,7 +176,7 @@ def test_digest_delivered_to_slack_with_chart_uploads(start_service, slack, prom
             if len(slack.thread(channel.id, parent.ts)) >= 5
             else None
         ),
-        timeout=20,
+        timeout=60,
     )
     assert len(replies) == 4  # api-availability and the three latency SLOs
     for reply in replies:
@@ -256,9 +256,9 @@ def test_an_upload_that_timed_out_after_slack_took_it_is_not_shared_twice(
     slack.hang("files.completeUploadExternal", seconds=1.5, times=1)
     bot = start_service(config_override=digest_config(prometheus.url, files=ALL[:1]))
     channel = slack.workspace.channel("sre")
-    parent = poll_until(lambda: slack.messages(channel.id), timeout=20)[0]
+    parent = poll_until(lambda: slack.messages(channel.id), timeout=60)[0]
     # Once the outbox is done with the upload, nothing more can be sent for it.
-    poll_until(lambda: [r.state for r in outbox_rows(bot.ctx)] == ["sent", "sent"], timeout=20)
+    poll_until(lambda: [r.state for r in outbox_rows(bot.ctx)] == ["sent", "sent"], timeout=60)
     assert slack.calls("conversations.replies")  # it looked before uploading again
     shared = [m for m in slack.thread(channel.id, parent.ts)[1:] if m.files]
     assert len(shared) == 1
