@@ -652,40 +652,14 @@ def resume(
 ) -> RunbookRun:
     """Run the interrupted step again: a person decided it is safe to."""
     now = ctx.clock.now()
-    run = get_run(ctx, run_id).run
-    if not _may_operate(run, user, in_group):
-        raise CommandError("runbook.not_approver", runbook=run.runbook, id=run.id)
-    with ctx.db.session() as session:
-        if not repo.set_run(
-            session,
-            run_id,
-            (INTERRUPTED,),
-            state=RUNNING,
-            next_at=now,
-            updated_at=now,
-            claimed_by=None,
-            claimed_until=None,
-        ):
-            current = repo.get_run(session, run_id)
-            raise Conflict(
-                "runbook.not_interrupted", id=run_id, state=current.state if current else "?"
-            )
-        row = repo.step(session, run_id, run.step_index)
-        if row is not None:
-            repo.set_step(session, row.id, (INTERRUPTED,), state="resumed")  # type: ignore[arg-type]
-        run = repo.get_run(session, run_id)  # type: ignore[assignment]
-        _owe_run_message(session, run, now, create=False)
-        _owe_reply(
-            ctx,
-            session,
-            run,
-            Template.RUNBOOK_EVENT,
-            now,
-            timeline={"event": "resumed", "by": user},
-            event="resumed",
-            actor=user,
-        )
-        return run
+    return _settle_interrupted(
+        ctx,
+        run_id,
+        user,
+        in_group,
+        "resumed",
+        {"state": RUNNING, "next_at": now, "claimed_by": None, "claimed_until": None},
+    )
 
 
 def abandon(
@@ -693,24 +667,39 @@ def abandon(
 ) -> RunbookRun:
     """End an interrupted run without running the rest."""
     now = ctx.clock.now()
+    return _settle_interrupted(
+        ctx,
+        run_id,
+        user,
+        in_group,
+        "abandoned",
+        {"state": ABANDONED, "finished_at": now, "finished_by": user, "next_at": None},
+    )
+
+
+def _settle_interrupted(
+    ctx: Context,
+    run_id: int,
+    user: str,
+    in_group: GroupCheck | None,
+    event: str,
+    values: dict[str, Any],
+) -> RunbookRun:
+    """Move an interrupted run on (resumed or abandoned), once, whoever presses first."""
+    now = ctx.clock.now()
     run = get_run(ctx, run_id).run
     if not _may_operate(run, user, in_group):
         raise CommandError("runbook.not_approver", runbook=run.runbook, id=run.id)
     with ctx.db.session() as session:
-        if not repo.set_run(
-            session,
-            run_id,
-            (INTERRUPTED,),
-            state=ABANDONED,
-            finished_at=now,
-            finished_by=user,
-            updated_at=now,
-            next_at=None,
-        ):
+        if not repo.set_run(session, run_id, (INTERRUPTED,), updated_at=now, **values):
             current = repo.get_run(session, run_id)
             raise Conflict(
                 "runbook.not_interrupted", id=run_id, state=current.state if current else "?"
             )
+        if event == "resumed":
+            row = repo.step(session, run_id, run.step_index)
+            if row is not None:
+                repo.set_step(session, row.id, (INTERRUPTED,), state="resumed")  # type: ignore[arg-type]
         run = repo.get_run(session, run_id)  # type: ignore[assignment]
         _owe_run_message(session, run, now, create=False)
         _owe_reply(
@@ -719,8 +708,8 @@ def abandon(
             run,
             Template.RUNBOOK_EVENT,
             now,
-            timeline={"event": "abandoned", "by": user},
-            event="abandoned",
+            timeline={"event": event, "by": user},
+            event=event,
             actor=user,
         )
         return run

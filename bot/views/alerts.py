@@ -12,7 +12,6 @@ from bot.i18n import Translator
 from bot.ids import Action, Block, Callback, Element
 from bot.views.incidents import SEVERITY_EMOJI
 from bot.views.text import (
-    BUTTON_MAX,
     CONTEXT_MAX,
     FIELD_MAX,
     HEADER_MAX,
@@ -20,6 +19,7 @@ from bot.views.text import (
     MODAL_TITLE_MAX,
     OPTION_MAX,
     SECTION_MAX,
+    button,
     cut,
     escape,
     mrkdwn,
@@ -41,18 +41,6 @@ def _link(url: object) -> str | None:
     """A URL safe to put in `<url|text>`, or None."""
     text = str(url or "").strip()
     return text if len(text) <= 2000 and _URL.match(text) else None
-
-
-def _button(t: Translator, key: str, action: Action, value: str, style: str | None = None) -> dict:
-    button = {
-        "type": "button",
-        "text": plain(t(key), BUTTON_MAX),
-        "action_id": action.value,
-        "value": value,
-    }
-    if style:
-        button["style"] = style
-    return button
 
 
 def title_of(group: AlertGroup, alerts: list[Alert] | None = None) -> str:
@@ -234,21 +222,18 @@ def parent_message(snapshot: GroupSnapshot, config: Config, t: Translator, now: 
     value_id = str(group.id)
     if firing and group.acknowledged_at is None:
         buttons.append(
-            _button(t, "button.acknowledge", Action.ALERT_ACKNOWLEDGE, value_id, "primary")
+            button(t("button.acknowledge"), Action.ALERT_ACKNOWLEDGE, value_id, "primary")
         )
     if group.incident_id is None:
         buttons.append(
-            _button(t, "button.declare_incident", Action.ALERT_DECLARE_INCIDENT, value_id)
+            button(t("button.declare_incident"), Action.ALERT_DECLARE_INCIDENT, value_id)
         )
     if firing and config.alerts.alertmanager_url and group.source == "alertmanager":
-        buttons.append(_button(t, "button.silence", Action.ALERT_SILENCE, value_id))
+        buttons.append(button(t("button.silence"), Action.ALERT_SILENCE, value_id))
     if firing and snapshot.runbooks:
         name = snapshot.runbooks[0]
         run = json.dumps({"runbook": name, "ref": f"alert:{group.id}"}, separators=(",", ":"))
-        label = plain(t("button.run_runbook", name=name), BUTTON_MAX)
-        buttons.append(
-            {"type": "button", "text": label, "action_id": Action.RUN_RUNBOOK.value, "value": run}
-        )
+        buttons.append(button(t("button.run_runbook", name=name), Action.RUN_RUNBOOK, run))
     if buttons:
         blocks.append({"type": "actions", "block_id": Block.ALERT_ACTIONS, "elements": buttons})
     return {"text": fallback(snapshot, t), "blocks": blocks}

@@ -7,12 +7,12 @@ from bot.i18n import Translator
 from bot.ids import Action, Block
 from bot.messages import CATALOG
 from bot.views.text import (
-    BUTTON_MAX,
     CONTEXT_MAX,
     FIELD_MAX,
     HEADER_MAX,
     MESSAGE_TEXT_MAX,
     SECTION_MAX,
+    button,
     cut,
     escape,
     mrkdwn,
@@ -32,18 +32,6 @@ SEVERITY_EMOJI = {
     "Sev3": ":large_yellow_circle:",
     "Sev4": ":white_circle:",
 }
-
-
-def _button(t: Translator, key: str, action: Action, value: str, style: str | None = None) -> dict:
-    button = {
-        "type": "button",
-        "text": plain(t(key), BUTTON_MAX),
-        "action_id": action.value,
-        "value": value,
-    }
-    if style:
-        button["style"] = style
-    return button
 
 
 def _emoji(incident: Incident) -> str:
@@ -136,12 +124,12 @@ def announcement(
     if incident.status in OPEN_STATUSES:
         if incident.acknowledged_at is None:
             buttons.append(
-                _button(t, "button.acknowledge", Action.ACKNOWLEDGE, incident.id, "primary")
+                button(t("button.acknowledge"), Action.ACKNOWLEDGE, incident.id, "primary")
             )
-        buttons.append(_button(t, "button.update_status", Action.UPDATE_STATUS, incident.id))
-        buttons.append(_button(t, "button.resolve", Action.RESOLVE, incident.id))
+        buttons.append(button(t("button.update_status"), Action.UPDATE_STATUS, incident.id))
+        buttons.append(button(t("button.resolve"), Action.RESOLVE, incident.id))
     elif incident.status == Status.RESOLVED:
-        buttons.append(_button(t, "button.update_status", Action.UPDATE_STATUS, incident.id))
+        buttons.append(button(t("button.update_status"), Action.UPDATE_STATUS, incident.id))
     if buttons:
         blocks.append({"type": "actions", "block_id": Block.INCIDENT_ACTIONS, "elements": buttons})
     return {"text": fallback(incident, t), "blocks": blocks}
@@ -242,8 +230,8 @@ def incident_list(incidents: Sequence[Incident], t: Translator, *, open_only: bo
     for incident in incidents[:45]:  # a message holds at most 50 blocks
         block: dict = {"type": "section", "text": mrkdwn(incident_line(incident, t))}
         if incident.acknowledged_at is None and incident.status in OPEN_STATUSES:
-            block["accessory"] = _button(
-                t, "button.acknowledge", Action.ACKNOWLEDGE, incident.id, "primary"
+            block["accessory"] = button(
+                t("button.acknowledge"), Action.ACKNOWLEDGE, incident.id, "primary"
             )
         blocks.append(block)
     return {"text": t(header_key, count=len(incidents)), "blocks": blocks}

@@ -9,11 +9,11 @@ from datetime import datetime
 from bot.i18n import Translator
 from bot.ids import Action, Block
 from bot.views.text import (
-    BUTTON_MAX,
     CONTEXT_MAX,
     HEADER_MAX,
     MESSAGE_TEXT_MAX,
     SECTION_MAX,
+    button,
     cut,
     escape,
     mrkdwn,
@@ -50,18 +50,6 @@ HEALTH_EMOJI = {
     "failing": ":large_orange_circle:",
     "unhealthy": ":red_circle:",
 }
-
-
-def _button(t: Translator, key: str, action: Action, value: str, style: str | None = None) -> dict:
-    button = {
-        "type": "button",
-        "text": plain(t(key), BUTTON_MAX),
-        "action_id": action.value,
-        "value": value,
-    }
-    if style:
-        button["style"] = style
-    return button
 
 
 def approver_mentions(approvers: Sequence[str]) -> str:
@@ -131,8 +119,8 @@ def run_message(view: RunView, t: Translator, now: datetime | None = None) -> di
             notes.append(t("runbook.two_person_note", who=who(run.requested_by)))
         value = json.dumps({"run": run.id, "gate": approval.gate})
         buttons = [
-            _button(t, "button.approve", Action.APPROVE_RUN, value, "primary"),
-            _button(t, "button.reject", Action.REJECT_RUN, value, "danger"),
+            button(t("button.approve"), Action.APPROVE_RUN, value, "primary"),
+            button(t("button.reject"), Action.REJECT_RUN, value, "danger"),
         ]
     elif approval is not None and approval.state in ("approved", "rejected"):
         notes.append(
@@ -148,8 +136,8 @@ def run_message(view: RunView, t: Translator, now: datetime | None = None) -> di
         name = view.step_names[run.step_index][0] if run.step_index < len(view.step_names) else "?"
         notes.append(t("runbook.interrupted_at", n=run.step_index + 1, step=escape(name)))
         buttons = [
-            _button(t, "button.resume", Action.RESUME_RUN, str(run.id), "primary"),
-            _button(t, "button.abandon", Action.ABANDON_RUN, str(run.id), "danger"),
+            button(t("button.resume"), Action.RESUME_RUN, str(run.id), "primary"),
+            button(t("button.abandon"), Action.ABANDON_RUN, str(run.id), "danger"),
         ]
     if run.state == "failed" and run.error:
         notes.append(t("runbook.failed_with", error=escape(cut(run.error, 1500))))

@@ -46,6 +46,19 @@ def plain(text: str, limit: int) -> dict:
     return {"type": "plain_text", "text": cut(text, limit) or " ", "emoji": True}
 
 
+def button(label: str, action_id: str, value: str, style: str | None = None) -> dict:
+    """A Block Kit button; `style` is "primary" or "danger"."""
+    made = {
+        "type": "button",
+        "text": plain(label, BUTTON_MAX),
+        "action_id": str(action_id),
+        "value": value,
+    }
+    if style:
+        made["style"] = style
+    return made
+
+
 def mrkdwn(text: str, limit: int = SECTION_MAX) -> dict:
     return {"type": "mrkdwn", "text": cut(text, limit) or " "}
 
