@@ -533,20 +533,11 @@ class _Located:
     lines: dict[tuple[str | int, ...], int]
 
 
-def _load_yaml(path: Path, *, expand: bool = True) -> _Located:
-    """Parse YAML keeping the line of every key, and expand `${VAR}` in scalars (unless
-    `expand` is False: runbooks keep `${SECRET}` unexpanded until a step uses it)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the file ({exc.strerror})") from exc
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError(f"{where}: not valid YAML ({problem})") from exc
+def located(
+    root: yaml.Node, path: Path, *, expand: bool = True
+) -> tuple[Any, dict[tuple[str | int, ...], int]]:
+    """A composed YAML document's data, and the line of every key (to name it in errors);
+    `${VAR}` in scalars is expanded unless `expand` is False."""
     lines: dict[tuple[str | int, ...], int] = {}
     constructor = yaml.SafeLoader("")
 
@@ -573,7 +564,24 @@ def _load_yaml(path: Path, *, expand: bool = True) -> _Located:
                 ) from None
         return value
 
-    data = build(root, ()) if root is not None else {}
+    return build(root, ()), lines
+
+
+def _load_yaml(path: Path, *, expand: bool = True) -> _Located:
+    """Parse YAML keeping the line of every key, and expand `${VAR}` in scalars (unless
+    `expand` is False: runbooks keep `${SECRET}` unexpanded until a step uses it)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the file ({exc.strerror})") from exc
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(f"{where}: not valid YAML ({problem})") from exc
+    data, lines = located(root, path, expand=expand) if root is not None else ({}, {})
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: the top level must be a mapping of keys such as 'slack:'")
     return _Located(data, lines)

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from commands.config import Config, ConfigError
+from commands.config import Config, ConfigError, located
 
 WINDOW_PLACEHOLDER = "{{.window}}"
 PART_LABEL = "sre_bot_part"
@@ -258,27 +258,6 @@ def _dotted(at: tuple) -> str:
     return out
 
 
-def _build(root: yaml.Node) -> tuple[Any, dict[tuple, int]]:
-    """The document's data, and the line of every key (to name it in errors)."""
-    constructor = yaml.SafeLoader("")
-    lines: dict[tuple, int] = {}
-
-    def build(node: yaml.Node, at: tuple) -> Any:
-        lines.setdefault(at, node.start_mark.line + 1)
-        if isinstance(node, yaml.MappingNode):
-            out: dict[str, Any] = {}
-            for key_node, value_node in node.value:
-                key = str(key_node.value)
-                lines[(*at, key)] = key_node.start_mark.line + 1
-                out[key] = build(value_node, (*at, key))
-            return out
-        if isinstance(node, yaml.SequenceNode):
-            return [build(item, (*at, i)) for i, item in enumerate(node.value)]
-        return constructor.construct_object(node, deep=True)
-
-    return build(root, ()), lines
-
-
 def _documents(path: Path) -> list[_Spec]:
     try:
         text = path.read_text(encoding="utf-8")
@@ -293,7 +272,7 @@ def _documents(path: Path) -> list[_Spec]:
     documents = []
     for root in nodes:
         if root is not None:
-            data, lines = _build(root)
+            data, lines = located(root, path, expand=False)
             documents.append(_Spec(path, data, lines))
     if not documents:
         raise ConfigError(f"{path}: the SLO spec file is empty")
