@@ -11,6 +11,8 @@ import json
 import logging
 import math
 import os
+import socket
+import ssl
 import time
 from collections.abc import Sequence
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
@@ -74,6 +76,23 @@ def _number(text: Any) -> float | None:
     except (TypeError, ValueError):
         return None
     return None if math.isnan(value) or math.isinf(value) else value
+
+
+def _why(exc: BaseException) -> str:
+    """What a person can act on in a failed connection, rather than urllib3's retry story."""
+    seen: BaseException | None = exc
+    visited: set[int] = set()
+    while seen is not None and id(seen) not in visited:
+        visited.add(id(seen))
+        if isinstance(seen, ConnectionRefusedError):
+            return "connection refused: is Prometheus running at that address?"
+        if isinstance(seen, socket.gaierror):
+            return "unknown host name"
+        if isinstance(seen, ssl.SSLError):
+            return f"TLS: {seen.reason or seen}"
+        nested = [getattr(seen, "reason", None), seen.__cause__, seen.__context__]
+        seen = next((e for e in nested if isinstance(e, BaseException)), None)
+    return str(exc).splitlines()[0][:200]
 
 
 def _lean_session(url: str) -> requests.Session:
@@ -143,8 +162,7 @@ class PrometheusClient:
         except requests.Timeout as exc:
             raise PrometheusUnavailable(self.url, f"no answer within {self.timeout:g} s") from exc
         except requests.RequestException as exc:
-            reason = str(exc.__context__ or exc).splitlines()[0][:200]
-            raise PrometheusUnavailable(self.url, f"cannot connect ({reason})") from exc
+            raise PrometheusUnavailable(self.url, f"cannot connect ({_why(exc)})") from exc
         except PrometheusApiClientException as exc:
             raise self._refused(request, str(exc)) from exc
         except ValueError as exc:  # the answer was not JSON: not a PromQL API

@@ -64,3 +64,16 @@ def test_proxy_and_ca_settings_come_from_the_environment_once(monkeypatch, tmp_p
     bypassed = PrometheusClient("http://prometheus.example:9090")
     assert "http" not in bypassed._session.proxies
     bypassed.close()
+
+
+def test_a_refused_connection_says_so_in_words_a_person_can_act_on():
+    from commands.prometheus import PrometheusUnavailable
+    from tests.conftest import free_port
+
+    client = PrometheusClient(f"http://127.0.0.1:{free_port()}", timeout=5)
+    with pytest.raises(PrometheusUnavailable) as raised:
+        client.run([Instant("up")])
+    client.close()
+    assert raised.value.reason == (
+        "cannot connect (connection refused: is Prometheus running at that address?)"
+    )
