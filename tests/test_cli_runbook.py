@@ -117,3 +117,69 @@ def _ctx_with_run(cli):
         return ctx if runbooks.recent_runs(ctx) else None
     except Exception:
         return None
+
+
+BREAKER_FIRST = """
+name: breaker_first
+description: Opens the breaker, then says so.
+automation: auto
+steps:
+  - name: Open the Qwen circuit breaker
+    kind: http
+    method: POST
+    url: ${SERVICE_URL}/admin/circuit-breaker/qwen/open
+  - kind: notify
+    text: breaker open
+"""
+
+
+def test_kill_9_mid_post_leaves_the_run_interrupted_and_the_post_not_repeated(
+    tmp_path, service, monkeypatch
+):
+    """A real SIGKILL of `sre-bot runbook run` while its POST is in flight: the next sweep,
+    once the dead process's claim has run out, marks the run interrupted at that step and
+    sends nothing again until a person presses Resume."""
+    from datetime import timedelta
+
+    from commands.clock import FakeClock
+
+    folder = tmp_path / "runbooks"
+    folder.mkdir()
+    (folder / "breaker_first.yml").write_text(BREAKER_FIRST, encoding="utf-8")
+    config = tmp_path / "sre-bot.yml"
+    config.write_text(f"runbooks: {folder}\n", encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'kill.db'}"
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SRE_BOT_"))},
+        "DATABASE_URL": url,
+        "SRE_BOT_CONFIG": str(config),
+        "SERVICE_URL": service.url,
+    }
+    held = service.stall("/admin/circuit-breaker/qwen/open")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "runbook", "run", "breaker_first"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        poll_until(lambda: service.calls("POST"), timeout=30)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+    held.set()
+
+    monkeypatch.setenv("SERVICE_URL", service.url)  # the surviving replica's environment
+    later = FakeClock(SystemClock().now() + timedelta(minutes=5))  # the claim has run out
+    ctx = Context(Database(url), load_config(config), later)
+    for _ in range(3):
+        runbooks.sweep(ctx, "survivor")
+    [run] = runbooks.recent_runs(ctx)
+    assert (run.state, run.step_index) == ("interrupted", 0)
+    assert len(service.calls("POST")) == 1
+    runbooks.resume(ctx, run.id, "U0SRELEAD")
+    for _ in range(3):
+        runbooks.sweep(ctx, "survivor")
+    assert runbooks.get_run(ctx, run.id).run.state == "succeeded"
+    assert len(service.calls("POST")) == 2  # once before the crash, once on Resume

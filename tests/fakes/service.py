@@ -55,6 +55,7 @@ class FakeService:
         self.breakers: dict[str, str] = {}
         self.routes: dict[str, str] = {}
         self._failures: list[_Failure] = []
+        self._stalled: dict[str, threading.Event] = {}
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
@@ -84,6 +85,11 @@ class FakeService:
             self._failures.append(
                 _Failure(path, status, times, body or '{"error": "injected failure"}')
             )
+
+    def stall(self, path: str) -> threading.Event:
+        """Requests to `path` are recorded, then held unanswered until the event is set."""
+        with self._lock:
+            return self._stalled.setdefault(path, threading.Event())
 
     def calls(self, method: str | None = None, path: str | None = None) -> list[Request]:
         with self._lock:
@@ -181,21 +187,27 @@ class FakeService:
                 with service._lock:
                     service.requests.append(request)
                     failure = next((f for f in service._failures if f.path == parts.path), None)
+                    stalled = service._stalled.get(parts.path)
                     if failure is not None and failure.times is not None:
                         failure.times -= 1
                         if failure.times <= 0:
                             service._failures.remove(failure)
+                if stalled is not None:
+                    stalled.wait(30)
                 if failure is not None:
                     status, payload = failure.status, failure.body.encode()
                 else:
                     with service._lock:
                         status, answer = service._answer(request)
                     payload = json.dumps(answer).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
+                except (BrokenPipeError, ConnectionResetError):
+                    self.close_connection = True  # the caller is gone (killed, or timed out)
 
             do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
 
