@@ -145,10 +145,12 @@ class OutboxDelivery:
             except Exception:
                 log.exception("outbox: sweep failed")
             # Under a burst of changes every commit wakes us; sweeping after each one would
-            # spend the CPU the requests need. Sweep at most every few sweep-lengths, and
-            # when everything due was held back by pacing, not before a slot opens.
+            # spend the CPU the requests need. After a sweep that delivered, sweep again at
+            # most every few sweep-lengths; when everything due was held back by pacing, not
+            # before a slot opens. A sweep that found nothing earns no rest: it may have been
+            # slow only waiting for the database, and the next change should go out at once.
             duration = time.monotonic() - started
-            rest = max(self.min_gap, 2 * duration)
+            rest = max(self.min_gap, 2 * duration) if finished else self.min_gap
             if not finished and self._paced_until is not None:
                 rest = max(rest, self._paced_until - time.monotonic())
             if self._stop.wait(rest):

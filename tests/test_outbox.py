@@ -183,3 +183,35 @@ def test_refused_blocks_fall_back_to_text(start_service, slack):
     parent = next(c for c in slack.ok_calls("chat.postMessage") if not c.params.get("thread_ts"))
     assert "blocks" not in parent.params
     assert "plain text please" in parent.params["text"]
+
+
+def test_a_slow_sweep_that_found_nothing_does_not_delay_the_next_change(start_service, slack):
+    """A sweep that delivered nothing but was slow (waiting on the database, say) earns no
+    rest: a change committed meanwhile goes out as soon as it ends, not two sweep-lengths
+    later."""
+    import threading
+    import time
+
+    bot = start_service(interval=30.0, min_gap=0.01)
+    delivery = bot.service.delivery
+    original = delivery.run_once
+    slow = threading.Event()
+    ended: list[float] = []
+
+    def run_once(*args, **kwargs):
+        finished = original(*args, **kwargs)
+        if slow.is_set():
+            slow.clear()
+            time.sleep(1.0)  # the tail of a sweep held up by the database
+            ended.append(time.monotonic())
+        return finished
+
+    delivery.run_once = run_once
+    slow.set()
+    delivery.wake()
+    poll_until(lambda: not slow.is_set(), timeout=10)  # the slow sweep is under way
+    assert bot.command("create sev3 cache misses").status_code == 200
+    poll_until(lambda: ended, timeout=10)
+    poll_until(lambda: slack.ok_calls("chat.postMessage"), timeout=10)
+    posted = time.monotonic()
+    assert posted - ended[0] < 1.0, posted - ended[0]  # a rest of 2 x 1 s would be >= 2 s
