@@ -50,16 +50,17 @@ class AckSubject:
 
 @dataclass(frozen=True)
 class AckSubjectKind:
-    # Every subject of this kind still waiting for an acknowledgement.
-    pending: Callable[[Session], list[AckSubject]]
+    # Every subject of this kind still waiting for an acknowledgement since before the time
+    # given (a subject newer than that cannot have a reminder due yet).
+    pending: Callable[[Session, datetime], list[AckSubject]]
     # Whether one subject still waits (checked again when the reminder is delivered).
     still_pending: Callable[[Session, str], bool]
 
 
-def _pending_incidents(session: Session) -> list[AckSubject]:
+def _pending_incidents(session: Session, since_before: datetime) -> list[AckSubject]:
     return [
         AckSubject("incident", i.id, i.severity, i.created_at, incident_ref(i.id), i.id)
-        for i in repo.unacknowledged_incidents(session, _OPEN)
+        for i in repo.unacknowledged_incidents(session, _OPEN, since_before)
     ]
 
 
@@ -74,7 +75,7 @@ def _episode(group: AlertGroup) -> str:
     return f"{group.id}@{iso_utc(group.started_at)}"
 
 
-def _pending_alert_groups(session: Session) -> list[AckSubject]:
+def _pending_alert_groups(session: Session, since_before: datetime) -> list[AckSubject]:
     return [
         AckSubject(
             "alert",
@@ -84,7 +85,7 @@ def _pending_alert_groups(session: Session) -> list[AckSubject]:
             alert_ref(g.id or 0),
             str((g.common_labels or {}).get("alertname") or g.group_key)[:80],
         )
-        for g in alert_repo.unacknowledged_groups(session)
+        for g in alert_repo.unacknowledged_groups(session, since_before)
     ]
 
 
@@ -140,12 +141,19 @@ def _latest_due(times: list[datetime], now: datetime) -> int | None:
     return due[-1] if due else None
 
 
+def _earliest_due_cutoff(ctx: Context, now: datetime) -> datetime:
+    """Subjects waiting since after this cannot have their first reminder due yet."""
+    shortest = min(level.response_minutes for level in ctx.config.severities.values())
+    first_step = ctx.config.oncall.escalation[0].after_minutes
+    return now - timedelta(minutes=shortest + first_step)
+
+
 def sweep_ack(ctx: Context) -> int:
     now = ctx.clock.now()
     owed = 0
     for kind, subjects in ACK_SUBJECTS.items():
         with ctx.db.reader() as session:
-            pending = subjects.pending(session)
+            pending = subjects.pending(session, _earliest_due_cutoff(ctx, now))
             state = repo.reminders_of(session, kind, ACK)
         for subject in pending:
             if subject.severity not in ctx.config.severities:
@@ -278,12 +286,10 @@ def sweep_updates(ctx: Context) -> int:
     every = timedelta(minutes=minutes)
     now = ctx.clock.now()
     with ctx.db.reader() as session:
-        found = repo.open_incidents_with_last_entry(session, _OPEN, UPDATE_SEVERITIES)
+        found = repo.acknowledged_incidents_with_last_entry(session, _OPEN, UPDATE_SEVERITIES)
         state = repo.reminders_of(session, "incident", UPDATE)
     owed = 0
-    for incident, last_at in found:
-        if incident.acknowledged_at is None:
-            continue  # the acknowledgement reminders and escalation have it
+    for incident, last_at in found:  # unacknowledged: the ack reminders have them
         quiet_since = max(last_at or incident.created_at, incident.created_at)
         if _repeat_due(state.get(incident.id), quiet_since, every) > now:
             continue

@@ -157,12 +157,15 @@ def groups_for_incident(session: Session, incident_id: str) -> Sequence[AlertGro
     return session.exec(query.order_by(col(AlertGroup.id))).all()
 
 
-def unacknowledged_groups(session: Session) -> Sequence[AlertGroup]:
-    """Firing groups nobody has acknowledged and no incident has taken over."""
+def unacknowledged_groups(session: Session, seen_before: datetime) -> Sequence[AlertGroup]:
+    """Firing groups nobody has acknowledged and no incident has taken over, firing (and
+    shown in Slack) since before `seen_before`."""
     query = select(AlertGroup).where(
         AlertGroup.status == "firing",
         col(AlertGroup.acknowledged_at).is_(None),
         col(AlertGroup.incident_id).is_(None),
+        col(AlertGroup.started_at) <= seen_before,
+        col(AlertGroup.first_seen_at) <= seen_before,
     )
     return session.exec(query).all()
 

@@ -89,28 +89,34 @@ def advance_reminder(
     return result.rowcount == 1
 
 
-def unacknowledged_incidents(session: Session, open_statuses: Sequence[str]) -> Sequence[Incident]:
+def unacknowledged_incidents(
+    session: Session, open_statuses: Sequence[str], created_before: datetime
+) -> Sequence[Incident]:
     query = select(Incident).where(
-        col(Incident.status).in_(open_statuses), col(Incident.acknowledged_at).is_(None)
+        col(Incident.status).in_(open_statuses),
+        col(Incident.acknowledged_at).is_(None),
+        col(Incident.created_at) <= created_before,
     )
     return session.exec(query).all()
 
 
-def open_incidents_with_last_entry(
+def acknowledged_incidents_with_last_entry(
     session: Session, statuses: Sequence[str], severities: Sequence[str]
 ) -> list[tuple[Incident, datetime | None]]:
-    """Open incidents of these severities with the time of their latest timeline entry."""
-    latest = (
-        select(TimelineEntry.incident_id, func.max(TimelineEntry.at).label("last_at"))
-        .group_by(TimelineEntry.incident_id)
-        .subquery()
+    """Acknowledged open incidents of these severities with the time of their latest
+    timeline entry (looked up per incident, by its index)."""
+    last_at = (
+        select(func.max(TimelineEntry.at))
+        .where(TimelineEntry.incident_id == Incident.id)
+        .correlate(Incident)
+        .scalar_subquery()
     )
-    query = (
-        select(Incident, latest.c.last_at)
-        .outerjoin(latest, latest.c.incident_id == Incident.id)
-        .where(col(Incident.status).in_(statuses), col(Incident.severity).in_(severities))
+    query = select(Incident, last_at).where(
+        col(Incident.status).in_(statuses),
+        col(Incident.severity).in_(severities),
+        col(Incident.acknowledged_at).is_not(None),
     )
-    return [(incident, last_at) for incident, last_at in session.exec(query)]
+    return [(incident, at) for incident, at in session.exec(query)]
 
 
 def postmortems_owed(session: Session, closed_status: str) -> Sequence[Incident]:
