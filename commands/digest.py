@@ -14,7 +14,6 @@ from datetime import datetime, timedelta
 
 from apscheduler.triggers.cron import CronTrigger
 
-from commands.charts import budget_chart
 from commands.config import ConfigError
 from commands.context import Context
 from commands.notices import Template, digest_ref
@@ -93,6 +92,10 @@ def _figures(ctx: Context, report: SloReport, day: str, yesterday: str) -> list[
 def _charts(
     ctx: Context, specs: list[SloSpec], client: PrometheusClient, report: SloReport
 ) -> list[tuple[SloSpec, bytes]]:
+    # matplotlib (and numpy under it) is large: loaded by the first digest, not by every
+    # process that imports this module.
+    from commands.charts import budget_chart
+
     charts = []
     for spec in specs:
         points = budget_history(spec, client, report.evaluated_at)
