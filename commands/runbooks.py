@@ -357,6 +357,44 @@ def _owe_reply(
         incidents.record_runbook_event(ctx, session, run.incident_id, actor=BOT_ACTOR, data=data)
 
 
+def _announce(
+    ctx: Context,
+    session: Session,
+    run_id: int,
+    now: datetime,
+    event: str,
+    *,
+    actor: str = BOT_ACTOR,
+    step: str | None = None,
+    detail: str | None = None,
+) -> RunbookRun:
+    """After a change of the run's state: refresh its message and say what happened in its
+    thread and the linked incident's timeline (with who, when a person did it)."""
+    run = repo.get_run(session, run_id)
+    assert run is not None
+    _owe_run_message(session, run, now, create=False)
+    timeline: dict[str, object] = {"event": event}
+    if actor != BOT_ACTOR:
+        timeline["by"] = actor
+    if step is not None:
+        timeline["step"] = step
+    if detail is not None:
+        timeline["detail"] = detail
+    about_step = {"step": step} if step is not None else {}
+    _owe_reply(
+        ctx,
+        session,
+        run,
+        Template.RUNBOOK_EVENT,
+        now,
+        timeline=timeline,
+        event=event,
+        actor=actor,
+        **about_step,
+    )
+    return run
+
+
 def start_run(
     ctx: Context,
     name: str,
@@ -580,19 +618,7 @@ def decide(
                 updated_at=now,
                 next_at=None,
             )
-        run = repo.get_run(session, run_id)
-        assert run is not None
-        _owe_run_message(session, run, now, create=False)
-        _owe_reply(
-            ctx,
-            session,
-            run,
-            Template.RUNBOOK_EVENT,
-            now,
-            timeline={"event": state, "by": user},
-            event=state,
-            actor=user,
-        )
+        run = _announce(ctx, session, run_id, now, state, actor=user)
         return Decision(run, approval, won=True)
 
 
@@ -612,19 +638,7 @@ def _expire(ctx: Context, session: Session, approval: RunbookApproval, now: date
         updated_at=now,
         next_at=None,
     )
-    run = repo.get_run(session, approval.run_id)
-    assert run is not None
-    _owe_run_message(session, run, now, create=False)
-    _owe_reply(
-        ctx,
-        session,
-        run,
-        Template.RUNBOOK_EVENT,
-        now,
-        timeline={"event": "expired"},
-        event="expired",
-        actor=BOT_ACTOR,
-    )
+    _announce(ctx, session, approval.run_id, now, "expired")
     return True
 
 
@@ -700,19 +714,7 @@ def _settle_interrupted(
             row = repo.step(session, run_id, run.step_index)
             if row is not None:
                 repo.set_step(session, row.id, (INTERRUPTED,), state="resumed")  # type: ignore[arg-type]
-        run = repo.get_run(session, run_id)  # type: ignore[assignment]
-        _owe_run_message(session, run, now, create=False)
-        _owe_reply(
-            ctx,
-            session,
-            run,
-            Template.RUNBOOK_EVENT,
-            now,
-            timeline={"event": event, "by": user},
-            event=event,
-            actor=user,
-        )
-        return run
+        return _announce(ctx, session, run_id, now, event, actor=user)
 
 
 # --- the engine ------------------------------------------------------------------------------
@@ -1048,20 +1050,7 @@ def _tick_approval(
             timeout = step.timeout or runbook.approval_timeout
             _add_approval(session, run, row.index, now, timeout)
         repo.set_run(session, run.id, (RUNNING,), state=AWAITING, next_at=None, updated_at=now)  # type: ignore[arg-type]
-        current = repo.get_run(session, run.id)  # type: ignore[arg-type]
-        assert current is not None
-        _owe_run_message(session, current, now, create=False)
-        _owe_reply(
-            ctx,
-            session,
-            current,
-            Template.RUNBOOK_EVENT,
-            now,
-            timeline={"event": "approval_needed", "step": row.name},
-            event="approval_needed",
-            actor=BOT_ACTOR,
-            step=row.name,
-        )
+        _announce(ctx, session, run.id, now, "approval_needed", step=row.name)  # type: ignore[arg-type]
     return False
 
 
@@ -1098,19 +1087,7 @@ def _end(
         next_at=None,
     ):
         return
-    current = repo.get_run(session, run.id)  # type: ignore[arg-type]
-    assert current is not None
-    _owe_run_message(session, current, now, create=False)
-    _owe_reply(
-        ctx,
-        session,
-        current,
-        Template.RUNBOOK_EVENT,
-        now,
-        timeline={"event": state, "detail": (error or "")[:500]},
-        event=state,
-        actor=BOT_ACTOR,
-    )
+    _announce(ctx, session, run.id, now, state, detail=(error or "")[:500])  # type: ignore[arg-type]
 
 
 def _finish(ctx: Context, run: RunbookRun, state: str, error: str | None) -> None:
@@ -1135,17 +1112,4 @@ def _interrupt(ctx: Context, run: RunbookRun, row: RunbookStep) -> None:
         ):
             return
         repo.set_step(session, row.id, ("started",), state=INTERRUPTED)  # type: ignore[arg-type]
-        current = repo.get_run(session, run.id)  # type: ignore[arg-type]
-        assert current is not None
-        _owe_run_message(session, current, now, create=False)
-        _owe_reply(
-            ctx,
-            session,
-            current,
-            Template.RUNBOOK_EVENT,
-            now,
-            timeline={"event": "interrupted", "step": row.name},
-            event="interrupted",
-            actor=BOT_ACTOR,
-            step=row.name,
-        )
+        _announce(ctx, session, run.id, now, "interrupted", step=row.name)  # type: ignore[arg-type]
