@@ -3,6 +3,8 @@
 import logging
 import uuid
 
+from slack_bolt import Respond
+
 from bot.i18n import Translator
 from bot.slash import USAGE
 from bot.views.text import escape, who
@@ -12,6 +14,16 @@ from commands.severity import SEVERITY_NAMES, Status
 from storage.db import DatabaseUnavailable
 
 log = logging.getLogger(__name__)
+
+
+def tell(respond: Respond, text: str, *, replace: bool = False) -> None:
+    """An ephemeral word to the person who pressed a button. What they did is already
+    recorded, so Slack being down must not turn it into an error."""
+    try:
+        respond(response_type="ephemeral", text=text, replace_original=replace)
+    except Exception as exc:
+        log.warning("could not answer through response_url: %s", exc)
+
 
 _STATUS_PARAMS = ("status", "current", "target")
 _HELP_KEYS = {

@@ -7,7 +7,7 @@ import logging
 
 from slack_bolt import Ack, App, Respond
 
-from bot.answers import failure_text
+from bot.answers import failure_text, tell
 from bot.ids import Action, Block, Callback
 from bot.runtime import Runtime
 from bot.slack_api import SlackFailure, call
@@ -36,29 +36,21 @@ def _display_name(body: dict) -> str:
     return f"{name} ({user_id(body)})" if name else user_id(body)
 
 
-def _tell(respond: Respond, text: str) -> None:
-    """An ephemeral word to the person who pressed; Slack being down must not break the press."""
-    try:
-        respond(response_type="ephemeral", text=text, replace_original=False)
-    except Exception as exc:  # the state change is already recorded
-        log.warning("could not answer through response_url: %s", exc)
-
-
 def register(app: App, runtime: Runtime) -> None:
     def acknowledge_pressed(body: dict, respond: Respond) -> None:
         t = runtime.t
         try:
             result = alerts.acknowledge(runtime.ctx, _group_id(body), user_id(body))
         except Exception as exc:
-            _tell(respond, failure_text(t, exc))
+            tell(respond, failure_text(t, exc))
             return
         runtime.changed()
         title = escape(title_of(result.group))
         if result.acknowledged:
-            _tell(respond, t("alert.ack_done", title=title))
+            tell(respond, t("alert.ack_done", title=title))
             return
         group = result.group
-        _tell(
+        tell(
             respond,
             t(
                 "alert.ack_already",
@@ -74,7 +66,7 @@ def register(app: App, runtime: Runtime) -> None:
             group_id = _group_id(body)
             group = alerts.get_group(runtime.ctx, group_id)
             if group.incident_id is not None:
-                _tell(respond, t("alert.already_declared", id=group.incident_id))
+                tell(respond, t("alert.already_declared", id=group.incident_id))
                 return
             draft = alerts.draft_incident(runtime.ctx, group_id)
             view = create_incident_modal(
@@ -88,9 +80,9 @@ def register(app: App, runtime: Runtime) -> None:
             call(runtime.client, "views.open", trigger_id=body.get("trigger_id"), view=view)
         except SlackFailure as failure:
             log.warning("could not open the incident form: %s", failure)
-            _tell(respond, t("error.internal", ref=failure.error))
+            tell(respond, t("error.internal", ref=failure.error))
         except Exception as exc:
-            _tell(respond, failure_text(t, exc))
+            tell(respond, failure_text(t, exc))
 
     def open_silence_form(body: dict, respond: Respond) -> None:
         t = runtime.t
@@ -104,9 +96,9 @@ def register(app: App, runtime: Runtime) -> None:
             call(runtime.client, "views.open", trigger_id=body.get("trigger_id"), view=view)
         except SlackFailure as failure:
             log.warning("could not open the silence form: %s", failure)
-            _tell(respond, t("error.internal", ref=failure.error))
+            tell(respond, t("error.internal", ref=failure.error))
         except Exception as exc:
-            _tell(respond, failure_text(t, exc))
+            tell(respond, failure_text(t, exc))
 
     def tell_in_channel(channel: str | None, user: str, text: str) -> None:
         if not channel:

@@ -7,7 +7,7 @@ import logging
 
 from slack_bolt import Ack, App, Respond
 
-from bot.answers import ack_answer, failure_text
+from bot.answers import ack_answer, failure_text, tell
 from bot.ids import Action
 from bot.runtime import Runtime
 from bot.slack_api import SlackFailure, call
@@ -23,14 +23,6 @@ def _incident_id(body: dict) -> str:
     return str(actions[0].get("value") or "")
 
 
-def _tell(respond: Respond, text: str, *, replace: bool = False) -> None:
-    """An ephemeral word to the person who pressed; Slack being down must not break the press."""
-    try:
-        respond(response_type="ephemeral", text=text, replace_original=replace)
-    except Exception as exc:  # the state change is already recorded
-        log.warning("could not answer through response_url: %s", exc)
-
-
 def _pressed_in_ephemeral(body: dict) -> bool:
     return bool((body.get("container") or {}).get("is_ephemeral"))
 
@@ -41,10 +33,10 @@ def register(app: App, runtime: Runtime) -> None:
         try:
             result = incidents.acknowledge(runtime.ctx, _incident_id(body), user_id(body))
         except Exception as exc:
-            _tell(respond, failure_text(t, exc))
+            tell(respond, failure_text(t, exc))
             return
         runtime.changed()
-        _tell(respond, ack_answer(t, result), replace=_pressed_in_ephemeral(body))
+        tell(respond, ack_answer(t, result), replace=_pressed_in_ephemeral(body))
 
     def open_form(body: dict, respond: Respond, build_view: str) -> None:
         t = runtime.t
@@ -57,9 +49,9 @@ def register(app: App, runtime: Runtime) -> None:
             call(runtime.client, "views.open", trigger_id=body.get("trigger_id"), view=view)
         except SlackFailure as failure:
             log.warning("could not open the %s form: %s", build_view, failure)
-            _tell(respond, t("error.internal", ref=failure.error))
+            tell(respond, t("error.internal", ref=failure.error))
         except Exception as exc:
-            _tell(respond, failure_text(t, exc))
+            tell(respond, failure_text(t, exc))
 
     @app.action(Action.ACKNOWLEDGE.value)
     def acknowledge(ack: Ack, body: dict, respond: Respond) -> None:

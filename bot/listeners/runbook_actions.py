@@ -5,12 +5,11 @@ pressing together, one wins) and the answer to the person follow. Anyone who may
 is told so, ephemerally, and nothing changes."""
 
 import json
-import logging
 import re
 
 from slack_bolt import Ack, App, Respond
 
-from bot.answers import failure_text
+from bot.answers import failure_text, tell
 from bot.i18n import Translator
 from bot.ids import Action
 from bot.runbook_jobs import UserGroups, run_runbooks
@@ -19,8 +18,6 @@ from bot.slack_requests import user_id
 from bot.views.text import who
 from commands import runbooks
 from commands.errors import CommandError
-
-log = logging.getLogger(__name__)
 
 _REF = re.compile(r"^(alert:\d{1,18}|incident:INC-\d{8}-\d{6}(-\d{1,4})?)$")
 
@@ -49,13 +46,6 @@ def _channel(body: dict) -> str | None:
         "channel_id"
     )
     return str(channel) if channel else None
-
-
-def _tell(respond: Respond, text: str) -> None:
-    try:
-        respond(response_type="ephemeral", text=text, replace_original=False)
-    except Exception as exc:  # the decision is already recorded
-        log.warning("could not answer through response_url: %s", exc)
 
 
 def run_pressed(runtime: Runtime, body: dict, t: Translator) -> str:
@@ -126,10 +116,10 @@ def register(app: App, runtime: Runtime) -> None:
                     run = runbooks.abandon(runtime.ctx, run_id, user_id(body), in_group=groups)
                     text = t("runbook.abandoned", id=run.id)
         except Exception as exc:
-            _tell(respond, failure_text(t, exc))
+            tell(respond, failure_text(t, exc))
             return
         runtime.changed()
-        _tell(respond, text)
+        tell(respond, text)
         run_runbooks(runtime)
 
     def listener(work: str):
