@@ -451,27 +451,22 @@ def declare_incident(
 ) -> Incident:
     """Declare an incident for the group (from its Declare incident button) and link them.
     A group has at most one incident: a second declaration is refused, naming the first."""
-    for attempt in range(8):
-        try:
-            with ctx.db.session() as session:
-                group = _load(session, group_id, for_update=True)
-                if group.incident_id is not None:
-                    raise Conflict("alert.already_declared", id=group.incident_id)
-                incident = incidents.declare(
-                    ctx,
-                    session,
-                    title=title,
-                    severity=severity,
-                    created_by=created_by,
-                    description=description,
-                    components=components,
-                )
-                _link(ctx, session, group, incident, created_by)
-                return incident
-        except IntegrityError:
-            if attempt == 7:
-                raise
-    raise AssertionError("unreachable")
+
+    def link(session: Session, incident: Incident) -> None:
+        group = _load(session, group_id, for_update=True)
+        if group.incident_id is not None:
+            raise Conflict("alert.already_declared", id=group.incident_id)
+        _link(ctx, session, group, incident, created_by)
+
+    return incidents.create_incident(
+        ctx,
+        title=title,
+        severity=severity,
+        created_by=created_by,
+        description=description,
+        components=components,
+        within=link,
+    )
 
 
 # --- acknowledge and silence -----------------------------------------------------------------
