@@ -339,32 +339,12 @@ class OutboxDelivery:
         self, message: OutboxMessage, channel: str, thread_ts: str | None
     ) -> str | None:
         """After a crash mid-send: the ts of our earlier post of this message, if Slack has it."""
-        oldest = f"{message.created_at.timestamp() - 1:.6f}"
         channel_id = self.channels.resolve(channel)
         if channel_id is None:
             log.warning("outbox: cannot resolve %s to check for an earlier post; posting", channel)
             return None
-        channel = channel_id
         try:
-            if thread_ts:
-                data = call(
-                    self.client,
-                    "conversations.replies",
-                    channel=channel,
-                    ts=thread_ts,
-                    oldest=oldest,
-                    include_all_metadata=True,
-                    limit=200,
-                )
-            else:
-                data = call(
-                    self.client,
-                    "conversations.history",
-                    channel=channel,
-                    oldest=oldest,
-                    include_all_metadata=True,
-                    limit=200,
-                )
+            recent = self._recent(channel_id, thread_ts, message, include_all_metadata=True)
         except SlackFailure as failure:
             log.warning(
                 "outbox: cannot check for an earlier post of %s (%s); posting",
@@ -372,7 +352,7 @@ class OutboxDelivery:
                 failure.error,
             )
             return None
-        for item in data.get("messages") or []:
+        for item in recent:
             meta = item.get("metadata") or {}
             payload = meta.get("event_payload") or {}
             if meta.get("event_type") == METADATA_EVENT and payload.get("outbox_id") == message.id:
@@ -439,29 +419,42 @@ class OutboxDelivery:
             error = "timeout" if isinstance(reason, TimeoutError) else f"connection: {reason}"
             raise SlackFailure("files.upload", "unavailable", error[:200]) from exc
 
+    def _recent(
+        self, channel: str, thread_ts: str | None, message: OutboxMessage, **options: object
+    ) -> list[dict]:
+        """The messages of the thread (or channel) since the outbox message was owed."""
+        oldest = f"{message.created_at.timestamp() - 1:.6f}"
+        if thread_ts:
+            data = call(
+                self.client,
+                "conversations.replies",
+                channel=channel,
+                ts=thread_ts,
+                oldest=oldest,
+                limit=200,
+                **options,
+            )
+        else:
+            data = call(
+                self.client,
+                "conversations.history",
+                channel=channel,
+                oldest=oldest,
+                limit=200,
+                **options,
+            )
+        return list(data.get("messages") or [])
+
     def _find_upload(
         self, channel: str, thread_ts: str | None, filename: str, message: OutboxMessage
     ) -> str | None:
         """After a crash or timeout mid-upload: the file's ID, if Slack already shared it."""
-        oldest = f"{message.created_at.timestamp() - 1:.6f}"
         try:
-            if thread_ts:
-                data = call(
-                    self.client,
-                    "conversations.replies",
-                    channel=channel,
-                    ts=thread_ts,
-                    oldest=oldest,
-                    limit=200,
-                )
-            else:
-                data = call(
-                    self.client, "conversations.history", channel=channel, oldest=oldest, limit=200
-                )
+            recent = self._recent(channel, thread_ts, message)
         except SlackFailure as failure:
             log.warning("outbox: cannot check for an earlier upload (%s); uploading", failure)
             return None
-        for item in data.get("messages") or []:
+        for item in recent:
             for file in item.get("files") or []:
                 if file.get("name") == filename:
                     return str(file.get("id"))
