@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal
 
+from sqlmodel import Session
+
 from commands import probes
 from commands import runbooks as runbook_runs
 from commands.conditions import parse_condition
@@ -192,12 +194,12 @@ def _record(ctx: Context, watch: Watch, worker: str, check: Check) -> None:
         repo.save(session, watch.name, worker, **values)
 
 
-def _owe_change(session: object, watch: Watch, episode: int, change: str, now: datetime) -> None:
+def _owe_change(session: Session, watch: Watch, episode: int, change: str, now: datetime) -> None:
     ref = health_ref(watch.name.split(":", 1)[1], episode)
     args = {"watch": watch.name, "episode": episode, "change": change}
     if change == "down":
         outbox.enqueue(
-            session,  # type: ignore[arg-type]
+            session,
             stream=ref,
             op="post",
             ref=ref,
@@ -208,7 +210,7 @@ def _owe_change(session: object, watch: Watch, episode: int, change: str, now: d
         )
         return
     outbox.enqueue(
-        session,  # type: ignore[arg-type]
+        session,
         stream=ref,
         op="reply",
         thread_ref=ref,
@@ -217,7 +219,7 @@ def _owe_change(session: object, watch: Watch, episode: int, change: str, now: d
         now=now,
     )
     outbox.enqueue(
-        session,  # type: ignore[arg-type]
+        session,
         stream=ref,
         op="update",
         ref=ref,
