@@ -103,16 +103,15 @@ def who_is_on_call(ctx: Context, at: datetime | None = None) -> OnCallNow:
 
 
 def schedule(ctx: Context, weeks: int = 4, start: datetime | None = None) -> list[rot.Segment]:
-    """The shifts of the coming `weeks` weeks from `start` (default now), overrides applied."""
+    """The next `weeks` × 7 days from `start` (default now), overrides applied: every shift
+    that begins in them, the last one to its end. One week asked on a Monday morning shows
+    the coming weekend shift and who holds it, as it does on a Friday evening."""
     if not 1 <= weeks <= MAX_WEEKS:
         raise CommandError("error.oncall_weeks", given=weeks, max=MAX_WEEKS)
     begins = start or ctx.clock.now()
-    rotation_ = rotation(ctx)
-    ends = rot.next_handoff(rotation_, begins)
-    for _ in range(weeks - 1):
-        ends = rot.next_handoff(rotation_, ends)
+    last = rot.shift_at(rotation(ctx), begins + timedelta(days=7 * weeks) - timedelta(seconds=1))
     with ctx.db.reader() as session:
-        return rot.merged(segments_between(session, ctx.config, begins, ends))
+        return rot.merged(segments_between(session, ctx.config, begins, last.end))
 
 
 # --- reading what people type ---------------------------------------------------------------

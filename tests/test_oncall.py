@@ -7,11 +7,14 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlmodel import select
 
 from bot.i18n import Translator
 from bot.views import incidents as incident_views
 from commands import incidents, oncall
+from commands.clock import FakeClock
 from commands.config import Config, OnCallConfig, SlackConfig
 from commands.context import Context
 from commands.errors import CommandError
@@ -23,6 +26,12 @@ MEMBERS = ["U0KIM", "U0PARK", "U0LEE"]
 
 def seoul(*parts: int) -> datetime:
     return datetime(*parts, tzinfo=SEOUL).astimezone(UTC)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """These tests follow the rotation's calendar from a known Monday morning, week 0."""
+    return FakeClock(seoul(2026, 1, 5, 10, 30))
 
 
 @pytest.fixture
@@ -60,15 +69,44 @@ def test_nobody_on_call_without_members(ctx):
 def test_schedule_lists_the_coming_weeks_shift_by_shift(ctx):
     segments = oncall.schedule(ctx, weeks=2)
     assert [(s.shift.kind, s.primary) for s in segments] == [
-        ("weekday", "U0KIM"),  # from now to Friday 17:00
+        ("weekday", "U0KIM"),  # the current shift, to Friday 17:00
         ("weekend", "U0PARK"),
         ("weekday", "U0PARK"),
+        ("weekend", "U0LEE"),
+        ("weekday", "U0LEE"),  # under way 14 days from now: shown to its end
     ]
     assert segments[0].start == seoul(2026, 1, 5, 9, 0)  # the whole current shift
-    assert segments[-1].end == seoul(2026, 1, 16, 17, 0)
+    assert segments[-1].end == seoul(2026, 1, 23, 17, 0)
     with pytest.raises(CommandError) as raised:
         oncall.schedule(ctx, weeks=0)
     assert raised.value.key == "error.oncall_weeks"
+
+
+def _one_week_holds_the_coming_weekend(ctx: Context, at: datetime) -> None:
+    segments = oncall.schedule(ctx, weeks=1, start=at)
+    assert segments[0].start <= at < segments[0].end
+    assert segments[-1].end >= at + timedelta(days=7)
+    assert all(a.end == b.start for a, b in itertools.pairwise(segments))
+    weekend = [s for s in segments if s.shift.kind == "weekend"]
+    assert weekend and all(s.primary in MEMBERS for s in weekend)
+
+
+def test_one_week_shows_the_coming_weekend_and_who_holds_it(database, config, now):
+    _one_week_holds_the_coming_weekend(Context(database, config, FakeClock(now)), now)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    at=st.datetimes(
+        min_value=datetime(2026, 1, 3), max_value=datetime(2032, 12, 31), timezones=st.just(UTC)
+    ),
+    zone=st.sampled_from(["Asia/Seoul", "Europe/Berlin", "America/New_York", "UTC"]),
+)
+def test_one_week_holds_a_weekend_whatever_the_moment_and_zone(database, at, zone):
+    config = Config(
+        slack=SlackConfig(timezone=zone), oncall=OnCallConfig(members=MEMBERS, start="2026-01-02")
+    )
+    _one_week_holds_the_coming_weekend(Context(database, config, FakeClock(at)), at)
 
 
 def test_new_incident_tags_whoever_is_on_call_and_a_swap_changes_who(ctx, clock):
