@@ -19,6 +19,7 @@ run: $(STAMP)
 
 test: $(STAMP) system-deps lint
 	$(BIN)/pytest
+	PYTEST=$(BIN)/pytest bash scripts/clock-matrix.sh
 
 system-deps:
 	@bash scripts/system-deps.sh

@@ -64,6 +64,7 @@ def _serve(kind: str, port: int, slack_url: str, database_url: str) -> None:
     from bot.server import mount_slack_events
     from bot.service import Service
     from bot.settings import Settings
+    from commands.clock import SystemClock
     from commands.config import Config, SlackConfig
 
     logging.basicConfig(level=logging.WARNING)
@@ -72,6 +73,7 @@ def _serve(kind: str, port: int, slack_url: str, database_url: str) -> None:
             signing_secret=SECRET,
             authorize=lambda: AuthorizeResult(enterprise_id=None, team_id="T0", bot_token="x"),
             token_verification_enabled=False,
+            request_verification_enabled=False,  # mount_slack_events verifies, as in sre-bot
             process_before_response=True,  # as sre-bot's own app (bot/app.py)
         )
 
@@ -80,7 +82,7 @@ def _serve(kind: str, port: int, slack_url: str, database_url: str) -> None:
             ack()
 
         api = FastAPI()
-        mount_slack_events(api, bolt, SECRET)
+        mount_slack_events(api, bolt, SECRET, SystemClock())
 
         @api.get("/health/live")
         async def live() -> dict:
@@ -100,8 +102,11 @@ def _serve(kind: str, port: int, slack_url: str, database_url: str) -> None:
         service.serve_forever("127.0.0.1", port)
         return
     from slack_bolt.adapter.fastapi import SlackRequestHandler
+    from slack_bolt.middleware.request_verification import RequestVerification
     from starlette.requests import Request
 
+    # sre-bot verifies before Bolt; behind the stock adapter Bolt's own middleware must.
+    service.bolt.use(RequestVerification(SECRET))
     handler = SlackRequestHandler(service.bolt)
     api = FastAPI()
 

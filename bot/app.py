@@ -30,6 +30,9 @@ def build_bolt_app(runtime: Runtime, signing_secret: str) -> App:
         # auth.test at start-up would make a Slack outage stop the bot from starting;
         # readiness reports Slack auth instead (see health.py).
         token_verification_enabled=False,
+        # Every HTTP request is verified before it reaches Bolt (bot/server.py), against the
+        # bot's clock; Socket Mode requests carry no signature.
+        request_verification_enabled=False,
         # Listeners answer Slack as soon as their database work is done and hand any Slack
         # call to `runtime.later`, so the answer can wait for the listener to return. This
         # skips Bolt's hand-off to another thread and its 10 ms polling for the ack.

@@ -5,15 +5,17 @@ unreachable.
 """
 
 import argparse
+import contextlib
 import getpass
 import json
 import logging
 import os
 import re
+import signal
 import socket
 import sys
-import time
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 
 from bot.answers import ack_answer, error_text
 from bot.i18n import Translator
@@ -35,6 +37,7 @@ from commands.oncall import parse_when
 from commands.prometheus import PrometheusUnavailable
 from commands.reports import incident_report
 from commands.rotation import Segment
+from commands.runbooks import RunState
 from commands.slo_rules import rules_yaml
 from commands.slo_specs import load_slos
 from storage.db import Database, DatabaseUnavailable
@@ -201,28 +204,50 @@ def _run_runbook(args: argparse.Namespace, ctx: Context, t: Translator) -> int:
     return _follow(ctx, run.id, t)
 
 
+@contextlib.contextmanager
+def _ctrl_c_as_flag() -> Iterator[threading.Event]:
+    """Ctrl-C sets the event instead of raising KeyboardInterrupt wherever the program is
+    (inside a database transaction, say, where an exception between taking a lock and
+    entering its block leaves the lock held); a second Ctrl-C raises as usual."""
+    pressed = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield pressed
+        return
+
+    def first(signum: int, frame: object) -> None:
+        pressed.set()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    previous = signal.signal(signal.SIGINT, first)
+    try:
+        yield pressed
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _follow(ctx: Context, run_id: int, t: Translator, poll: float = 0.2) -> int:
     """Carry the run out here (claiming it like any replica would) and print its progress;
-    an approval runbook waits for the decision in Slack until its request expires."""
+    an approval runbook waits for the decision in Slack until its request expires. Ctrl-C
+    stops following once the step under way is done; the run carries on in the bot."""
     worker = f"cli-{socket.gethostname()[:40]}-{os.getpid()}"
     shown: dict[int, tuple[str, int]] = {}
     waiting_shown = False
-    view: runbooks.RunView | None = None
-    try:
-        while True:
+    with _ctrl_c_as_flag() as interrupted:
+        while not interrupted.is_set():
             runbooks.expire_approvals(ctx)
             runbooks.advance(ctx, run_id, worker)
             view = runbooks.get_run(ctx, run_id)
             run = view.run
-            if run.state == "awaiting_approval" and not waiting_shown and view.approval:
+            if run.state == RunState.AWAITING and not waiting_shown and view.approval:
                 deadline = t.time(view.approval.expires_at)
                 print(
                     _terminal(
                         t("runbook.cli_waiting", name=run.runbook, id=run.id, deadline=deadline)
-                    )
+                    ),
+                    flush=True,
                 )
                 waiting_shown = True
-            elif run.state != "awaiting_approval":
+            elif run.state != RunState.AWAITING:
                 waiting_shown = False
             for row in view.steps:
                 seen = (row.state, len((row.result or {}).get("checks") or []))
@@ -230,27 +255,26 @@ def _follow(ctx: Context, run_id: int, t: Translator, poll: float = 0.2) -> int:
                     continue
                 shown[row.index] = seen
                 if row.state in ("succeeded", "failed"):
-                    print(_terminal(runbook_views.step_reply(run, row, t)["text"]))
+                    print(_terminal(runbook_views.step_reply(run, row, t)["text"]), flush=True)
                 elif row.state == "waiting" and seen[1]:
                     last = row.result["checks"][-1]
                     print(
                         f"  {row.index + 1}. {row.name}: {t('runbook.checks_done', n=seen[1])}"
-                        + (f" ({last['detail']})" if last.get("detail") else "")
+                        + (f" ({last['detail']})" if last.get("detail") else ""),
+                        flush=True,
                     )
-            if run.state in runbooks.TERMINAL or run.state == "interrupted":
+            if run.state in runbooks.TERMINAL or run.state == RunState.INTERRUPTED:
                 state = t(f"runbook.state.{run.state}")
                 print(_terminal(t("runbook.cli_result", name=run.runbook, id=run.id, state=state)))
                 if run.error:
                     print(run.error)
-                return OK if run.state == "succeeded" else NO
-            time.sleep(poll)
-    except KeyboardInterrupt:
-        view = view or runbooks.get_run(ctx, run_id)
-        run = view.run
-        if run.state == "awaiting_approval" and view.approval is not None:
-            deadline = t.time(view.approval.expires_at)
-            print("\n" + _terminal(t("runbook.cli_left_pending", id=run.id, deadline=deadline)))
-        return 130
+                return OK if run.state == RunState.SUCCEEDED else NO
+            interrupted.wait(poll)
+    view = runbooks.get_run(ctx, run_id)
+    if view.run.state == RunState.AWAITING and view.approval is not None:
+        deadline = t.time(view.approval.expires_at)
+        print("\n" + _terminal(t("runbook.cli_left_pending", id=run_id, deadline=deadline)))
+    return 130
 
 
 def incident_json(incident: Incident) -> dict:
@@ -509,6 +533,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     t = Translator()
     try:
         config, db = _load(settings)
+        clock = settings.clock()
         t = Translator(config.slack.locale, config.slack.tz)
         if serving:
             from bot.dev import run_dev, serve
@@ -523,15 +548,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("database schema is up to date")
             return OK
         if args.command == "slo":
-            return _run_slo(args, Context(db, config), t)
+            return _run_slo(args, Context(db, config, clock), t)
         if args.command == "runbook":
-            return _run_runbook(args, Context(db, config), t)
+            return _run_runbook(args, Context(db, config, clock), t)
         upgrade(db)
         if args.command == "oncall":
-            return _run_oncall(args, Context(db, config), t)
+            return _run_oncall(args, Context(db, config, clock), t)
         if args.command == "deploy":
-            return _run_deploy(args, Context(db, config), t)
-        return _run_incident(args, Context(db, config), t)
+            return _run_deploy(args, Context(db, config, clock), t)
+        return _run_incident(args, Context(db, config, clock), t)
     except PrometheusUnavailable as exc:
         print(_plain(slo_views.unreachable_text(t, exc.url, exc.reason)), file=sys.stderr)
         return UNREACHABLE

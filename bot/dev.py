@@ -16,6 +16,7 @@ from bot.local_slack.terminal import run_terminal
 from bot.local_slack.workspace import Workspace
 from bot.service import DeliveryTuning, Service
 from bot.settings import Settings
+from commands.clock import SlackClock
 from commands.config import Config
 
 log = logging.getLogger(__name__)
@@ -56,7 +57,10 @@ def run_dev(
     """The bot against the built-in local Slack, with this terminal playing the Slack client."""
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
-    workspace = Workspace(channels=_channel_names(config))
+    # One clock for the bot and its Slack: message timestamps and request signatures agree
+    # with the bot's time, also when SRE_BOT_NOW has moved it.
+    clock = settings.clock()
+    workspace = Workspace(channels=_channel_names(config), clock=SlackClock(clock).now)
     slack = LocalSlackServer(workspace).start()
     signing_secret = secrets.token_hex(16)
     local = settings.model_copy(
@@ -67,7 +71,7 @@ def run_dev(
             "slack_app_token": None,
         }
     )
-    service = Service(local, config, tuning=LOCAL_TUNING)
+    service = Service(local, config, tuning=LOCAL_TUNING, clock=clock)
     stop = threading.Event()
     # Log lines would break into the conversation on the terminal: only problems are shown.
     logging.getLogger().setLevel(os.environ.get("LOG_LEVEL", "WARNING").upper())
@@ -96,6 +100,7 @@ def run_dev(
             stdout=stdout,
             user_name=_user_name(),
             stop_event=stop,
+            clock=clock,
         )
     except KeyboardInterrupt:
         pass

@@ -40,6 +40,8 @@ METADATA_EVENT = "sre_bot_outbox"
 # A file upload (op `upload`) is three calls: files.getUploadURLExternal, the bytes to the URL
 # it returns, files.completeUploadExternal (which shares the file). 429s pause uploads as one.
 UPLOAD_METHOD = "files.completeUploadExternal"
+# Slack stamps messages with its own clock: look this far back for an earlier post.
+CLOCK_SKEW_MARGIN = 120.0
 
 
 class TokenBucket:
@@ -422,8 +424,9 @@ class OutboxDelivery:
     def _recent(
         self, channel: str, thread_ts: str | None, message: OutboxMessage, **options: object
     ) -> list[dict]:
-        """The messages of the thread (or channel) since the outbox message was owed."""
-        oldest = f"{message.created_at.timestamp() - 1:.6f}"
+        """The messages of the thread (or channel) since the outbox message was owed (and a
+        margin before, for a bot host whose clock runs behind Slack's)."""
+        oldest = f"{message.created_at.timestamp() - CLOCK_SKEW_MARGIN:.6f}"
         if thread_ts:
             data = call(
                 self.client,

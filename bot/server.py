@@ -21,7 +21,8 @@ from bot import metrics
 from bot.alert_webhooks import mount_alert_webhooks
 from bot.health import readiness
 from bot.runtime import Runtime
-from bot.slack_requests import payload_problem, verify
+from bot.slack_requests import body_for_bolt, payload_problem, verify
+from commands.clock import Clock, SlackClock
 from commands.config import ConfigError
 from commands.deploy_gate import ALLOWED, BLOCKED, check_deploy
 from storage.db import DatabaseUnavailable
@@ -42,9 +43,10 @@ def _kind(body: str) -> str:
     return "event"
 
 
-def mount_slack_events(api: FastAPI, bolt: App, signing_secret: str) -> None:
-    """`POST /slack/events`: verify, check the payload's shape, dispatch in a worker thread."""
-    verifier = SignatureVerifier(signing_secret)
+def mount_slack_events(api: FastAPI, bolt: App, signing_secret: str, clock: Clock) -> None:
+    """`POST /slack/events`: verify, check the payload's shape, dispatch in a worker thread.
+    Signatures are checked here, against the bot's clock; Bolt does not check them again."""
+    verifier = SignatureVerifier(signing_secret, clock=SlackClock(clock))
     dispatchers = anyio.CapacityLimiter(DISPATCH_THREADS)
 
     @api.post("/slack/events")
@@ -66,7 +68,7 @@ def mount_slack_events(api: FastAPI, bolt: App, signing_secret: str) -> None:
             metrics.SLACK_REQUESTS.labels(kind="malformed", outcome="400").inc()
             return JSONResponse({"error": problem}, status_code=400)
         bolt_request = BoltRequest(
-            body=body,
+            body=body_for_bolt(body, headers.get("content-type", "")),
             query=request.url.query,
             headers={k: [v] for k, v in headers.items()},
         )
@@ -89,7 +91,7 @@ def create_http_app(
 ) -> FastAPI:
     api = FastAPI(title="sre-bot", docs_url=None, redoc_url=None, openapi_url=None)
     # In Socket Mode Slack sends nothing here; the random signing secret refuses all.
-    mount_slack_events(api, bolt, signing_secret)
+    mount_slack_events(api, bolt, signing_secret, runtime.ctx.clock)
     mount_alert_webhooks(api, runtime)
 
     @api.get("/health/live")

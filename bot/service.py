@@ -19,7 +19,7 @@ from bot.scheduler import build_scheduler
 from bot.server import create_http_app
 from bot.settings import Settings
 from bot.slack_api import make_client
-from commands.clock import Clock, SystemClock
+from commands.clock import Clock
 from commands.config import Config
 from commands.context import Context
 from storage.db import Database
@@ -49,7 +49,7 @@ class Service:
 
     def __post_init__(self) -> None:
         self.db = Database(self.settings.database_url)
-        self.ctx = Context(self.db, self.config, self.clock or SystemClock())
+        self.ctx = Context(self.db, self.config, self.clock or self.settings.clock())
         token = (
             self.settings.slack_bot_token.get_secret_value()
             if self.settings.slack_bot_token
@@ -172,7 +172,9 @@ class Service:
             self._socket_mode.close()
             self._socket_mode = None
         if self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
+            # Let a sweep under way finish before the database goes: each is bounded (its
+            # Prometheus and Slack calls time out), and one cut off would log errors at exit.
+            self.scheduler.shutdown(wait=True)
         self.delivery.stop()
         self.runtime.after_ack.shutdown(wait=True, cancel_futures=False)
         self.db.dispose()

@@ -3,6 +3,9 @@
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from commands.clock import BadInstant, Clock, clock_from_env
+from commands.config import ConfigError
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="", extra="ignore", case_sensitive=False)
@@ -16,6 +19,15 @@ class Settings(BaseSettings):
     prometheus_url: str | None = None
     sre_bot_config: str | None = None
     alert_webhook_token: SecretStr | None = None
+    # An ISO 8601 instant the process's clock starts at (then runs on): to rehearse a
+    # handoff or a deadline without changing the machine's time. Unset: the system clock.
+    sre_bot_now: str | None = None
+
+    def clock(self) -> Clock:
+        try:
+            return clock_from_env(self.sre_bot_now)
+        except BadInstant as exc:
+            raise ConfigError(f"SRE_BOT_NOW: {exc}") from None
 
     @property
     def has_slack_credentials(self) -> bool:

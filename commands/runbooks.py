@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -57,14 +58,23 @@ from storage.models import RunbookApproval, RunbookRun, RunbookStep
 
 log = logging.getLogger(__name__)
 
-AWAITING, RUNNING, INTERRUPTED = "awaiting_approval", "running", "interrupted"
-SUCCEEDED, FAILED, REJECTED, EXPIRED, ABANDONED = (
-    "succeeded",
-    "failed",
-    "rejected",
-    "expired",
-    "abandoned",
-)
+
+class RunState(StrEnum):
+    """Where a runbook run is (stored as its value)."""
+
+    AWAITING = "awaiting_approval"
+    RUNNING = "running"
+    INTERRUPTED = "interrupted"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    REJECTED = "rejected"
+    EXPIRED = "expired"
+    ABANDONED = "abandoned"
+
+
+AWAITING, RUNNING, INTERRUPTED = RunState.AWAITING, RunState.RUNNING, RunState.INTERRUPTED
+SUCCEEDED, FAILED, REJECTED = RunState.SUCCEEDED, RunState.FAILED, RunState.REJECTED
+EXPIRED, ABANDONED = RunState.EXPIRED, RunState.ABANDONED
 ACTIVE = (AWAITING, RUNNING, INTERRUPTED)
 TERMINAL = (SUCCEEDED, FAILED, REJECTED, EXPIRED, ABANDONED)
 START_GATE = -1

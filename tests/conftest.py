@@ -1,16 +1,23 @@
+import contextlib
 import hashlib
 import hmac
+import io
 import json
+import os
 import socket
+import subprocess
+import sys
 import time
 import urllib.parse
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from unittest import mock
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from commands.clock import FakeClock
+from commands.clock import FakeClock, RunningClock, parse_instant
 from commands.config import Config, SlackConfig
 from commands.context import Context
 from storage.db import Database
@@ -20,15 +27,72 @@ ROOT = Path(__file__).resolve().parent.parent
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 ALERT_TOKEN = "alert-webhook-token-for-tests"
 
+# "Now" for the tests, and the team's timezone in their default configuration. Never the
+# machine's clock: `make test` runs the tests that take these again at other instants
+# (scripts/clock-matrix.sh), so a test that passes only on some days fails every day.
+DEFAULT_NOW = "2026-12-01T10:00:00+09:00"  # a Tuesday morning in Seoul
+DEFAULT_ZONE = "Asia/Seoul"
+
+
+def pytest_addoption(parser) -> None:
+    group = parser.getgroup("clock", "the instant the tests run at (never the machine's clock)")
+    group.addoption(
+        "--clock-at",
+        default=DEFAULT_NOW,
+        help=f"ISO 8601 instant with an offset that 'now' is in the tests (default {DEFAULT_NOW})",
+    )
+    group.addoption(
+        "--clock-zone",
+        default=DEFAULT_ZONE,
+        help=f"the team's timezone in the tests' default config (default {DEFAULT_ZONE})",
+    )
+
+
+def _instant(config) -> datetime:
+    return parse_instant(config.getoption("--clock-at"))
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Every test whose outcome could depend on the calendar takes the instant through the
+    `now` fixture (or `clock`, which stands at it): those are the `clock` tests, run again
+    at each instant of scripts/clock-matrix.sh. (`live_clock` serves the tests that only
+    need time to pass, such as retries and leases: it does not make a test a `clock` one.)"""
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        if "now" in fixtures:
+            item.add_marker(pytest.mark.clock)
+        if "cli" in fixtures:
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="session")
+def now(request) -> datetime:
+    """The instant the test runs at (`--clock-at`)."""
+    return _instant(request.config)
+
+
+@pytest.fixture(scope="session")
+def zone(request) -> ZoneInfo:
+    """The team's timezone (`--clock-zone`)."""
+    return ZoneInfo(request.config.getoption("--clock-zone"))
+
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock(datetime(2026, 1, 5, 1, 30, tzinfo=UTC))  # 10:30 in Seoul
+def clock(now: datetime) -> FakeClock:
+    """A clock standing at `now`; it moves only when the test moves it."""
+    return FakeClock(now)
 
 
 @pytest.fixture
-def config() -> Config:
-    return Config(slack=SlackConfig(incident_channel="#incidents", timezone="Asia/Seoul"))
+def live_clock(request) -> RunningClock:
+    """A clock that starts at the tests' instant and runs: for a bot and a fake Slack that
+    work in real time (retries, leases, pacing) while the calendar is the test's."""
+    return RunningClock(_instant(request.config))
+
+
+@pytest.fixture
+def config(zone: ZoneInfo) -> Config:
+    return Config(slack=SlackConfig(incident_channel="#incidents", timezone=zone.key))
 
 
 @pytest.fixture(scope="session")
@@ -79,9 +143,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def sign(body: str, timestamp: int | None = None, secret: str = SIGNING_SECRET) -> dict[str, str]:
+def sign(body: str, timestamp: float, secret: str = SIGNING_SECRET) -> dict[str, str]:
     """Headers exactly as Slack signs a request: v0 HMAC-SHA256 of `v0:{ts}:{body}`."""
-    ts = str(int(time.time()) if timestamp is None else timestamp)
+    ts = str(int(timestamp))
     digest = hmac.new(secret.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
     return {
         "X-Slack-Request-Timestamp": ts,
@@ -122,10 +186,12 @@ def interaction_body(payload: dict) -> str:
 
 
 @pytest.fixture
-def slack():
+def slack(live_clock: RunningClock):
+    """The fake Slack, stamping messages at the tests' time (as the bot reads it)."""
+    from bot.local_slack.workspace import Workspace
     from tests.fakes.slack import FakeSlack
 
-    fake = FakeSlack()
+    fake = FakeSlack(Workspace(channels=("incidents",), clock=lambda: live_clock.now().timestamp()))
     yield fake
     fake.close()
 
@@ -142,13 +208,18 @@ class Running:
     def ctx(self):
         return self.service.ctx
 
+    def sign(self, body: str, *, ago: float = 0.0, secret: str = SIGNING_SECRET) -> dict[str, str]:
+        """Slack's signature headers for `body`, timestamped `ago` seconds before the bot's
+        now (Slack's clock and the bot's agree)."""
+        return sign(body, self.ctx.clock.now().timestamp() - ago, secret)
+
     def post(self, body: str, headers: dict[str, str] | None = None, timeout: float = 10.0):
         import httpx
 
         return httpx.post(
             self.url + "/slack/events",
             content=body.encode(),
-            headers=sign(body) if headers is None else headers,
+            headers=self.sign(body) if headers is None else headers,
             timeout=timeout,
         )
 
@@ -165,7 +236,7 @@ class Running:
 
 
 @pytest.fixture
-def start_service(tmp_path, slack, config):
+def start_service(tmp_path, slack, config, live_clock):
     """Start the bot against the fake Slack; call again (same database) to restart it."""
     from pydantic import SecretStr
 
@@ -195,7 +266,10 @@ def start_service(tmp_path, slack, config):
             **tuning,
         }
         service = Service(
-            settings, config_override or config, tuning=DeliveryTuning(**options), clock=clock
+            settings,
+            config_override or config,
+            tuning=DeliveryTuning(**options),
+            clock=clock or live_clock,
         )
         port = free_port()
         service.start_in_thread("127.0.0.1", port)
@@ -206,6 +280,82 @@ def start_service(tmp_path, slack, config):
     yield start
     for running in started:
         running.service.stop()
+
+
+class Cli:
+    """`sre-bot` as a user runs it: a subprocess in `folder`, on a SQLite database of its own,
+    with `sre-bot.yml` there. Each command's clock starts where `clock` stands when it is
+    run (`SRE_BOT_NOW`), so the commands of a test follow each other in time."""
+
+    def __init__(self, folder: Path, clock: RunningClock, *, in_process: bool = False) -> None:
+        self.folder = folder
+        self.clock = clock
+        self.in_process = in_process
+        self.config_path = folder / "sre-bot.yml"
+        self.database_url = f"sqlite:///{folder / 'cli.db'}"
+        self.configure("slack:\n  timezone: Asia/Seoul\n")
+        inherited = ("SLACK_", "SRE_BOT_", "DATABASE_", "PROMETHEUS_")
+        self.env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith(inherited)},
+            "DATABASE_URL": self.database_url,
+            "SRE_BOT_CONFIG": str(self.config_path),
+            "USER": "kim",
+        }
+
+    def configure(self, text: str) -> None:
+        self.config_path.write_text(text, encoding="utf-8")
+
+    def _command(self, args: tuple[str, ...], env: dict | None) -> dict:
+        return {
+            "args": [sys.executable, "-m", "bot", *args],
+            "cwd": self.folder,
+            "env": {**self.env, "SRE_BOT_NOW": self.clock.now().isoformat(), **(env or {})},
+            "text": True,
+        }
+
+    def __call__(
+        self, *args: str, env: dict | None = None, timeout: float = 60
+    ) -> subprocess.CompletedProcess:
+        if self.in_process:
+            return self._here(args, env)
+        return subprocess.run(**self._command(args, env), capture_output=True, timeout=timeout)
+
+    def _here(self, args: tuple[str, ...], env: dict | None) -> subprocess.CompletedProcess:
+        """The command run in this process (`bot.cli.main`, same environment and folder):
+        what a person sees, without a new interpreter's start-up."""
+        from bot.cli import main
+
+        command = self._command(args, env)
+        out, err = io.StringIO(), io.StringIO()
+        with (
+            mock.patch.dict(os.environ, command["env"], clear=True),
+            contextlib.chdir(self.folder),
+            contextlib.redirect_stdout(out),
+            contextlib.redirect_stderr(err),
+        ):
+            try:
+                code = main(list(args))
+            except SystemExit as exit_:  # argparse's usage errors
+                code = exit_.code if isinstance(exit_.code, int) else 2
+        return subprocess.CompletedProcess(command["args"], code, out.getvalue(), err.getvalue())
+
+    def start(self, *args: str, env: dict | None = None) -> subprocess.Popen:
+        """The command running in the background, its output piped."""
+        return subprocess.Popen(
+            **self._command(args, env), stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+
+
+@pytest.fixture
+def cli(tmp_path: Path, live_clock: RunningClock) -> Cli:
+    """`sre-bot` in a subprocess (these tests are marked `slow`)."""
+    return Cli(tmp_path, live_clock)
+
+
+@pytest.fixture
+def cli_in_process(tmp_path: Path, live_clock: RunningClock) -> Cli:
+    """`sre-bot` run by calling its `main` here: for the many commands of a calendar test."""
+    return Cli(tmp_path, live_clock, in_process=True)
 
 
 def poll_until(predicate, timeout: float = 10.0, interval: float = 0.02):
@@ -221,8 +371,9 @@ def poll_until(predicate, timeout: float = 10.0, interval: float = 0.02):
 
 
 @pytest.fixture(scope="session")
-def prom_data(tmp_path_factory):
-    """31 days of synthetic metrics with known answers, as TSDB blocks (built once)."""
+def prom_data(tmp_path_factory, now):
+    """31 days of synthetic metrics with known answers, ending at the tests' instant, as
+    TSDB blocks (built once)."""
     import shutil
 
     from tests import prom
@@ -230,7 +381,7 @@ def prom_data(tmp_path_factory):
     missing = [b for b in ("prometheus", "promtool") if shutil.which(b) is None]
     if missing:
         pytest.skip(f"{', '.join(missing)} not installed (scripts/system-deps.sh installs them)")
-    return prom.build(tmp_path_factory.mktemp("prometheus-data"))
+    return prom.build(tmp_path_factory.mktemp("prometheus-data"), int(now.timestamp()) // 60 * 60)
 
 
 @pytest.fixture(scope="session")
@@ -244,6 +395,8 @@ def prometheus(prom_data):
 
 
 @pytest.fixture
-def prom_clock(prom_data) -> FakeClock:
-    """A clock at the moment the synthetic data ends: SLOs are evaluated there."""
+def prom_clock(prom_data, now: datetime) -> FakeClock:
+    """A clock at the moment the synthetic data ends (the tests' now, on the minute): SLOs
+    are evaluated there."""
+    assert prom_data.anchor == int(now.timestamp()) // 60 * 60
     return FakeClock(datetime.fromtimestamp(prom_data.anchor, UTC))

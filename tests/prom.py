@@ -137,10 +137,9 @@ class PromData:
     data_dir: Path
 
 
-def build(where: Path, anchor: int | None = None) -> PromData:
+def build(where: Path, anchor: int) -> PromData:
     promtool = shutil.which("promtool")
     assert promtool is not None
-    anchor = anchor if anchor is not None else int(time.time()) // 60 * 60
     source = where / "data.om"
     write_openmetrics(source, anchor)
     data_dir = where / "tsdb"

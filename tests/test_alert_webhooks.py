@@ -13,6 +13,7 @@ from commands import alerts, incidents
 from commands.config import Config, SlackConfig
 from tests.alerting import alert, grafana_webhook, webhook
 from tests.conftest import ALERT_TOKEN
+from tests.factories import block_action
 
 AUTH = {"Authorization": f"Bearer {ALERT_TOKEN}"}
 
@@ -37,25 +38,9 @@ def _replies(slack, channel: str = "alerts"):
 
 
 def _block_action(action_id: str, value: str, user: str, response_url: str) -> dict:
-    return {
-        "type": "block_actions",
-        "team": {"id": "T0TEAM", "domain": "artisan"},
-        "user": {"id": user, "username": user.lower(), "team_id": "T0TEAM"},
-        "api_app_id": "A0APP",
-        "trigger_id": f"trigger-{user}",
-        "container": {"type": "message", "message_ts": "1.0", "channel_id": "C0001"},
-        "channel": {"id": "C0001", "name": "alerts"},
-        "response_url": response_url,
-        "actions": [
-            {
-                "type": "button",
-                "action_id": action_id,
-                "block_id": "alert_actions",
-                "value": value,
-                "action_ts": str(time.time()),
-            }
-        ],
-    }
+    return block_action(
+        action_id, value, user, response_url, block_id="alert_actions", channel_name="alerts"
+    )
 
 
 def _nothing_written(bot, slack) -> None:

@@ -7,12 +7,13 @@ fake Slack's record. Alertmanager groups by alertname and flushes every second h
 import json
 import shutil
 import subprocess
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import httpx
 import pytest
 
 from commands import alerts
+from commands.clock import SystemClock
 from commands.config import Config, SlackConfig
 from tests.conftest import ALERT_TOKEN, free_port, poll_until
 
@@ -94,8 +95,16 @@ class Alertmanager:
         self.log.close()
 
 
-def _alert(name: str, instance: str, *, ended: bool = False, severity: str = "critical") -> dict:
-    now = datetime.now(UTC)
+@pytest.fixture
+def live_clock() -> SystemClock:
+    """Alertmanager keeps the machine's time (an alert ends, a silence starts by it), so the
+    bot and the fake Slack keep it too: in this module only, the clock is the system's."""
+    return SystemClock()
+
+
+def _alert(
+    name: str, instance: str, now: datetime, *, ended: bool = False, severity: str = "critical"
+) -> dict:
     body = {
         "labels": {"alertname": name, "severity": severity, "instance": instance},
         "annotations": {
@@ -136,20 +145,22 @@ def _thread_texts(slack, parent) -> list[str]:
 
 
 def test_alerts_fired_and_resolved_in_alertmanager_become_one_living_thread(stack, slack):
-    _, manager = stack
-    manager.fire(_alert("HighErrorRate", "api-1"))
+    bot, manager = stack
+    now = bot.ctx.clock.now
+    manager.fire(_alert("HighErrorRate", "api-1", now()))
     parent = slack.wait_for(lambda: _parent(slack, "HighErrorRate"), timeout=10)
     shown = json.dumps(parent.blocks)
     assert "2.5% (threshold 1%)" in shown and "api_high_error_rate" in shown
 
-    manager.fire(_alert("HighErrorRate", "api-1"), _alert("HighErrorRate", "api-2"))
+    manager.fire(_alert("HighErrorRate", "api-1", now()), _alert("HighErrorRate", "api-2", now()))
     slack.wait_for(lambda: len(_thread_texts(slack, parent)) == 1, timeout=10)
     assert "instance=api-2" in _thread_texts(slack, parent)[0]
     slack.wait_for(lambda: "2 firing" in json.dumps(slack.messages("alerts")[0].blocks))
     assert any(c.params.get("ts") == parent.ts for c in slack.ok_calls("chat.update"))
 
     manager.fire(
-        _alert("HighErrorRate", "api-1", ended=True), _alert("HighErrorRate", "api-2", ended=True)
+        _alert("HighErrorRate", "api-1", now(), ended=True),
+        _alert("HighErrorRate", "api-2", now(), ended=True),
     )
     slack.wait_for(
         lambda: any("All alerts resolved" in t for t in _thread_texts(slack, parent)), timeout=10
@@ -162,7 +173,7 @@ def test_alerts_fired_and_resolved_in_alertmanager_become_one_living_thread(stac
 
 def test_the_silence_button_creates_a_silence_in_alertmanager(stack, slack):
     bot, manager = stack
-    manager.fire(_alert("QwenModelUnhealthy", "qwen-0"))
+    manager.fire(_alert("QwenModelUnhealthy", "qwen-0", bot.ctx.clock.now()))
     slack.wait_for(lambda: _parent(slack, "QwenModelUnhealthy"), timeout=10)
     [group] = alerts.list_groups(bot.ctx)
     bot.interact(
@@ -207,8 +218,8 @@ def test_the_silence_button_creates_a_silence_in_alertmanager(stack, slack):
         "severity": "critical",
         "instance": "qwen-0",
     }
-    ends = datetime.fromisoformat(silence["endsAt"].replace("Z", "+00:00"))
-    assert timedelta(hours=3, minutes=59) < ends - datetime.now(UTC) <= timedelta(hours=4)
+    starts, ends = (datetime.fromisoformat(silence[k]) for k in ("startsAt", "endsAt"))
+    assert timedelta(hours=3, minutes=59) < ends - starts <= timedelta(hours=4)
     parent = _parent(slack, "QwenModelUnhealthy")
     slack.wait_for(
         lambda: any(silence["id"] in t for t in _thread_texts(slack, parent)), timeout=10

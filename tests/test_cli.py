@@ -1,42 +1,18 @@
-"""The CLI as a user runs it: a subprocess on a real database."""
+"""The CLI as a user runs it, on a real database: a few commands in a subprocess, the long
+sequences through `bot.cli.main` in this process."""
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
 
 @pytest.fixture
-def run(tmp_path):
-    config = tmp_path / "sre-bot.yml"
-    config.write_text("slack:\n  timezone: Asia/Seoul\n", encoding="utf-8")
-    env = {
-        **{
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith(("SLACK_", "SRE_BOT_", "DATABASE_"))
-        },
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
-        "SRE_BOT_CONFIG": str(config),
-        "USER": "kim",
-    }
-
-    def run(*args: str, extra_env: dict | None = None) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "-m", "bot", *args],
-            cwd=tmp_path,
-            env={**env, **(extra_env or {})},
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-
-    return run
+def run(cli_in_process):
+    return cli_in_process
 
 
-def test_create_prints_the_guide_line_and_list_json_has_the_contract_fields(run):
+def test_create_prints_the_guide_line_and_list_json_has_the_contract_fields(cli):
+    run = cli  # a real process: `python -m bot` as the README runs it
     created = run(
         "incident",
         "create",
@@ -146,16 +122,17 @@ def test_refused_transition_exits_1(run):
 def test_bad_config_exits_2_naming_file_and_key(run, tmp_path):
     bad = tmp_path / "bad.yml"
     bad.write_text("slack:\n  timezon: Asia/Seoul\n")
-    result = run("incident", "list", extra_env={"SRE_BOT_CONFIG": str(bad)})
+    result = run("incident", "list", env={"SRE_BOT_CONFIG": str(bad)})
     assert result.returncode == 2
     assert f"{bad}:2: slack.timezon: unknown key" in result.stderr
 
 
-def test_unreachable_database_exits_3(run):
+def test_unreachable_database_exits_3(cli):
+    run = cli
     result = run(
         "incident",
         "list",
-        extra_env={"DATABASE_URL": "postgresql://sre:x@127.0.0.1:9/sre?connect_timeout=2"},
+        env={"DATABASE_URL": "postgresql://sre:x@127.0.0.1:9/sre?connect_timeout=2"},
     )
     assert result.returncode == 3
     assert "database cannot be reached" in result.stderr
@@ -168,7 +145,8 @@ def test_db_upgrade_creates_the_schema(run, tmp_path):
     assert run("db", "upgrade").returncode == 0  # idempotent
 
 
-def test_serve_on_a_busy_port_says_so_and_exits_2(run):
+def test_serve_on_a_busy_port_says_so_and_exits_2(cli):
+    run = cli
     import socket
 
     with socket.socket() as busy:

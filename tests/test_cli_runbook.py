@@ -1,15 +1,14 @@
 """`sre-bot runbook` as a user runs it: a subprocess on a real database and the fake service."""
 
-import os
 import signal
 import subprocess
-import sys
 import threading
+from datetime import timedelta
 
 import pytest
 
 from commands import runbooks
-from commands.clock import SystemClock
+from commands.clock import FakeClock
 from commands.config import load_config
 from commands.context import Context
 from storage.db import Database
@@ -24,37 +23,17 @@ def service():
 
 
 @pytest.fixture
-def cli(tmp_path, service):
-    config = tmp_path / "sre-bot.yml"
-    config.write_text(
+def runbook_cli(cli, service, live_clock):
+    cli.configure(
         f"runbooks: {ROOT / 'examples' / 'runbooks'}\n"
-        f"prometheus:\n  url: http://127.0.0.1:{free_port()}\n",
-        encoding="utf-8",
+        f"prometheus:\n  url: http://127.0.0.1:{free_port()}\n"
     )
-    env = {
-        **{
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith(("SLACK_", "SRE_BOT_", "DATABASE_"))
-        },
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
-        "SRE_BOT_CONFIG": str(config),
-        "SERVICE_URL": service.url,
-        "USER": "kim",
-    }
 
     def start(*args: str) -> subprocess.Popen:
-        return subprocess.Popen(
-            [sys.executable, "-m", "bot", "runbook", *args],
-            cwd=tmp_path,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        return cli.start("runbook", *args, env={"SERVICE_URL": service.url})
 
     def ctx() -> Context:
-        return Context(Database(env["DATABASE_URL"]), load_config(config), SystemClock())
+        return Context(Database(cli.database_url), load_config(cli.config_path), live_clock)
 
     start.ctx = ctx
     return start
@@ -65,7 +44,8 @@ def _finish(process: subprocess.Popen) -> tuple[int, str, str]:
     return process.returncode, out, err
 
 
-def test_list_and_dry_run_touch_nothing(cli, service, tmp_path):
+def test_list_and_dry_run_touch_nothing(runbook_cli, service, tmp_path):
+    cli = runbook_cli
     code, out, err = _finish(cli("list"))
     assert code == 0, err
     assert "qwen_failure_downshift (automatic, 6 steps)" in out
@@ -80,7 +60,8 @@ def test_list_and_dry_run_touch_nothing(cli, service, tmp_path):
     assert code == 2 and "There is no runbook" in err
 
 
-def test_approval_runbook_waits_for_slack_and_runs_once_approved(cli, service):
+def test_approval_runbook_waits_for_slack_and_runs_once_approved(runbook_cli, service):
+    cli = runbook_cli
     process = cli("run", "rl_reward_runaway_rollback", "--by", "U0ALICE")
     ctx = poll_until(lambda: _ctx_with_run(cli), timeout=30)
     [run] = runbooks.recent_runs(ctx)
@@ -94,7 +75,8 @@ def test_approval_runbook_waits_for_slack_and_runs_once_approved(cli, service):
     assert len(service.calls("POST", "/admin/rl/rollback")) == 1
 
 
-def test_ctrl_c_leaves_the_request_pending_with_a_clear_note(cli, service):
+def test_ctrl_c_leaves_the_request_pending_with_a_clear_note(runbook_cli, service):
+    cli = runbook_cli
     process = cli("run", "rl_reward_runaway_rollback")
     lines: list[str] = []
     reader = threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True)
@@ -134,45 +116,29 @@ steps:
 
 
 def test_kill_9_mid_post_leaves_the_run_interrupted_and_the_post_not_repeated(
-    tmp_path, service, monkeypatch
+    cli, service, monkeypatch, now
 ):
     """A real SIGKILL of `sre-bot runbook run` while its POST is in flight: the next sweep,
     once the dead process's claim has run out, marks the run interrupted at that step and
     sends nothing again until a person presses Resume."""
-    from datetime import timedelta
-
-    from commands.clock import FakeClock
-
-    folder = tmp_path / "runbooks"
+    folder = cli.folder / "runbooks"
     folder.mkdir()
     (folder / "breaker_first.yml").write_text(BREAKER_FIRST, encoding="utf-8")
-    config = tmp_path / "sre-bot.yml"
-    config.write_text(f"runbooks: {folder}\n", encoding="utf-8")
-    url = f"sqlite:///{tmp_path / 'kill.db'}"
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SRE_BOT_"))},
-        "DATABASE_URL": url,
-        "SRE_BOT_CONFIG": str(config),
-        "SERVICE_URL": service.url,
-    }
+    cli.configure(f"runbooks: {folder}\n")
     held = service.stall("/admin/circuit-breaker/qwen/open")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "runbook", "run", "breaker_first"],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    process = cli.start("runbook", "run", "breaker_first", env={"SERVICE_URL": service.url})
     try:
         poll_until(lambda: service.calls("POST"), timeout=30)
     finally:
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=30)
     held.set()
+    process.stdout.close()
+    process.stderr.close()
 
     monkeypatch.setenv("SERVICE_URL", service.url)  # the surviving replica's environment
-    later = FakeClock(SystemClock().now() + timedelta(minutes=5))  # the claim has run out
-    ctx = Context(Database(url), load_config(config), later)
+    later = FakeClock(now + timedelta(minutes=5))  # the claim has run out
+    ctx = Context(Database(cli.database_url), load_config(cli.config_path), later)
     for _ in range(3):
         runbooks.sweep(ctx, "survivor")
     [run] = runbooks.recent_runs(ctx)

@@ -2,9 +2,6 @@
 "unknown" (exit 3, HTTP 503) unless an incident already blocks. CLI and `GET /deploy/check`."""
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
@@ -130,54 +127,30 @@ def test_http_deploy_check(start_service, prometheus, tmp_path):
 _ALL = ("api-availability.yaml", "llm-latency.yaml", "rl-reward.yaml")
 
 
-def _cli(tmp_path, config_text: str, *args: str) -> subprocess.CompletedProcess:
-    config = tmp_path / "sre-bot.yml"
-    config.write_text(config_text, encoding="utf-8")
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "PROMETHEUS_"))},
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
-        "SRE_BOT_CONFIG": str(config),
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-
-def test_cli_deploy_check_exit_codes(tmp_path, prometheus):
+def test_cli_deploy_check_exit_codes(cli, prometheus):
     def config(url: str, *files: str) -> str:
         listed = "".join(f"\n  - {SLOS / f}" for f in files)
         return f"prometheus:\n  url: {url}\n  timeout_seconds: 3\nslos:{listed}\n"
 
-    allowed = _cli(tmp_path, config(prometheus.url, "api-availability.yaml"), "deploy", "check")
+    cli.configure(config(prometheus.url, "api-availability.yaml"))
+    allowed = cli("deploy", "check")
     assert allowed.returncode == 0, allowed.stderr
     assert allowed.stdout.startswith("Deploys allowed")
 
-    blocked = _cli(tmp_path, config(prometheus.url, *_ALL), "deploy", "check", "--json")
+    cli.configure(config(prometheus.url, *_ALL))
+    blocked = cli("deploy", "check", "--json")
     assert blocked.returncode == 1, blocked.stderr
     assert json.loads(blocked.stdout)["reasons"][0]["slo"] == "llm-creative-latency"
 
     down = f"http://127.0.0.1:{free_port()}"
-    unknown = _cli(tmp_path, config(down, "api-availability.yaml"), "deploy", "check")
+    cli.configure(config(down, "api-availability.yaml"))
+    unknown = cli("deploy", "check")
     assert unknown.returncode == 3
     assert "Cannot decide: Prometheus cannot be reached" in unknown.stdout
 
-    created = _cli(
-        tmp_path,
-        config(down, "api-availability.yaml"),
-        "incident",
-        "create",
-        "--title",
-        "API down",
-        "--severity",
-        "Sev1",
-    )
+    created = cli("incident", "create", "--title", "API down", "--severity", "Sev1")
     assert created.returncode == 0, created.stderr
-    blocked = _cli(tmp_path, config(down, "api-availability.yaml"), "deploy", "check")
+    blocked = cli("deploy", "check")
     assert blocked.returncode == 1
     assert "Sev1 incident INC-" in blocked.stdout and "API down" in blocked.stdout
     assert "Prometheus cannot be reached, SLOs not checked" in blocked.stdout

@@ -1,10 +1,13 @@
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 
 import pytest
 from sqlmodel import select
 
 from commands import incidents
+from commands.clock import FakeClock
+from commands.config import Config, SlackConfig
 from commands.context import Context
 from commands.errors import CommandError, Conflict, NotFound
 from commands.notices import Template
@@ -20,6 +23,24 @@ def _timeline(ctx, incident_id):
     return incidents.get_timeline(ctx, incident_id)[1]
 
 
+def _id_at(ctx) -> str:
+    """The ID an incident declared now gets: the date and time in the team's timezone."""
+    return ctx.clock.now().astimezone(ctx.config.slack.tz).strftime("INC-%Y%m%d-%H%M%S")
+
+
+@pytest.mark.parametrize(
+    ("zone", "expected"),
+    [("Asia/Seoul", "INC-20270101-085959"), ("UTC", "INC-20261231-235959")],
+)
+def test_the_id_is_the_team_time_of_declaration(database, zone, expected):
+    at = FakeClock(datetime(2026, 12, 31, 23, 59, 59, tzinfo=UTC))
+    config = Config(slack=SlackConfig(timezone=zone))
+    created = incidents.create_incident(
+        Context(database, config, at), title="New Year's Eve", severity="Sev2", created_by="U1"
+    )
+    assert created.id == expected
+
+
 def test_create_names_the_incident_in_team_time_and_owes_an_announcement(ctx):
     incident = incidents.create_incident(
         ctx,
@@ -28,7 +49,7 @@ def test_create_names_the_incident_in_team_time_and_owes_an_announcement(ctx):
         created_by="U0ALICE",
         components=["qwen", "llm-gateway, qwen"],
     )
-    assert incident.id == "INC-20260105-103000"  # 01:30 UTC is 10:30 in Seoul
+    assert incident.id == _id_at(ctx)
     assert incident.severity == "Sev2"
     assert incident.status == "detected"
     assert incident.components == ["qwen", "llm-gateway"]
@@ -63,7 +84,8 @@ def test_same_second_ids_get_a_suffix(ctx):
         incidents.create_incident(ctx, title=f"t{i}", severity="Sev4", created_by="U1").id
         for i in range(3)
     ]
-    assert ids == ["INC-20260105-103000", "INC-20260105-103000-2", "INC-20260105-103000-3"]
+    base = _id_at(ctx)
+    assert ids == [base, f"{base}-2", f"{base}-3"]
 
 
 @pytest.fixture

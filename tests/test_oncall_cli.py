@@ -1,9 +1,6 @@
-"""`sre-bot oncall` as a user runs it: a subprocess on a real database."""
+"""`sre-bot oncall` as a user runs it, on a real database, at the tests' instant."""
 
 import json
-import os
-import subprocess
-import sys
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -21,38 +18,27 @@ oncall:
 
 
 @pytest.fixture
-def run(tmp_path):
-    config = tmp_path / "sre-bot.yml"
-    config.write_text(CONFIG, encoding="utf-8")
-    env = {
-        **{
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith(("SLACK_", "SRE_BOT_", "DATABASE_"))
-        },
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
-        "SRE_BOT_CONFIG": str(config),
-        "USER": "kim",
-    }
-
-    def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "-m", "bot", "oncall", *args],
-            cwd=tmp_path,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-
-    return run
+def run(cli_in_process):
+    cli_in_process.configure(CONFIG)
+    return lambda *args: cli_in_process("oncall", *args)
 
 
-def test_now_json_schedule_json_and_overrides(run):
+def test_the_process_takes_its_clock_from_sre_bot_now(cli, now):
+    cli.configure(CONFIG)
+    answer = cli("oncall", "--json", env={"SRE_BOT_NOW": now.isoformat()})
+    assert answer.returncode == 0, answer.stderr
+    at = json.loads(answer.stdout)["at"]
+    assert timedelta(0) <= datetime.fromisoformat(at) - now < timedelta(seconds=30)
+    bad = cli("oncall", env={"SRE_BOT_NOW": "next friday"})
+    assert bad.returncode == 2
+    assert "SRE_BOT_NOW: 'next friday' is not an ISO 8601 instant" in bad.stderr
+
+
+def test_now_json_schedule_json_and_overrides(run, now):
     # 2030-01-04 17:00 starts rotation week 209 since 2026-01-02: members[209 % 3], U0LEE.
-    now = run("now", "--at", "2030-01-07 10:00", "--json")
-    assert now.returncode == 0, now.stderr
-    data = json.loads(now.stdout)
+    at = run("now", "--at", "2030-01-07 10:00", "--json")
+    assert at.returncode == 0, at.stderr
+    data = json.loads(at.stdout)
     assert data["at"] == "2030-01-07T01:00:00Z"
     assert (data["primary"], data["secondary"], data["shift"]) == ("U0LEE", "U0KIM", "weekday")
     assert data["until"] == "2030-01-11T08:00:00Z"
@@ -65,7 +51,7 @@ def test_now_json_schedule_json_and_overrides(run):
     assert {"primary", "secondary", "shift", "until"} <= set(json.loads(bare.stdout))
 
     # Overrides change the future: take a Tuesday and two weekends a few weeks from now.
-    today = datetime.now(SEOUL).date()
+    today = now.astimezone(SEOUL).date()
     tuesday = today + timedelta(days=21 + (1 - today.weekday()) % 7)
     saturday = tuesday + timedelta(days=4)
     covered = run("cover", "U0PARK", f"{tuesday} 09:00", f"{tuesday} 18:00")
@@ -105,7 +91,10 @@ def test_now_json_schedule_json_and_overrides(run):
         (before[1]["primary"], "swap"),
         (before[0]["primary"], "swap"),
     ]
+    # One week, asked at any moment, shows the coming weekend shift and who holds it.
     text = run("schedule", "--weeks", "1")
-    assert text.returncode == 0 and "weekend" in text.stdout and "@U0" in text.stdout
+    assert text.returncode == 0, text.stderr
+    weekend = [line for line in text.stdout.splitlines() if "· weekend ·" in line]
+    assert weekend and all("@U0" in line for line in weekend), text.stdout
     too_many = run("schedule", "--weeks", "99")
     assert too_many.returncode == 2

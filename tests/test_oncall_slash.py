@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from bot.i18n import Translator
 from bot.listeners.oncall_commands import help_text, oncall_error_text, run_request
 from bot.oncall_slash import OnCallRequest, parse_oncall, parse_user, swap_time
+from commands.clock import FakeClock
 from commands.config import Config, OnCallConfig, SlackConfig
 from commands.context import Context
 from commands.errors import CommandError
@@ -114,12 +115,12 @@ def test_answers_words_usage_and_errors_in_the_team_language():
     assert "/oncall swap" in help_text(Translator("en", SEOUL))
 
 
-def test_run_request_answers_now_and_refuses_a_non_member(database, clock):
+def test_run_request_answers_now_and_refuses_a_non_member(database):
     config = Config(
         slack=SlackConfig(timezone="Asia/Seoul"),
         oncall=OnCallConfig(members=["U0KIM", "U0PARK"], start="2026-01-02"),
     )
-    ctx = Context(database, config, clock)
+    ctx = Context(database, config, FakeClock(seoul(2026, 1, 5, 10, 30)))  # week 0, Monday
     t = Translator("en", SEOUL)
     answer = run_request(ctx, t, parse_oncall("", SEOUL), "U9")
     assert answer["response_type"] == "ephemeral"

@@ -45,6 +45,13 @@ def ack_steps(ctx) -> list[tuple[str, str | None]]:
     return [(m.args["notify"], m.args["user"]) for m in owed(ctx, Template.ONCALL_ACK_REMINDER)]
 
 
+def step_now(ctx, notify: str) -> tuple[str, str | None]:
+    """The reminder step due now, as it should read: whoever holds that role at this moment
+    (a reminder sent after the handoff goes to the new shift)."""
+    on = oncall.who_is_on_call(ctx)
+    return notify, {"primary": on.primary, "secondary": on.secondary}.get(notify)
+
+
 def test_sev1_unacknowledged_for_16_minutes_gets_one_reminder_then_one_escalation(ctx, clock):
     incident = incidents.create_incident(ctx, title="API down", severity="Sev1", created_by="U9")
     clock.advance(minutes=14, seconds=59)
@@ -54,13 +61,16 @@ def test_sev1_unacknowledged_for_16_minutes_gets_one_reminder_then_one_escalatio
     assert reminders.sweep(ctx).ack == 0
     [reminder] = owed(ctx)
     assert (reminder.op, reminder.thread_ref) == ("reply", f"incident:{incident.id}")
-    assert ack_steps(ctx) == [("primary", "U0KIM")]
+    expected = [step_now(ctx, "primary")]
+    assert ack_steps(ctx) == expected
     clock.advance(minutes=8)  # 24 minutes: not yet
     assert reminders.sweep(ctx).total == 0
     clock.advance(minutes=1)  # 25: the target plus 10
     assert reminders.sweep(ctx).ack == 1
     assert reminders.sweep(ctx).ack == 0
-    assert ack_steps(ctx) == [("primary", "U0KIM"), ("secondary", "U0PARK")]
+    expected.append(step_now(ctx, "secondary"))
+    assert ack_steps(ctx) == expected
+    assert all(person in MEMBERS for _, person in expected)
     clock.advance(minutes=10)  # 35: the channel
     assert reminders.sweep(ctx).ack == 1
     clock.advance(hours=5)
@@ -147,14 +157,16 @@ def test_the_reminder_text_tags_the_person_and_says_how_late(ctx, clock):
     incidents.create_incident(ctx, title="API down", severity="Sev1", created_by="U9")
     clock.advance(minutes=16)
     reminders.sweep(ctx)
+    _, primary = step_now(ctx, "primary")
     clock.advance(minutes=9)
     reminders.sweep(ctx)
+    _, secondary = step_now(ctx, "secondary")
     clock.advance(minutes=10)
     reminders.sweep(ctx)
     renderer = NoticeRenderer(ctx)
     texts = [renderer.render(m.template, m.args) for m in owed(ctx)]
-    assert "<@U0KIM>" in texts[0]["text"] and "35m" in texts[0]["text"]
-    assert "<@U0PARK>" in texts[1]["text"] and "secondary" in texts[1]["text"]
+    assert f"<@{primary}>" in texts[0]["text"] and "35m" in texts[0]["text"]
+    assert f"<@{secondary}>" in texts[1]["text"] and "secondary" in texts[1]["text"]
     assert "<!here>" in texts[2]["text"] and texts[2]["reply_broadcast"] is True
 
 
@@ -174,7 +186,7 @@ def test_escalation_steps_are_configurable(ctx, clock):
     assert reminders.sweep_ack(ctx) == 0
     clock.advance(minutes=1)
     assert reminders.sweep_ack(ctx) == 1
-    assert ack_steps(ctx) == [("secondary", "U0PARK")]
+    assert ack_steps(ctx) == [step_now(ctx, "secondary")]
 
 
 def test_update_reminder_repeats_while_an_open_sev2_is_silent(ctx, clock):
@@ -270,8 +282,17 @@ def test_concurrent_handoff_sweeps_post_once(any_database, config):
 
 
 def test_a_new_installation_does_not_post_a_stale_handoff(ctx, clock):
+    clock.set(seoul(2026, 1, 5, 10, 30))
     assert handoff.post_due_handoff(ctx) is False  # Monday: last Friday's is stale
     assert handoffs(ctx) == []
+
+
+def test_a_new_installation_started_just_after_the_handoff_posts_it(ctx, clock):
+    clock.set(seoul(2026, 1, 9, 17, 4))  # within five minutes: on time, not late
+    assert handoff.post_due_handoff(ctx) is True
+    assert [m.args for m in handoffs(ctx)] == [
+        {"handoff_at": "2026-01-09T08:00:00Z", "late": False}
+    ]
 
 
 def test_missed_handoffs_after_downtime_post_once_marked_late(ctx, clock):
@@ -371,7 +392,7 @@ def test_a_route_names_whom_to_tag_with_oncall_standing_for_the_person(ctx, cloc
     quiet = alerts.get_group(routed_ctx, _fire(routed_ctx, "Quiet").group_id)
     loud = alerts.get_group(routed_ctx, _fire(routed_ctx, "Loud").group_id)
     assert quiet.mentions == []
-    assert loud.mentions == ["U0KIM", "S0SRE", "here"]
+    assert loud.mentions == [oncall.who_is_on_call(ctx).primary, "S0SRE", "here"]
 
 
 def test_an_unacknowledged_alert_group_is_reminded_until_acknowledged(ctx, clock):
@@ -385,7 +406,7 @@ def test_an_unacknowledged_alert_group_is_reminded_until_acknowledged(ctx, clock
     assert reminders.sweep(ctx).ack == 0
     [reminder] = owed(ctx, Template.ONCALL_ACK_REMINDER)
     assert (reminder.op, reminder.thread_ref) == ("reply", f"alert:{group_id}")
-    assert (reminder.args["notify"], reminder.args["user"]) == ("primary", "U0KIM")
+    assert (reminder.args["notify"], reminder.args["user"]) == step_now(ctx, "primary")
     assert reminder.args["label"] == "HighErrorRate"
     clock.advance(minutes=10)
     assert reminders.sweep(ctx).ack == 1  # the secondary

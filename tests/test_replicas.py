@@ -75,18 +75,17 @@ def test_delivery_moves_to_another_replica_when_one_stops(start_service, slack, 
 
 
 def test_a_dead_replicas_lease_is_taken_over_when_it_expires(start_service, slack, tmp_path):
-    from datetime import UTC, datetime, timedelta
+    from datetime import timedelta
 
     from bot.outbox import LEASE_NAME
     from storage.models import Lease
 
     bot = start_service()
+    now = bot.ctx.clock.now()
     with bot.ctx.db.session() as session:  # a replica that was killed mid-lease
-        lease = session.get(Lease, LEASE_NAME) or Lease(
-            name=LEASE_NAME, holder="", expires_at=datetime.now(UTC)
-        )
+        lease = session.get(Lease, LEASE_NAME) or Lease(name=LEASE_NAME, holder="", expires_at=now)
         lease.holder = "killed-replica"
-        lease.expires_at = datetime.now(UTC) + timedelta(seconds=1.5)
+        lease.expires_at = now + timedelta(seconds=1.5)
         session.add(lease)
     bot.service.delivery._lease_until = None  # forget our own (now stolen) lease
     bot.command("create sev3 waits for the lease")

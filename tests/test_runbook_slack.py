@@ -8,6 +8,7 @@ import pytest
 
 from commands import incidents, runbooks
 from tests.conftest import poll_until
+from tests.factories import block_action
 from tests.fakes.service import FakeService
 from tests.test_runbooks import make_config
 
@@ -60,25 +61,14 @@ def _run_message(slack, run_id):
 
 def _press_and_answer(bot, slack, action_id, value, user) -> str:
     before = len(slack.ok_calls("response_url"))
-    payload = {
-        "type": "block_actions",
-        "team": {"id": "T0TEAM", "domain": "artisan"},
-        "user": {"id": user, "username": user.lower(), "team_id": "T0TEAM"},
-        "api_app_id": "A0APP",
-        "trigger_id": f"trigger-{user}",
-        "container": {"type": "message", "message_ts": "1.0", "channel_id": _channel_id(slack)},
-        "channel": {"id": _channel_id(slack), "name": "incidents"},
-        "response_url": slack.response_url(f"{user}-{time.monotonic_ns()}"),
-        "actions": [
-            {
-                "type": "button",
-                "action_id": action_id,
-                "block_id": "runbook_actions",
-                "value": value,
-                "action_ts": str(time.time()),
-            }
-        ],
-    }
+    payload = block_action(
+        action_id,
+        value,
+        user,
+        slack.response_url(f"{user}-{time.monotonic_ns()}"),
+        block_id="runbook_actions",
+        channel=_channel_id(slack),
+    )
     assert bot.interact(payload).status_code == 200
     return _answer_text(slack, before)
 

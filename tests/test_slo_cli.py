@@ -1,9 +1,7 @@
 """`sre-bot slo report | check | rules` as a user runs them, against the real Prometheus."""
 
 import json
-import os
 import subprocess
-import sys
 import time
 
 import pytest
@@ -26,28 +24,10 @@ CONTRACT = {
 
 
 @pytest.fixture
-def run(tmp_path):
+def run(cli):
     def run(*args: str, config: str, env: dict | None = None) -> subprocess.CompletedProcess:
-        path = tmp_path / "sre-bot.yml"
-        path.write_text(config, encoding="utf-8")
-        environ = {
-            **{
-                k: v
-                for k, v in os.environ.items()
-                if not k.startswith(("SLACK_", "SRE_BOT_", "DATABASE_", "PROMETHEUS_"))
-            },
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
-            "SRE_BOT_CONFIG": str(path),
-            **(env or {}),
-        }
-        return subprocess.run(
-            [sys.executable, "-m", "bot", *args],
-            cwd=tmp_path,
-            env=environ,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        cli.configure(config)
+        return cli(*args, env=env)
 
     return run
 

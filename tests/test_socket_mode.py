@@ -5,7 +5,6 @@ so each test looks only at what its own envelopes caused.
 """
 
 import json
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,11 +13,14 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
+from bot.local_slack.workspace import Workspace
 from bot.service import DeliveryTuning, Service
 from bot.settings import Settings
 from commands import incidents
+from commands.clock import Clock, RunningClock, parse_instant
 from commands.config import Config, SlackConfig
 from tests.conftest import command_body, free_port, sign
+from tests.factories import block_action, mention_event
 from tests.fakes.slack import FakeSlack
 
 _PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy")
@@ -51,21 +53,26 @@ class Bot:
 
 
 @pytest.fixture(scope="module")
-def slack() -> Iterator[FakeSlack]:
-    fake = FakeSlack()
+def module_clock(request) -> RunningClock:
+    return RunningClock(parse_instant(request.config.getoption("--clock-at")))
+
+
+@pytest.fixture(scope="module")
+def slack(module_clock) -> Iterator[FakeSlack]:
+    fake = FakeSlack(Workspace(clock=lambda: module_clock.now().timestamp()))
     yield fake
     fake.close()
 
 
 @pytest.fixture(scope="module")
-def bot(slack, tmp_path_factory) -> Iterator[Bot]:
+def bot(slack, tmp_path_factory, module_clock) -> Iterator[Bot]:
     with pytest.MonkeyPatch.context() as monkeypatch:
         for name in _PROXY_VARIABLES:  # slack_sdk's Socket Mode client would tunnel through one
             monkeypatch.delenv(name, raising=False)
-        yield from _running_bot(slack, tmp_path_factory.mktemp("socket-mode"))
+        yield from _running_bot(slack, tmp_path_factory.mktemp("socket-mode"), module_clock)
 
 
-def _running_bot(slack: FakeSlack, tmp_path: Path) -> Iterator[Bot]:
+def _running_bot(slack: FakeSlack, tmp_path: Path, clock: Clock) -> Iterator[Bot]:
     settings = Settings(
         slack_bot_token=SecretStr("xoxb-test"),
         slack_app_token=SecretStr("xapp-test"),
@@ -82,7 +89,8 @@ def _running_bot(slack: FakeSlack, tmp_path: Path) -> Iterator[Bot]:
         claim_seconds=2.0,
         min_gap=0.01,
     )
-    service = Service(settings, Config(slack=SlackConfig(timezone="Asia/Seoul")), tuning=tuning)
+    config = Config(slack=SlackConfig(timezone="Asia/Seoul"))
+    service = Service(settings, config, tuning=tuning, clock=clock)
     port = free_port()
     service.start_in_thread("127.0.0.1", port)
     try:
@@ -163,26 +171,13 @@ def test_pressing_acknowledge_records_it(bot, slack):
     answer = bot.command("create sev1 API down")
     assert answer is not None
     incident_id = _created_id(answer)
-    press = {
-        "type": "block_actions",
-        "team": {"id": "T0TEAM", "domain": "artisan"},
-        "user": {"id": "U0BOB", "username": "bob", "team_id": "T0TEAM"},
-        "api_app_id": "A0APP",
-        "token": "legacy-verification-token",
-        "trigger_id": "trigger-bob",
-        "container": {"type": "message", "message_ts": "1.0", "channel_id": "C0001"},
-        "channel": {"id": "C0001", "name": "incidents"},
-        "response_url": slack.response_url("k"),
-        "actions": [
-            {
-                "type": "button",
-                "action_id": "incident_acknowledge",
-                "block_id": "incident_actions",
-                "value": incident_id,
-                "action_ts": str(time.time()),
-            }
-        ],
-    }
+    press = block_action(
+        "incident_acknowledge",
+        incident_id,
+        "U0BOB",
+        slack.response_url("k"),
+        block_id="incident_actions",
+    )
     assert slack.socket_send("interactive", press) is None  # a button's ack carries nothing
     envelope = _last_envelope(slack)
     assert envelope.ok and envelope.params["type"] == "interactive"
@@ -196,21 +191,7 @@ def test_pressing_acknowledge_records_it(bot, slack):
 
 
 def test_a_mention_event_is_answered_in_its_thread(bot, slack):
-    event = {
-        "token": "legacy-verification-token",
-        "team_id": "T0TEAM",
-        "api_app_id": "A0APP",
-        "type": "event_callback",
-        "event_id": "Ev0SOCKET01",
-        "event_time": int(time.time()),
-        "event": {
-            "type": "app_mention",
-            "user": "U0ALICE",
-            "text": "<@U0BOT> help?",
-            "ts": "1700000000.000200",
-            "channel": "C0001",
-        },
-    }
+    event = mention_event("Ev0SOCKET01", bot.service.ctx.clock.now(), ts="1700000000.000200")
     assert slack.socket_send("events_api", event) is None
     envelope = _last_envelope(slack)
     assert (envelope.params["retry_attempt"], envelope.params["retry_reason"]) == (0, "")
@@ -230,7 +211,8 @@ def test_the_http_route_refuses_signed_looking_requests(bot):
     before = incidents.list_incidents(bot.service.ctx)
     body = command_body("create sev1 should not exist")
     # Signed with a secret the bot might know, and with an empty one: there is none to match.
-    for headers in (sign(body), sign(body, secret="")):
+    at = bot.service.ctx.clock.now().timestamp()
+    for headers in (sign(body, at), sign(body, at, secret="")):
         response = httpx.post(
             bot.url + "/slack/events", content=body.encode(), headers=headers, timeout=5.0
         )
@@ -253,13 +235,13 @@ def test_a_button_no_listener_knows_is_still_acknowledged(bot, slack):
     assert _last_envelope(slack).ok
 
 
-def test_slack_down_at_start_up_does_not_stop_the_bot(tmp_path, monkeypatch):
+def test_slack_down_at_start_up_does_not_stop_the_bot(tmp_path, monkeypatch, live_clock):
     for name in _PROXY_VARIABLES:
         monkeypatch.delenv(name, raising=False)
     slack = FakeSlack()
     slack.fail("apps.connections.open", status=503, times=1)
     try:
-        running = _running_bot_without_waiting(slack, tmp_path)
+        running = _running_bot_without_waiting(slack, tmp_path, live_clock)
         try:
             ready = httpx.get(f"{running.url}/health/ready", timeout=5).json()
             if not slack.socket_mode.connections():
@@ -272,7 +254,7 @@ def test_slack_down_at_start_up_does_not_stop_the_bot(tmp_path, monkeypatch):
         slack.close()
 
 
-def _running_bot_without_waiting(slack: FakeSlack, tmp_path: Path) -> Bot:
+def _running_bot_without_waiting(slack: FakeSlack, tmp_path: Path, clock: Clock) -> Bot:
     settings = Settings(
         slack_bot_token=SecretStr("xoxb-test"),
         slack_app_token=SecretStr("xapp-test"),
@@ -280,7 +262,7 @@ def _running_bot_without_waiting(slack: FakeSlack, tmp_path: Path) -> Bot:
         database_url=f"sqlite:///{tmp_path / 'bot.db'}",
         slack_timeout_seconds=1.0,
     )
-    service = Service(settings, Config(slack=SlackConfig(timezone="Asia/Seoul")))
+    service = Service(settings, Config(slack=SlackConfig(timezone="Asia/Seoul")), clock=clock)
     port = free_port()
     service.start_in_thread("127.0.0.1", port)  # returns although Slack refused the socket
     return Bot(service, f"http://127.0.0.1:{port}", slack)

@@ -1,4 +1,8 @@
-from datetime import timedelta
+"""Incident messages as people read them, rendered without a server."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
 
 from bot.i18n import Translator
 from bot.ids import Action, Block
@@ -6,7 +10,20 @@ from bot.views import incidents as views
 from bot.views.modals import create_incident_modal, submitted_values
 from bot.views.text import HEADER_MAX, SECTION_MAX, cut, escape, who
 from commands import incidents
+from commands.clock import FakeClock
+from commands.config import Config, SlackConfig
 from commands.reports import incident_report
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """The words are checked as written at one known moment: 10:30 on a Monday in Seoul."""
+    return FakeClock(datetime(2026, 1, 5, 1, 30, tzinfo=UTC))
+
+
+@pytest.fixture
+def config() -> Config:
+    return Config(slack=SlackConfig(incident_channel="#incidents", timezone="Asia/Seoul"))
 
 
 def _t(config, locale="en"):

@@ -38,6 +38,7 @@ from bot.local_slack.workspace import (
     View,
     Workspace,
 )
+from commands.clock import Clock, SystemClock
 
 HTTP_TIMEOUT = 10.0
 SLACK_ACK_DEADLINE = 3.0  # Slack gives up on a slash command or interaction after 3 s
@@ -131,8 +132,10 @@ class _Terminal:
         api_app_id: str,
         channel: str | None,
         modal_wait: float,
+        clock: Clock,
     ) -> None:
         self.ws = workspace
+        self.clock = clock
         self.server = server
         self.events_url = events_url
         self.verifier = SignatureVerifier(signing_secret)
@@ -325,7 +328,8 @@ class _Terminal:
 
     def post(self, body: str) -> tuple[int, bytes, float] | str:
         """POST a signed Slack request; (status, body, seconds taken) or an error text."""
-        timestamp = str(int(time.time()))
+        # Signed at the bot's time, which is the machine's unless SRE_BOT_NOW moved it.
+        timestamp = str(int(self.clock.now().timestamp()))
         signature = self.verifier.generate_signature(timestamp=timestamp, body=body) or ""
         request = urllib.request.Request(
             self.events_url,
@@ -1052,6 +1056,7 @@ def run_terminal(
     stop_event: threading.Event | None = None,
     channel: str | None = None,
     modal_wait: float = 3.0,
+    clock: Clock | None = None,
 ) -> None:
     """Let a person play Slack against the bot whose Slack endpoint is `events_url`.
 
@@ -1072,6 +1077,7 @@ def run_terminal(
         api_app_id=api_app_id,
         channel=channel,
         modal_wait=modal_wait,
+        clock=clock or SystemClock(),
     )
     if terminal.interactive and stdin is sys.stdin:
         with contextlib.suppress(ImportError):

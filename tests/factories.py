@@ -1,0 +1,64 @@
+"""Slack payloads as Slack sends them, for the tests that play Slack against the bot."""
+
+import json
+from datetime import datetime
+
+TEAM = {"id": "T0TEAM", "domain": "artisan"}
+
+
+def block_action(
+    action_id: str,
+    value: str,
+    user: str,
+    response_url: str,
+    *,
+    block_id: str = "actions",
+    channel: str = "C0001",
+    channel_name: str = "incidents",
+    message_ts: str = "1.0",
+    at: datetime | None = None,
+) -> dict:
+    """A `block_actions` payload: `user` pressed the button `action_id` (with `value`)."""
+    return {
+        "type": "block_actions",
+        "team": TEAM,
+        "user": {"id": user, "username": user.lower(), "team_id": TEAM["id"]},
+        "api_app_id": "A0APP",
+        "token": "legacy-verification-token",
+        "trigger_id": f"trigger-{user}",
+        "container": {"type": "message", "message_ts": message_ts, "channel_id": channel},
+        "channel": {"id": channel, "name": channel_name},
+        "response_url": response_url,
+        "actions": [
+            {
+                "type": "button",
+                "action_id": action_id,
+                "block_id": block_id,
+                "value": value,
+                "action_ts": f"{at.timestamp():.6f}" if at else "1700000000.000001",
+            }
+        ],
+    }
+
+
+def mention_event(event_id: str, at: datetime, *, ts: str = "1700000000.000100") -> dict:
+    """An `app_mention` event callback, as the Events API delivers it."""
+    return {
+        "token": "legacy-verification-token",
+        "team_id": TEAM["id"],
+        "api_app_id": "A0APP",
+        "type": "event_callback",
+        "event_id": event_id,
+        "event_time": int(at.timestamp()),
+        "event": {
+            "type": "app_mention",
+            "user": "U0ALICE",
+            "text": "<@U0BOT> help?",
+            "ts": ts,
+            "channel": "C0001",
+        },
+    }
+
+
+def mention_body(event_id: str, at: datetime) -> str:
+    return json.dumps(mention_event(event_id, at))
