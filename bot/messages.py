@@ -1057,6 +1057,15 @@ CATALOG: dict[str, dict[str, str]] = {
         "ko": ":large_green_circle: *{target}* 다시 정상입니다 ({time}).",
     },
     "health.runbooks": {"en": "Runbook: {names}", "ko": "런북: {names}"},
+    # --- delivery --------------------------------------------------------------------------
+    "delivery.failed_update": {
+        "en": ":warning: An update of this message could not be shown: Slack refused it (`{error}`), also as plain text. The bot's log has it as outbox message {ref}.",
+        "ko": ":warning: 이 메시지의 갱신을 표시하지 못했습니다. Slack이 거부했습니다(`{error}`, 일반 텍스트로도). 봇 로그의 outbox 메시지 {ref}를 확인하세요.",
+    },
+    "delivery.failed_message": {
+        "en": ":warning: A message from sre-bot could not be shown here: Slack refused it (`{error}`), also as plain text. The bot's log has it as outbox message {ref}.",
+        "ko": ":warning: sre-bot 메시지 하나를 여기에 표시하지 못했습니다. Slack이 거부했습니다(`{error}`, 일반 텍스트로도). 봇 로그의 outbox 메시지 {ref}를 확인하세요.",
+    },
     # --- durations -----------------------------------------------------------------------
     "duration.d": {"en": "{n}d", "ko": "{n}일"},
     "duration.h": {"en": "{n}h", "ko": "{n}시간"},

@@ -8,6 +8,7 @@ from bot.views import incidents as incident_views
 from bot.views import oncall as oncall_views
 from bot.views import runbooks as runbook_views
 from bot.views import slo as slo_views
+from bot.views.text import escape, mrkdwn
 from commands import alerts, digest, handoff, health_watch, incidents, reminders, runbooks
 from commands.context import Context
 from commands.notices import Template
@@ -119,4 +120,12 @@ class NoticeRenderer:
             return runbook_views.health_change(
                 item, int(args["episode"]), str(args["change"]), self.t
             )
+        if template == Template.DELIVERY_FAILED:
+            key = (
+                "delivery.failed_update"
+                if args.get("op") == "update"
+                else "delivery.failed_message"
+            )
+            text = self.t(key, error=escape(str(args.get("error") or "?")), ref=args["outbox_id"])
+            return {"text": text, "blocks": [{"type": "section", "text": mrkdwn(text)}]}
         raise Gone(f"unknown template {template!r}")

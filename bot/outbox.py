@@ -22,12 +22,15 @@ import uuid
 from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
+from sqlmodel import Session
 
 from bot import metrics
 from bot.notices import Gone, Moot, NoticeRenderer
-from bot.slack_api import BLOCK_ERRORS, SlackFailure, call
+from bot.slack_api import SlackFailure, call
 from bot.slack_channels import ChannelDirectory
+from bot.views.text import plain_fallback
 from commands.context import Context
+from commands.notices import Template
 from storage import leases
 from storage import outbox as repo
 from storage.db import DatabaseUnavailable
@@ -42,6 +45,17 @@ METADATA_EVENT = "sre_bot_outbox"
 UPLOAD_METHOD = "files.completeUploadExternal"
 # Slack stamps messages with its own clock: look this far back for an earlier post.
 CLOCK_SKEW_MARGIN = 120.0
+# An `ok: false` error we do not know is tried this many times (over about ten minutes at
+# the default backoff), then the message is set aside so the rest of its stream goes on.
+MAX_REFUSALS = 5
+
+
+class Refused(Exception):
+    """Slack will not take the message, not even as plain text: set it aside, say so."""
+
+    def __init__(self, failure: SlackFailure) -> None:
+        super().__init__(str(failure))
+        self.failure = failure
 
 
 class TokenBucket:
@@ -244,6 +258,8 @@ class OutboxDelivery:
                 return 0
         try:
             return self._send(head, uncertain)
+        except Refused as refused:
+            return self._set_aside(head, refused.failure, "also as plain text")
         except SlackFailure as failure:
             return self._failed(head, failure)
         except Moot as moot:
@@ -280,7 +296,8 @@ class OutboxDelivery:
             return self._upload(message, target, payload["upload"], uncertain)
         if message.op == "update":
             assert target is not None
-            call(self.client, "chat.update", channel=target.channel, ts=target.ts, **payload)
+            where = {"channel": target.channel, "ts": target.ts}
+            self._call_or_plain(message, "chat.update", where, payload, replace_blocks=True)
             self._finish(message, ts=target.ts)
             return 1
         channel = target.channel if message.op == "reply" and target else message.channel
@@ -314,27 +331,49 @@ class OutboxDelivery:
             "unfurl_links": False,
             "unfurl_media": False,
             "metadata": {"event_type": METADATA_EVENT, "event_payload": {"outbox_id": message.id}},
-            **payload,
         }
         if thread_ts:
             params["thread_ts"] = thread_ts
         try:
-            return call(self.client, "chat.postMessage", **params)
+            return self._call_or_plain(message, "chat.postMessage", params, payload)
         except SlackFailure as failure:
-            if failure.kind == "not_in_channel":
-                channel_id = self.channels.resolve(channel)
-                if channel_id is None:
-                    raise
-                call(self.client, "conversations.join", channel=channel_id)
-                return call(self.client, "chat.postMessage", **params)
-            if failure.error in BLOCK_ERRORS and "blocks" in params:
-                log.warning(
-                    "outbox: Slack refused the blocks of %s (%s); sending text",
-                    message.id,
-                    failure.error,
-                )
-                params.pop("blocks")
-                return call(self.client, "chat.postMessage", **params)
+            if failure.kind != "not_in_channel":
+                raise
+            channel_id = self.channels.resolve(channel)
+            if channel_id is None:
+                raise
+            call(self.client, "conversations.join", channel=channel_id)
+            return self._call_or_plain(message, "chat.postMessage", params, payload)
+
+    def _call_or_plain(
+        self,
+        message: OutboxMessage,
+        method: str,
+        where: dict,
+        payload: dict,
+        *,
+        replace_blocks: bool = False,
+    ) -> dict:
+        """Send the message; if Slack refuses its shape (its blocks, its length), send the
+        same words as plain text. Refused again: `Refused`."""
+        params = {**where, **payload}
+        try:
+            return call(self.client, method, **params)
+        except SlackFailure as failure:
+            if failure.kind != "shape":
+                raise
+            log.warning(
+                "outbox: Slack refused message %s (%s, %s); sending it as plain text",
+                message.id,
+                message.template,
+                failure.error,
+            )
+        plain = plain_fallback(payload, replace_blocks=replace_blocks)
+        try:
+            return call(self.client, method, **{**where, **plain})
+        except SlackFailure as again:
+            if again.kind in ("shape", "permanent", "unknown"):
+                raise Refused(again) from again
             raise
 
     def _find_posted(
@@ -488,10 +527,26 @@ class OutboxDelivery:
             log.info("outbox: %s rate limited; waiting %.1fs", failure.method, delay)
             self._retry(message, str(failure), delay)
             return 0
+        if failure.kind == "shape":
+            return self._set_aside(message, failure, "as sent")
         if failure.kind == "permanent":
             log.error("outbox: Slack refused message %s for good: %s", message.id, failure)
             self._finish(message, dead=str(failure))
             return 1
+        if failure.kind == "unknown":
+            if message.refusals + 1 >= MAX_REFUSALS:
+                return self._set_aside(message, failure, f"{MAX_REFUSALS} times")
+            delay = self._refusal_backoff(message.refusals + 1)
+            log.warning(
+                "outbox: Slack refused message %s with %s (%d of %d); trying again in %.0fs",
+                message.id,
+                failure,
+                message.refusals + 1,
+                MAX_REFUSALS,
+                delay,
+            )
+            self._retry(message, str(failure), delay, refused=True)
+            return 0
         if failure.kind == "operator":
             log.error("outbox: %s; fix the Slack app or token, the message waits", failure)
             self._retry(message, str(failure), self.max_backoff)
@@ -505,10 +560,38 @@ class OutboxDelivery:
         self._retry(message, str(failure), delay)
         return 0
 
-    def _retry(self, message: OutboxMessage, error: str | None, delay: float) -> None:
+    def _refusal_backoff(self, refusals: int) -> float:
+        """15 s, 30 s, 1 min, 2 min (at the default max_backoff of 60 s): about ten minutes
+        in all before a message Slack keeps refusing is set aside."""
+        return min(4 * self.max_backoff, self.max_backoff / 4 * 2 ** max(0, refusals - 1))
+
+    def _set_aside(self, message: OutboxMessage, failure: SlackFailure, how: str) -> int:
+        """Dead, counted, logged with Slack's error, and a line in the thread in its place."""
+        log.error(
+            "outbox: message %s (%s %s) set aside: Slack refused it %s (%s)",
+            message.id,
+            message.op,
+            message.template,
+            how,
+            failure,
+        )
+        self._finish(message, dead=str(failure), notice=failure.error)
+        return 1
+
+    def _retry(
+        self, message: OutboxMessage, error: str | None, delay: float, *, refused: bool = False
+    ) -> None:
         at = self.ctx.clock.now() + timedelta(seconds=delay)
         with self.ctx.db.session() as session:
-            repo.mark_retry(session, message.id, self.worker_id, at, error, refund=error is None)  # type: ignore[arg-type]
+            repo.mark_retry(
+                session,
+                message.id,  # type: ignore[arg-type]
+                self.worker_id,
+                at,
+                error,
+                refund=error is None,
+                refused=refused,
+            )
 
     def _finish(
         self,
@@ -517,12 +600,15 @@ class OutboxDelivery:
         ts: str | None = None,
         channel: str | None = None,
         dead: str | None = None,
+        notice: str | None = None,
         superseded: bool = False,
     ) -> None:
         now = self.ctx.clock.now()
         with self.ctx.db.session() as session:
             if dead is not None:
-                repo.mark_dead(session, message.id, self.worker_id, dead[:500])  # type: ignore[arg-type]
+                marked = repo.mark_dead(session, message.id, self.worker_id, dead, now)  # type: ignore[arg-type]
+                if marked and notice is not None:
+                    _owe_notice(session, message, notice, now)
                 return
             if superseded:
                 repo.mark_superseded(session, message.id, self.worker_id, now)  # type: ignore[arg-type]
@@ -533,4 +619,33 @@ class OutboxDelivery:
         metrics.OUTBOX_DELIVERED.labels(op=message.op).inc()
         metrics.OUTBOX_DELIVERY_SECONDS.observe(
             max(0.0, (now - message.created_at).total_seconds())
+        )
+
+
+def _owe_notice(session: Session, message: OutboxMessage, error: str, now: datetime) -> None:
+    """A line where the refused message would have been: in its thread, or in its channel
+    when it was the thread's first message. A notice refused in turn gets none."""
+    if message.template == Template.DELIVERY_FAILED:
+        return
+    args = {"outbox_id": message.id, "error": error[:80], "op": message.op}
+    parent = message.ref if message.op == "update" else message.thread_ref
+    if parent:
+        repo.enqueue(
+            session,
+            stream=message.stream,
+            op="reply",
+            thread_ref=parent,
+            template=Template.DELIVERY_FAILED,
+            args=args,
+            now=now,
+        )
+    elif message.channel:
+        repo.enqueue(
+            session,
+            stream=message.stream,
+            op="post",
+            channel=message.channel,
+            template=Template.DELIVERY_FAILED,
+            args=args,
+            now=now,
         )

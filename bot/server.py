@@ -105,7 +105,9 @@ def create_http_app(
         return JSONResponse(
             {
                 "status": "ok" if ok else "unavailable",
-                "checks": {name: {"ok": c.ok, "detail": c.detail} for name, c in checks.items()},
+                "checks": {
+                    name: {"ok": c.ok, "detail": c.detail, **c.extra} for name, c in checks.items()
+                },
             },
             status_code=200 if ok else 503,
         )

@@ -13,17 +13,23 @@ from bot import metrics
 
 log = logging.getLogger(__name__)
 
-# Errors that mean "the request itself can never succeed as sent".
+# Errors about the request's shape: the same words may still go out as plain text.
+SHAPE = frozenset(
+    {
+        "invalid_blocks",
+        "invalid_blocks_format",
+        "msg_blocks_too_long",
+        "msg_too_long",
+        "invalid_arguments",
+        "too_many_attachments",
+        "no_text",
+    }
+)
+# Errors that mean "this request can never succeed", however it is worded.
 PERMANENT = frozenset(
     {
         "channel_not_found",
         "is_archived",
-        "invalid_arguments",
-        "invalid_blocks",
-        "invalid_blocks_format",
-        "msg_too_long",
-        "no_text",
-        "too_many_attachments",
         "message_not_found",
         "cant_update_message",
         "edit_window_closed",
@@ -33,6 +39,10 @@ PERMANENT = frozenset(
         "user_not_found",
         "user_not_in_channel",
     }
+)
+# Errors Slack documents as its own trouble, to be tried again like a 5xx.
+TRANSIENT = frozenset(
+    {"internal_error", "fatal_error", "service_unavailable", "request_timeout", "team_added_to_org"}
 )
 # Errors that clear once a person fixes the app or its token: keep the message and retry slowly.
 NEEDS_OPERATOR = frozenset(
@@ -45,12 +55,13 @@ NEEDS_OPERATOR = frozenset(
         "missing_scope",
     }
 )
-BLOCK_ERRORS = frozenset({"invalid_blocks", "invalid_blocks_format", "msg_too_long"})
 
 
 @dataclass
 class SlackFailure(Exception):
-    """A failed call: `kind` is rate_limited, unavailable, operator, permanent or not_in_channel."""
+    """A failed call. `kind`: rate_limited, unavailable (5xx, timeouts: retry), operator (a
+    token or scope problem: retry slowly), shape (the request's form: try plain text),
+    permanent, not_in_channel, or unknown (an `ok: false` error none of these name)."""
 
     method: str
     kind: str
@@ -90,9 +101,13 @@ def _classify(method: str, exc: Exception) -> SlackFailure:
             return SlackFailure(method, "not_in_channel", error)
         if error in NEEDS_OPERATOR:
             return SlackFailure(method, "operator", error)
+        if error in TRANSIENT:
+            return SlackFailure(method, "unavailable", error)
+        if error in SHAPE:
+            return SlackFailure(method, "shape", error)
         if error in PERMANENT:
             return SlackFailure(method, "permanent", error)
-        return SlackFailure(method, "unavailable", error or f"http_{status}")
+        return SlackFailure(method, "unknown", error or f"http_{status}")
     if isinstance(exc, TimeoutError | socket.timeout):
         return SlackFailure(method, "unavailable", "timeout")
     if isinstance(exc, urllib.error.URLError | ConnectionError | OSError):

@@ -22,6 +22,7 @@ class Template(StrEnum):
     RUNBOOK_EVENT = "runbook.event"
     RUNBOOK_NOTIFY = "runbook.notify"
     HEALTH_CHANGE = "health.change"
+    DELIVERY_FAILED = "delivery.failed"  # a line in place of a message Slack refused for good
 
 
 def incident_ref(incident_id: str) -> str:

@@ -43,12 +43,14 @@ def enqueue(
             "channel": channel,
             "state": PENDING,
             "attempts": 0,
+            "refusals": 0,
             "next_attempt_at": now,
             "created_at": now,
             "claimed_until": None,
             "claimed_by": None,
             "last_error": None,
             "sent_at": None,
+            "dead_at": None,
             "ts": None,
         },
     )
@@ -129,19 +131,23 @@ def mark_retry(
     error: str | None,
     *,
     refund: bool = False,
+    refused: bool = False,
 ) -> bool:
     """Put the message back for another attempt at `at`. `refund`: this try didn't count
-    (we held back for pacing), so the attempt counter is not advanced."""
+    (we held back for pacing), so the attempt counter is not advanced. `refused`: Slack
+    refused it with an error we do not know (counted, see `refusals`)."""
     values: dict[str, object] = {"state": PENDING, "next_attempt_at": at}
     if error is not None:
         values["last_error"] = error[:500]
     if refund:
         values["attempts"] = OutboxMessage.attempts - 1
+    if refused:
+        values["refusals"] = OutboxMessage.refusals + 1
     return _finish(session, message_id, worker, **values)
 
 
-def mark_dead(session: Session, message_id: int, worker: str, error: str) -> bool:
-    return _finish(session, message_id, worker, state=DEAD, last_error=error)
+def mark_dead(session: Session, message_id: int, worker: str, error: str, now: datetime) -> bool:
+    return _finish(session, message_id, worker, state=DEAD, last_error=error[:500], dead_at=now)
 
 
 def has_later_update(session: Session, message: OutboxMessage) -> bool:
@@ -173,6 +179,17 @@ def backlog(session: Session, now: datetime) -> int:
 
 def dead_count(session: Session) -> int:
     return session.exec(select(func.count()).where(OutboxMessage.state == DEAD)).one()
+
+
+def latest_dead(session: Session, limit: int) -> Sequence[OutboxMessage]:
+    """The messages most recently set aside as dead, newest first."""
+    query = (
+        select(OutboxMessage)
+        .where(OutboxMessage.state == DEAD)
+        .order_by(col(OutboxMessage.dead_at).desc(), col(OutboxMessage.id).desc())
+        .limit(limit)
+    )
+    return session.exec(query).all()
 
 
 def find_message(session: Session, ref: str) -> SlackMessage | None:

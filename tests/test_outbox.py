@@ -185,6 +185,96 @@ def test_refused_blocks_fall_back_to_text(start_service, slack):
     assert "plain text please" in parent.params["text"]
 
 
+def _settled(ctx) -> bool:
+    """Nothing owed so far is still waiting (sent, superseded or set aside)."""
+    with ctx.db.reader() as session:
+        rows = session.exec(select(OutboxMessage)).all()
+    now = ctx.clock.now()
+    return all(r.state in ("sent", "superseded", "dead") for r in rows if r.created_at <= now)
+
+
+def _dead(ctx) -> list[OutboxMessage]:
+    with ctx.db.reader() as session:
+        return list(session.exec(select(OutboxMessage).where(OutboxMessage.state == "dead")))
+
+
+def _thread_texts(slack, needle: str) -> list[str]:
+    [parent] = [m for m in slack.messages("incidents") if needle in m.text]
+    return [m.text for m in slack.thread("incidents", parent.ts)]
+
+
+def test_an_update_refused_for_its_blocks_goes_out_as_text_and_replaces_the_old_blocks(
+    start_service, slack
+):
+    bot = start_service()
+    incident_id = _lifecycle(bot, "update refused")
+    poll_until(lambda: _delivered(bot.ctx))
+    slack.error("chat.update", "invalid_blocks", times=1)
+    bot.command(f"resolve {incident_id}")
+    poll_until(lambda: _delivered(bot.ctx))
+    [parent] = slack.messages("incidents")
+    shown = json.dumps(parent.blocks)
+    assert "Resolved" in shown  # the current state
+    assert [b["type"] for b in parent.blocks] == ["section"]  # no stale buttons
+    assert "Resolved" in parent.text
+
+
+def test_a_message_refused_also_as_text_is_set_aside_with_a_line_and_the_thread_goes_on(
+    start_service, slack, caplog
+):
+    bot = start_service()
+    incident_id = _lifecycle(bot, "refused twice")
+    poll_until(lambda: _delivered(bot.ctx))
+    slack.error("chat.postMessage", "msg_blocks_too_long", times=2)  # the note, then its text
+    bot.command(f"note {incident_id} this one is refused")
+    bot.command(f"note {incident_id} this one goes out")
+    poll_until(lambda: _settled(bot.ctx))
+    thread = _thread_texts(slack, "refused twice")
+    assert not any("this one is refused" in t for t in thread)
+    assert any("this one goes out" in t for t in thread)
+    [line] = [t for t in thread if "could not be shown" in t]
+    with bot.ctx.db.reader() as session:
+        [dead] = session.exec(select(OutboxMessage).where(OutboxMessage.state == "dead")).all()
+    assert f"outbox message {dead.id}" in line and "msg_blocks_too_long" in line
+    logged = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert any(f"message {dead.id}" in m and "msg_blocks_too_long" in m for m in logged)
+    ready = bot.get("/health/ready")
+    assert ready.status_code == 200 and ready.json()["status"] == "ok"
+    listed = ready.json()["checks"]["dead_messages"]
+    assert (listed["warning"], listed["count"]) == (True, 1)
+    assert listed["messages"][0]["outbox_id"] == dead.id
+    assert listed["messages"][0]["error"] == "chat.postMessage: msg_blocks_too_long"
+    assert "sre_bot_outbox_dead 1.0" in bot.get("/metrics").text
+
+
+def test_an_unknown_refusal_is_tried_a_few_times_then_set_aside(start_service, slack, database_url):
+    bot = start_service(database_url=database_url)
+    incident_id = _lifecycle(bot, "unknown error")
+    poll_until(lambda: _delivered(bot.ctx))
+    fault = slack.error("chat.postMessage", "some_error_slack_added_later", times=None)
+    bot.command(f"note {incident_id} never accepted")
+    poll_until(lambda: _dead(bot.ctx), timeout=30)
+    slack.remove_fault(fault)
+    bot.command(f"note {incident_id} after it")
+    poll_until(lambda: _settled(bot.ctx), timeout=30)
+    calls = slack.calls("chat.postMessage")
+    refused = [c for c in calls if "never accepted" in json.dumps(c.params)]
+    assert len(refused) == 5  # MAX_REFUSALS, then set aside
+    thread = _thread_texts(slack, "unknown error")
+    assert any("after it" in t for t in thread)
+    assert any("some_error_slack_added_later" in t and "could not be shown" in t for t in thread)
+
+
+def test_an_outage_is_never_given_up_on(start_service, slack):
+    bot = start_service()
+    with slack.outage(status=503):
+        bot.command("create sev3 waits out the outage")
+        poll_until(lambda: len(slack.calls("chat.postMessage")) >= 8, timeout=30)
+    poll_until(lambda: _delivered(bot.ctx))
+    with bot.ctx.db.reader() as session:
+        assert not session.exec(select(OutboxMessage).where(OutboxMessage.state == "dead")).all()
+
+
 def test_a_slow_sweep_that_found_nothing_does_not_delay_the_next_change(start_service, slack):
     """A sweep that delivered nothing but was slow (waiting on the database, say) earns no
     rest: a change committed meanwhile goes out as soon as it ends, not two sweep-lengths

@@ -335,7 +335,14 @@ def test_health_and_metrics(start_service, slack):
     poll_until(lambda: ready().status_code == 200)
     body = ready().json()
     assert body["status"] == "ok"
-    assert set(body["checks"]) == {"database", "slack", "scheduler"}
+    assert set(body["checks"]) == {"database", "slack", "scheduler", "dead_messages"}
+    assert body["checks"]["dead_messages"] == {
+        "ok": True,
+        "detail": "none",
+        "warning": False,
+        "count": 0,
+        "messages": [],
+    }
     incident_id = _created_id(bot.command("create sev1 API down"))
     bot.command(f"ack {incident_id}")
     metrics = bot.get("/metrics").text

@@ -66,3 +66,36 @@ def mrkdwn(text: str, limit: int = SECTION_MAX) -> dict:
 def quote(text: str) -> str:
     """User text as a Slack block quote, escaped."""
     return "\n".join("> " + line for line in escape(text).splitlines() or [""])
+
+
+def blocks_text(blocks: list[dict]) -> str:
+    """The words of Block Kit blocks as mrkdwn lines: headers, sections and their fields,
+    context, rich text left out (the fallback for a message whose blocks Slack refused)."""
+    lines: list[str] = []
+    for block in blocks:
+        kind = block.get("type")
+        text = block.get("text")
+        if isinstance(text, dict) and text.get("text"):
+            line = str(text["text"])
+            lines.append(f"*{line}*" if kind == "header" else line)
+        for item in block.get("fields") or []:
+            if isinstance(item, dict) and item.get("text"):
+                lines.append(str(item["text"]).replace("\n", ": ", 1))
+        if kind == "context":
+            words = [str(e.get("text")) for e in block.get("elements") or [] if e.get("text")]
+            if words:
+                lines.append(" · ".join(words))
+    return "\n".join(lines)
+
+
+def plain_fallback(payload: dict, *, replace_blocks: bool = False) -> dict:
+    """The message as plain text, within any limit Slack sets: for a message Slack refused
+    for its shape. `replace_blocks`: an edit also replaces the old blocks (and their
+    buttons) with one section, since an edit without blocks would keep them."""
+    words = blocks_text(payload.get("blocks") or []) or str(payload.get("text") or "")
+    text = cut(words.strip(), SECTION_MAX) or ELLIPSIS
+    out = {k: v for k, v in payload.items() if k not in ("text", "blocks", "attachments")}
+    out["text"] = text
+    if replace_blocks:
+        out["blocks"] = [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]
+    return out
