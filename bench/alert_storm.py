@@ -165,7 +165,7 @@ def main() -> None:
 
     from bot.service import DeliveryTuning, Service
     from bot.settings import Settings
-    from commands import alerts
+    from commands.alerts import service as alerts
     from commands.config import Config, SlackConfig
     from storage.models import Alert, OutboxMessage
     from tests.conftest import free_port

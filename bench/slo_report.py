@@ -26,8 +26,8 @@ from commands.clock import FakeClock
 from commands.config import Config
 from commands.context import Context
 from commands.prometheus import PrometheusClient
-from commands.slo import evaluate, plan_queries
-from commands.slo_specs import SliQueries, SloSpec
+from commands.slo.evaluation import evaluate, plan_queries
+from commands.slo.specs import SliQueries, SloSpec
 from tests.conftest import free_port
 from tests.prom import PrometheusProcess
 

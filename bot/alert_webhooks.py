@@ -19,8 +19,8 @@ from fastapi.responses import JSONResponse
 
 from bot import metrics
 from bot.runtime import Runtime
-from commands import alerts
-from commands.alert_payloads import PayloadError, parse_json
+from commands.alerts import service as alerts
+from commands.alerts.payloads import PayloadError, parse_json
 from storage.db import DatabaseUnavailable
 
 log = logging.getLogger(__name__)

@@ -6,11 +6,11 @@ import uuid
 from slack_bolt import Respond
 
 from bot.i18n import Translator
-from bot.slash import USAGE
 from bot.views.text import escape, who
 from commands.errors import CommandError
-from commands.incidents import AckResult
-from commands.severity import SEVERITY_NAMES, Status
+from commands.incidents.lifecycle import AckResult
+from commands.incidents.severity import SEVERITY_NAMES, Status
+from commands.incidents.slash import USAGE
 from storage.db import DatabaseUnavailable
 
 log = logging.getLogger(__name__)

@@ -19,7 +19,6 @@ from collections.abc import Iterator, Sequence
 
 from bot.answers import ack_answer, error_text
 from bot.i18n import Translator
-from bot.oncall_slash import parse_user, swap_time
 from bot.ports import CannotListen
 from bot.settings import Settings
 from bot.views import incidents as views
@@ -27,19 +26,23 @@ from bot.views import oncall as oncall_views
 from bot.views import runbooks as runbook_views
 from bot.views import slo as slo_views
 from bot.views.text import unescape
-from commands import incidents, oncall, runbooks, slo
 from commands.clock import iso_utc
 from commands.config import Config, ConfigError, resolve_config
 from commands.context import Context
-from commands.deploy_gate import ALLOWED, BLOCKED, check_deploy
+from commands.deploys.gate import ALLOWED, BLOCKED, check_deploy
 from commands.errors import CommandError, Conflict
-from commands.oncall import parse_when
+from commands.incidents import lifecycle as incidents
+from commands.incidents.report import incident_report
+from commands.oncall import schedule as oncall
+from commands.oncall.rotation import Segment
+from commands.oncall.schedule import parse_when
+from commands.oncall.slash import parse_user, swap_time
 from commands.prometheus import PrometheusUnavailable
-from commands.reports import incident_report
-from commands.rotation import Segment
-from commands.runbooks import RunState
-from commands.slo_rules import rules_yaml
-from commands.slo_specs import load_slos
+from commands.runbooks import service as runbooks
+from commands.runbooks.service import RunState
+from commands.slo import evaluation as slo
+from commands.slo.rules import rules_yaml
+from commands.slo.specs import load_slos
 from storage.db import Database, DatabaseUnavailable
 from storage.migrate import upgrade
 from storage.models import Incident

@@ -7,10 +7,10 @@ from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 from prometheus_client.registry import Collector
 
-from commands.alerts import firing_counts
+from commands.alerts.service import firing_counts
 from commands.context import Context
-from commands.severity import SEVERITY_NAMES
-from commands.stats import incident_stats
+from commands.incidents.severity import SEVERITY_NAMES
+from commands.incidents.stats import incident_stats
 from storage.db import DatabaseUnavailable
 
 REGISTRY = CollectorRegistry(auto_describe=True)

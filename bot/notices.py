@@ -9,9 +9,14 @@ from bot.views import oncall as oncall_views
 from bot.views import runbooks as runbook_views
 from bot.views import slo as slo_views
 from bot.views.text import escape, mrkdwn
-from commands import alerts, digest, handoff, health_watch, incidents, reminders, runbooks
+from commands.alerts import service as alerts
 from commands.context import Context
+from commands.health import watch as health_watch
+from commands.incidents import lifecycle as incidents
 from commands.notices import Template
+from commands.oncall import handoff, reminders
+from commands.runbooks import service as runbooks
+from commands.slo import digest
 
 
 class Gone(Exception):

@@ -8,7 +8,8 @@ from slack_sdk import WebClient
 
 from bot.runtime import Runtime
 from bot.slack_api import SlackFailure, call
-from commands import health_watch, runbooks
+from commands.health import watch as health_watch
+from commands.runbooks import service as runbooks
 
 log = logging.getLogger(__name__)
 

@@ -8,12 +8,12 @@ from apscheduler.triggers.cron import CronTrigger
 
 from bot.runbook_jobs import run_runbooks, watch_health
 from bot.runtime import Runtime
-from commands import handoff, reminders
 from commands.config import ConfigError
 from commands.deliveries import forget_old
-from commands.digest import run_digest
+from commands.oncall import handoff, reminders
 from commands.prometheus import PrometheusUnavailable
-from commands.slo_watch import evaluate_and_record
+from commands.slo.digest import run_digest
+from commands.slo.watch import evaluate_and_record
 from storage.db import DatabaseUnavailable
 
 log = logging.getLogger(__name__)

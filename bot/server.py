@@ -24,7 +24,7 @@ from bot.runtime import Runtime
 from bot.slack_requests import body_for_bolt, payload_problem, verify
 from commands.clock import Clock, SlackClock
 from commands.config import ConfigError
-from commands.deploy_gate import ALLOWED, BLOCKED, check_deploy
+from commands.deploys.gate import ALLOWED, BLOCKED, check_deploy
 from storage.db import DatabaseUnavailable
 
 # Threads that run listeners. More would only queue on the GIL and the database; enough

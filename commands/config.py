@@ -18,7 +18,7 @@ from pydantic import (
     model_validator,
 )
 
-from commands.severity import DEFAULT_SEVERITIES, SEVERITY_NAMES, parse_severity
+from commands.incidents.severity import DEFAULT_SEVERITIES, SEVERITY_NAMES, parse_severity
 
 
 class ConfigError(Exception):

@@ -9,8 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from commands import alerts, incidents
+from commands.alerts import service as alerts
 from commands.config import Config, SlackConfig
+from commands.incidents import lifecycle as incidents
 from tests.alerting import alert, grafana_webhook, webhook
 from tests.conftest import ALERT_TOKEN
 from tests.factories import block_action

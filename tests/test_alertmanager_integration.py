@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 import httpx
 import pytest
 
-from commands import alerts
+from commands.alerts import service as alerts
 from commands.clock import SystemClock
 from commands.config import Config, SlackConfig
 from tests.conftest import ALERT_TOKEN, free_port, poll_until

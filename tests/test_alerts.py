@@ -7,11 +7,12 @@ import pytest
 from sqlalchemy import event
 from sqlmodel import select
 
-from commands import alerts, incidents
-from commands.alert_payloads import PayloadError, parse
+from commands.alerts import service as alerts
+from commands.alerts.payloads import PayloadError, parse
 from commands.config import Config, ConfigError, SlackConfig, load_config
 from commands.context import Context
 from commands.errors import CommandError, Conflict
+from commands.incidents import lifecycle as incidents
 from commands.notices import Template
 from storage.models import Alert, AlertGroup, OutboxMessage
 from tests.alerting import alert, webhook

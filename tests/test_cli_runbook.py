@@ -7,10 +7,10 @@ from datetime import timedelta
 
 import pytest
 
-from commands import runbooks
 from commands.clock import FakeClock
 from commands.config import load_config
 from commands.context import Context
+from commands.runbooks import service as runbooks
 from storage.db import Database
 from tests.conftest import ROOT, free_port, poll_until
 from tests.fakes.service import FakeService

@@ -5,10 +5,10 @@ import json
 
 import pytest
 
-from commands import incidents
 from commands.config import Config, DeployGateConfig, PrometheusConfig, SlackConfig, SlosConfig
 from commands.context import Context
-from commands.deploy_gate import ALLOWED, BLOCKED, UNKNOWN, check_deploy
+from commands.deploys.gate import ALLOWED, BLOCKED, UNKNOWN, check_deploy
+from commands.incidents import lifecycle as incidents
 from tests.conftest import ROOT, free_port
 
 SLOS = ROOT / "examples" / "slos"

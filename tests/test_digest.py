@@ -11,10 +11,10 @@ from bot.i18n import Translator
 from bot.notices import NoticeRenderer
 from commands.config import Config, DigestConfig, PrometheusConfig, SlackConfig, SlosConfig
 from commands.context import Context
-from commands.digest import due_slot, run_digest
 from commands.notices import Template
-from commands.slo import evaluate
-from commands.slo_watch import record_statuses
+from commands.slo.digest import due_slot, run_digest
+from commands.slo.evaluation import evaluate
+from commands.slo.watch import record_statuses
 from storage import slo as repo
 from storage.models import DigestRun, OutboxMessage, SloSnapshot
 from tests import prom

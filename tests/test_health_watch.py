@@ -5,10 +5,12 @@ import pytest
 
 from bot.i18n import Translator
 from bot.views import runbooks as views
-from commands import health_watch, incidents, runbooks
 from commands.config import HealthExpect, HealthTarget
 from commands.context import Context
+from commands.health import watch as health_watch
+from commands.incidents import lifecycle as incidents
 from commands.notices import Template
+from commands.runbooks import service as runbooks
 from tests.test_runbooks import _outbox, make_config
 
 

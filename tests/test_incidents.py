@@ -5,11 +5,11 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import select
 
-from commands import incidents
 from commands.clock import FakeClock
 from commands.config import Config, SlackConfig
 from commands.context import Context
 from commands.errors import CommandError, Conflict, NotFound
+from commands.incidents import lifecycle as incidents
 from commands.notices import Template
 from storage.models import Incident, OutboxMessage, TimelineEntry
 

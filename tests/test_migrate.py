@@ -2,9 +2,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import inspect, text
 
-from commands import incidents
 from commands.clock import FakeClock
 from commands.context import Context
+from commands.incidents import lifecycle as incidents
 from storage.db import Database
 from storage.migrate import current_revision, upgrade
 

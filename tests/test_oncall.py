@@ -13,11 +13,12 @@ from sqlmodel import select
 
 from bot.i18n import Translator
 from bot.views import incidents as incident_views
-from commands import incidents, oncall
 from commands.clock import FakeClock
 from commands.config import Config, OnCallConfig, SlackConfig
 from commands.context import Context
 from commands.errors import CommandError
+from commands.incidents import lifecycle as incidents
+from commands.oncall import schedule as oncall
 from storage.models import OnCallOverride
 
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -294,7 +295,7 @@ def test_bad_oncall_config_names_file_line_and_key(tmp_path, yaml_text, expected
 
 def test_handoff_message_in_korean(ctx, clock):
     from bot.views import oncall as views
-    from commands import handoff
+    from commands.oncall import handoff
 
     clock.set(seoul(2026, 1, 9, 17, 0))
     summary = handoff.handoff_summary(ctx, clock.now())

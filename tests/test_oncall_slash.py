@@ -9,11 +9,11 @@ from hypothesis import strategies as st
 
 from bot.i18n import Translator
 from bot.listeners.oncall_commands import help_text, oncall_error_text, run_request
-from bot.oncall_slash import OnCallRequest, parse_oncall, parse_user, swap_time
 from commands.clock import FakeClock
 from commands.config import Config, OnCallConfig, SlackConfig
 from commands.context import Context
 from commands.errors import CommandError
+from commands.oncall.slash import OnCallRequest, parse_oncall, parse_user, swap_time
 
 SEOUL = ZoneInfo("Asia/Seoul")
 

@@ -7,7 +7,7 @@ from slack_sdk import WebClient
 from sqlmodel import select
 
 from bot.outbox import METADATA_EVENT
-from commands import incidents
+from commands.incidents import lifecycle as incidents
 from storage.models import OutboxMessage
 from tests.conftest import poll_until
 

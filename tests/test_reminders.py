@@ -10,11 +10,13 @@ import pytest
 from sqlmodel import select
 
 from bot.notices import Moot, NoticeRenderer
-from commands import handoff, incidents, oncall, reminders
 from commands.clock import FakeClock
 from commands.config import Config, OnCallConfig, SlackConfig
 from commands.context import Context
+from commands.incidents import lifecycle as incidents
 from commands.notices import Template
+from commands.oncall import handoff, reminders
+from commands.oncall import schedule as oncall
 from storage.db import Database
 from storage.models import OutboxMessage
 
@@ -352,8 +354,8 @@ def test_the_handoff_goes_to_the_configured_channel_and_not_without_a_rotation(c
 
 
 def _fire(ctx, name: str = "HighErrorRate", severity: str = "critical"):
-    from commands import alerts
-    from commands.alert_payloads import parse
+    from commands.alerts import service as alerts
+    from commands.alerts.payloads import parse
     from tests.alerting import alert, iso, webhook
 
     payload = webhook(
@@ -365,7 +367,7 @@ def _fire(ctx, name: str = "HighErrorRate", severity: str = "critical"):
 
 
 def test_a_new_alert_thread_tags_the_person_on_call(ctx, clock):
-    from commands import alerts
+    from commands.alerts import service as alerts
 
     clock.set(seoul(2026, 1, 12, 10, 0))  # week 1: U0PARK
     group = alerts.get_group(ctx, _fire(ctx).group_id)
@@ -373,7 +375,7 @@ def test_a_new_alert_thread_tags_the_person_on_call(ctx, clock):
 
 
 def test_a_route_names_whom_to_tag_with_oncall_standing_for_the_person(ctx, clock, config):
-    from commands import alerts
+    from commands.alerts import service as alerts
     from commands.config import AlertsConfig
 
     routed = config.model_copy(
@@ -396,7 +398,7 @@ def test_a_route_names_whom_to_tag_with_oncall_standing_for_the_person(ctx, cloc
 
 
 def test_an_unacknowledged_alert_group_is_reminded_until_acknowledged(ctx, clock):
-    from commands import alerts
+    from commands.alerts import service as alerts
 
     group_id = _fire(ctx, severity="critical").group_id  # Sev2: 30 minutes
     clock.advance(minutes=29)
@@ -417,7 +419,7 @@ def test_an_unacknowledged_alert_group_is_reminded_until_acknowledged(ctx, clock
 
 
 def test_an_alert_group_taken_over_by_an_incident_is_reminded_as_the_incident(ctx, clock):
-    from commands import alerts
+    from commands.alerts import service as alerts
 
     group_id = _fire(ctx).group_id
     alerts.declare_incident(ctx, group_id, title="API errors", severity="Sev3", created_by="U0KIM")
@@ -428,7 +430,7 @@ def test_an_alert_group_taken_over_by_an_incident_is_reminded_as_the_incident(ct
 
 
 def test_the_handoff_counts_alert_pages_but_not_twice_for_a_declared_incident(ctx, clock):
-    from commands import alerts
+    from commands.alerts import service as alerts
 
     clock.set(seoul(2026, 1, 6, 23, 30))  # a night page in week 0
     _fire(ctx, "DiskFull", severity="warning")

@@ -5,7 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlmodel import select
 
-from commands import incidents
+from commands.incidents import lifecycle as incidents
 from storage.models import OutboxMessage
 from tests.conftest import poll_until
 

@@ -1,5 +1,5 @@
-from commands import incidents
-from commands.reports import incident_report
+from commands.incidents import lifecycle as incidents
+from commands.incidents.report import incident_report
 
 
 def test_report_counts_mtta_mttr_targets_and_owed_postmortems(ctx, clock):

@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from commands import rotation as rot
 from commands.config import Config, OnCallConfig, SlackConfig
+from commands.oncall import rotation as rot
 
 MEMBERS = ["U0KIM", "U0PARK", "U0LEE"]
 

@@ -6,7 +6,8 @@ import time
 
 import pytest
 
-from commands import incidents, runbooks
+from commands.incidents import lifecycle as incidents
+from commands.runbooks import service as runbooks
 from tests.conftest import poll_until
 from tests.factories import block_action
 from tests.fakes.service import FakeService

@@ -4,7 +4,7 @@ templates take trigger data only, escaped for where they land."""
 import pytest
 
 from commands.config import ConfigError, load_config
-from commands.runbook_spec import TemplateError, load_folder, render, render_body
+from commands.runbooks.spec import TemplateError, load_folder, render, render_body
 
 AUTO = "name: x\nautomation: auto\n"
 APPROVAL = "name: x\nautomation: approval\n"

@@ -7,11 +7,13 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from commands import incidents, oncall, runbooks
 from commands.config import Config, PrometheusConfig, RunbooksConfig, SlackConfig
 from commands.context import Context
 from commands.errors import CommandError, Conflict, NotFound
+from commands.incidents import lifecycle as incidents
 from commands.notices import Template
+from commands.oncall import schedule as oncall
+from commands.runbooks import service as runbooks
 from storage import runbooks as repo
 from storage.models import OutboxMessage, RunbookRun
 from tests.conftest import ROOT, free_port
@@ -432,8 +434,8 @@ def test_a_health_check_in_flight_at_a_crash_is_simply_checked_again(rctx, clock
 
 
 def _fire_qwen(ctx, status: str = "firing"):
-    from commands import alerts
-    from commands.alert_payloads import parse
+    from commands.alerts import service as alerts
+    from commands.alerts.payloads import parse
     from tests.alerting import alert, iso, webhook
 
     qwen = alert(
@@ -483,15 +485,15 @@ def test_an_alert_matching_a_trigger_starts_its_runbook_once_per_firing_episode(
 
 
 def test_the_alert_thread_offers_the_runbook_its_annotation_names(rctx):
-    from commands import alerts
+    from commands.alerts import service as alerts
 
     group_id = _fire_qwen(rctx).group_id
     assert alerts.group_snapshot(rctx, group_id).runbooks == ["qwen_failure_downshift"]
 
 
 def test_run_runbook_from_an_alert_gets_the_alerts_labels_as_trigger_data(rctx):
-    from commands import alerts
-    from commands.alert_payloads import parse
+    from commands.alerts import service as alerts
+    from commands.alerts.payloads import parse
     from tests.alerting import alert, webhook
 
     payload = webhook(

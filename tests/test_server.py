@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from commands import incidents
+from commands.incidents import lifecycle as incidents
 from tests.conftest import command_body, poll_until
 from tests.factories import block_action, mention_body
 

@@ -2,8 +2,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.slash import IncidentRequest, UsageError, parse_incident
 from commands.errors import CommandError
+from commands.incidents.slash import IncidentRequest, UsageError, parse_incident
 
 
 @pytest.mark.parametrize(

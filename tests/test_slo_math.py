@@ -5,10 +5,10 @@ from datetime import timedelta
 
 import pytest
 
-from commands import slo_math
-from commands.slo import _window_numbers
-from commands.slo_math import SloStatus
-from commands.slo_specs import SliQueries, SloSpec
+from commands.slo import budget as slo_math
+from commands.slo.budget import SloStatus
+from commands.slo.evaluation import _window_numbers
+from commands.slo.specs import SliQueries, SloSpec
 
 THIRTY_DAYS = timedelta(days=30)
 OBJECTIVE = 0.999

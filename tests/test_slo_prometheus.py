@@ -10,9 +10,9 @@ import pytest
 from commands.config import Config, PrometheusConfig, SlosConfig
 from commands.context import Context
 from commands.prometheus import PrometheusClient, PrometheusUnavailable
-from commands.slo import SloSpecError, evaluate, find_slo
-from commands.slo_math import SloStatus
-from commands.slo_specs import load_slos, load_spec_file
+from commands.slo.budget import SloStatus
+from commands.slo.evaluation import SloSpecError, evaluate, find_slo
+from commands.slo.specs import load_slos, load_spec_file
 from tests import prom
 from tests.conftest import ROOT, free_port
 

@@ -7,13 +7,7 @@ from pathlib import Path
 import pytest
 
 from commands.config import Config, ConfigError, load_config
-from commands.slo_specs import (
-    BucketUse,
-    bucket_problem,
-    bucket_uses,
-    load_slos,
-    load_spec_file,
-)
+from commands.slo.specs import BucketUse, bucket_problem, bucket_uses, load_slos, load_spec_file
 from tests.conftest import ROOT
 
 EXAMPLES = ROOT / "examples"

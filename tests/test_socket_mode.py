@@ -16,9 +16,9 @@ from pydantic import SecretStr
 from bot.local_slack.workspace import Workspace
 from bot.service import DeliveryTuning, Service
 from bot.settings import Settings
-from commands import incidents
 from commands.clock import Clock, RunningClock, parse_instant
 from commands.config import Config, SlackConfig
+from commands.incidents import lifecycle as incidents
 from tests.conftest import command_body, free_port, sign
 from tests.factories import block_action, mention_event
 from tests.fakes.slack import FakeSlack

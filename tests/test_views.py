@@ -9,10 +9,10 @@ from bot.ids import Action, Block
 from bot.views import incidents as views
 from bot.views.modals import create_incident_modal, submitted_values
 from bot.views.text import HEADER_MAX, SECTION_MAX, cut, escape, who
-from commands import incidents
 from commands.clock import FakeClock
 from commands.config import Config, SlackConfig
-from commands.reports import incident_report
+from commands.incidents import lifecycle as incidents
+from commands.incidents.report import incident_report
 
 
 @pytest.fixture

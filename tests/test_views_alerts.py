@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from bot.i18n import Translator
 from bot.views import alerts as views
-from commands.alerts import GroupSnapshot
+from commands.alerts.service import GroupSnapshot
 from commands.config import Config
 from storage.models import Alert, AlertGroup
 

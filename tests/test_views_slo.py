@@ -5,9 +5,9 @@ from zoneinfo import ZoneInfo
 
 from bot.i18n import Translator
 from bot.views import slo as views
-from commands.deploy_gate import GateDecision, Reason
-from commands.slo import SloReport, SloResult, WindowNumbers
-from commands.slo_specs import SliQueries, SloSpec
+from commands.deploys.gate import GateDecision, Reason
+from commands.slo.evaluation import SloReport, SloResult, WindowNumbers
+from commands.slo.specs import SliQueries, SloSpec
 
 NOW = datetime(2026, 1, 5, 0, 0, tzinfo=UTC)
 EN = Translator("en", ZoneInfo("Asia/Seoul"))

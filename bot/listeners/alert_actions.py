@@ -15,7 +15,7 @@ from bot.slack_requests import user_id
 from bot.views.alerts import SILENCE_CHOICES, silence_modal, title_of
 from bot.views.modals import create_incident_modal, metadata, submitted_values
 from bot.views.text import escape, who
-from commands import alerts
+from commands.alerts import service as alerts
 from commands.errors import CommandError
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ from bot.runtime import Runtime
 from bot.slack_api import SlackFailure, call
 from bot.slack_requests import user_id
 from bot.views.modals import resolve_modal, status_modal
-from commands import incidents
+from commands.incidents import lifecycle as incidents
 
 log = logging.getLogger(__name__)
 

@@ -12,13 +12,13 @@ from bot.answers import ack_answer, failure_text, help_text
 from bot.i18n import Translator
 from bot.runtime import Runtime
 from bot.slack_api import SlackFailure, call
-from bot.slash import IncidentRequest, parse_incident
 from bot.views import incidents as views
 from bot.views.modals import create_incident_modal
-from commands import incidents
 from commands.context import Context
-from commands.reports import incident_report
-from commands.severity import Status
+from commands.incidents import lifecycle as incidents
+from commands.incidents.report import incident_report
+from commands.incidents.severity import Status
+from commands.incidents.slash import IncidentRequest, parse_incident
 
 log = logging.getLogger(__name__)
 

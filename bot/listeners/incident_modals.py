@@ -10,8 +10,9 @@ from bot.runtime import Runtime
 from bot.slack_api import SlackFailure, call
 from bot.slack_requests import user_id
 from bot.views.modals import metadata, submitted_values
-from commands import alerts, incidents
+from commands.alerts import service as alerts
 from commands.errors import CommandError
+from commands.incidents import lifecycle as incidents
 
 log = logging.getLogger(__name__)
 

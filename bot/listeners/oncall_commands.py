@@ -5,13 +5,13 @@ from slack_bolt import Ack, App
 
 from bot.answers import failure_text
 from bot.i18n import Translator
-from bot.oncall_slash import USAGE, OnCallRequest, parse_oncall
 from bot.runtime import Runtime
 from bot.views import oncall as views
 from bot.views.text import escape, who
-from commands import oncall
 from commands.context import Context
 from commands.errors import CommandError
+from commands.oncall import schedule as oncall
+from commands.oncall.slash import USAGE, OnCallRequest, parse_oncall
 
 _HELP = ("now", "schedule", "swap", "cover", "remove", "help")
 

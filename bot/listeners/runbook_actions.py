@@ -16,8 +16,8 @@ from bot.runbook_jobs import UserGroups, run_runbooks
 from bot.runtime import Runtime
 from bot.slack_requests import user_id
 from bot.views.text import who
-from commands import runbooks
 from commands.errors import CommandError
+from commands.runbooks import service as runbooks
 
 _REF = re.compile(r"^(alert:\d{1,18}|incident:INC-\d{8}-\d{6}(-\d{1,4})?)$")
 

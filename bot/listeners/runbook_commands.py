@@ -13,10 +13,11 @@ from bot.i18n import Translator
 from bot.runbook_jobs import run_runbooks
 from bot.runtime import Runtime
 from bot.views import runbooks as views
-from commands import health_watch, runbooks
 from commands.context import Context
 from commands.errors import CommandError
-from commands.runbook_spec import NAME_PATTERN
+from commands.health import watch as health_watch
+from commands.runbooks import service as runbooks
+from commands.runbooks.spec import NAME_PATTERN
 
 log = logging.getLogger(__name__)
 

@@ -14,11 +14,11 @@ from bot.runtime import Runtime
 from bot.slack_api import SlackFailure, call
 from bot.views import slo as views
 from bot.views.text import escape
-from commands import slo
 from commands.config import ConfigError
 from commands.context import Context
 from commands.prometheus import PrometheusUnavailable
-from commands.slo_specs import load_slos
+from commands.slo import evaluation as slo
+from commands.slo.specs import load_slos
 
 log = logging.getLogger(__name__)
 

@@ -27,7 +27,7 @@ from bot.views.text import (
     quote,
     who,
 )
-from commands.alerts import FIRING, SOURCE_NAMES, GroupSnapshot
+from commands.alerts.service import FIRING, SOURCE_NAMES, GroupSnapshot
 from commands.config import Config
 from storage.models import Alert, AlertGroup
 

@@ -22,8 +22,8 @@ from bot.views.text import (
     who,
 )
 from commands.config import Config
-from commands.reports import Report
-from commands.severity import OPEN_STATUSES, SEVERITY_NAMES, Status
+from commands.incidents.report import Report
+from commands.incidents.severity import OPEN_STATUSES, SEVERITY_NAMES, Status
 from storage.models import Incident, TimelineEntry
 
 SEVERITY_EMOJI = {

@@ -5,8 +5,8 @@ import json
 from bot.i18n import Translator
 from bot.ids import Block, Callback, Element
 from bot.views.text import MODAL_TITLE_MAX, OPTION_MAX, plain
-from commands.incidents import COMPONENT_MAX, TEXT_MAX, TITLE_MAX
-from commands.severity import SEVERITY_NAMES, Status
+from commands.incidents.lifecycle import COMPONENT_MAX, TEXT_MAX, TITLE_MAX
+from commands.incidents.severity import SEVERITY_NAMES, Status
 
 # Slack caps plain_text_input max_length at 3000.
 INPUT_MAX = 3000

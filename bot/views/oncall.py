@@ -17,9 +17,9 @@ from bot.views.text import (
     who,
 )
 from commands.config import Config
-from commands.handoff import HandoffSummary
-from commands.oncall import OnCallNow
-from commands.rotation import Segment
+from commands.oncall.handoff import HandoffSummary
+from commands.oncall.rotation import Segment
+from commands.oncall.schedule import OnCallNow
 from storage.models import Incident, OnCallOverride
 
 

@@ -20,9 +20,9 @@ from bot.views.text import (
     plain,
     who,
 )
-from commands.health_watch import TargetStatus
-from commands.runbook_spec import Catalog
-from commands.runbooks import PlannedStep, RunView
+from commands.health.watch import TargetStatus
+from commands.runbooks.service import PlannedStep, RunView
+from commands.runbooks.spec import Catalog
 from storage.models import RunbookRun, RunbookStep
 
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")

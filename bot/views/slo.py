@@ -13,10 +13,10 @@ from bot.views.text import (
     mrkdwn,
     plain,
 )
-from commands.deploy_gate import GateDecision
-from commands.slo import SloReport, SloResult
-from commands.slo_math import BURN_WINDOWS, SloStatus, time_to_exhaustion
-from commands.slo_specs import format_duration
+from commands.deploys.gate import GateDecision
+from commands.slo.budget import BURN_WINDOWS, SloStatus, time_to_exhaustion
+from commands.slo.evaluation import SloReport, SloResult
+from commands.slo.specs import format_duration
 
 STATUS_EMOJI = {
     "healthy": ":large_green_circle:",

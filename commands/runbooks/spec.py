@@ -30,7 +30,7 @@ from pydantic import (
 
 from commands.conditions import parse_condition, parse_duration
 from commands.config import ConfigError, _load_yaml, expand_env
-from commands.severity import parse_severity
+from commands.incidents.severity import parse_severity
 
 KINDS = (
     "http",

@@ -13,15 +13,15 @@ from typing import Literal
 
 from sqlmodel import Session
 
-from commands import probes
-from commands import runbooks as runbook_runs
 from commands.conditions import parse_condition
 from commands.config import HealthTarget
 from commands.context import Context
 from commands.errors import CommandError
+from commands.health import probes
 from commands.notices import Template, health_ref
+from commands.runbooks import service as runbook_runs
+from storage import health as repo
 from storage import outbox
-from storage import watches as repo
 from storage.models import WatchState
 
 log = logging.getLogger(__name__)

@@ -18,11 +18,11 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
-from commands import oncall
 from commands.clock import iso_utc
 from commands.context import Context
+from commands.incidents.severity import OPEN_STATUSES, Status
 from commands.notices import Template, alert_ref, incident_ref
-from commands.severity import OPEN_STATUSES, Status
+from commands.oncall import schedule as oncall
 from storage import alerts as alert_repo
 from storage import incidents as incident_repo
 from storage import oncall as repo

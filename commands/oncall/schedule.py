@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from commands import rotation as rot
 from commands.config import Config
 from commands.context import Context
 from commands.errors import CommandError, Conflict, NotFound
+from commands.oncall import rotation as rot
 from storage import oncall as repo
 from storage.models import OnCallOverride
 

@@ -10,7 +10,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from commands.errors import CommandError
-from commands.oncall import MAX_WEEKS, parse_when
+from commands.oncall.schedule import MAX_WEEKS, parse_when
 
 USAGE: dict[str, str] = {
     "now": "/oncall [now]",

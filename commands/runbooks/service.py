@@ -25,13 +25,13 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from commands import incidents
-from commands import runbook_steps as steps_
 from commands.context import Context
 from commands.errors import CommandError, Conflict, NotFound
+from commands.incidents import lifecycle as incidents
 from commands.notices import THREAD_PREFIXES, Template, runbook_ref
-from commands.oncall import primary_at
-from commands.runbook_spec import (
+from commands.oncall.schedule import primary_at
+from commands.runbooks import steps as steps_
+from commands.runbooks.spec import (
     ApprovalStep,
     Catalog,
     CommandStep,

@@ -16,12 +16,12 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from commands import oncall
-from commands import rotation as rot
 from commands.clock import iso_utc
 from commands.context import Context
+from commands.incidents.severity import OPEN_STATUSES, SEVERITY_NAMES, Status
 from commands.notices import Template, handoff_ref
-from commands.severity import OPEN_STATUSES, SEVERITY_NAMES, Status
+from commands.oncall import rotation as rot
+from commands.oncall import schedule as oncall
 from storage import alerts as alert_repo
 from storage import incidents as incident_repo
 from storage import oncall as repo

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from commands.errors import CommandError
-from commands.severity import parse_severity
+from commands.incidents.severity import parse_severity
 
 USAGE: dict[str, str] = {
     "create": "/incident create [sev1-4 <title>]",

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from commands.context import Context
 from commands.notices import Template, slo_stream
 from commands.prometheus import PrometheusClient
-from commands.slo import SloReport, SloResult, evaluate
-from commands.slo_math import SloStatus
+from commands.slo.budget import SloStatus
+from commands.slo.evaluation import SloReport, SloResult, evaluate
 from storage import outbox
 from storage import slo as repo
 

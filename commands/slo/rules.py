@@ -16,8 +16,8 @@ from datetime import timedelta
 
 import yaml
 
-from commands import slo_math
-from commands.slo_specs import SloSpec, format_duration
+from commands.slo import budget as slo_math
+from commands.slo.specs import SloSpec, format_duration
 
 SLI_WINDOWS = ("5m", "30m", "1h", "2h", "6h", "1d", "3d")
 GENERATOR = "sre-bot"

@@ -18,8 +18,8 @@ from commands.config import ConfigError
 from commands.context import Context
 from commands.notices import Template, digest_ref
 from commands.prometheus import PrometheusClient, PrometheusQueryError, PrometheusUnavailable
-from commands.slo import SloReport, budget_history, evaluate
-from commands.slo_specs import SloSpec, load_slos
+from commands.slo.evaluation import SloReport, budget_history, evaluate
+from commands.slo.specs import SloSpec, load_slos
 from storage import outbox
 from storage import slo as repo
 
@@ -94,7 +94,7 @@ def _charts(
 ) -> list[tuple[SloSpec, bytes]]:
     # matplotlib (and numpy under it) is large: loaded by the first digest, not by every
     # process that imports this module.
-    from commands.charts import budget_chart
+    from commands.slo.charts import budget_chart
 
     charts = []
     for spec in specs:

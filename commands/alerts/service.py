@@ -17,14 +17,16 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from commands import alertmanager, incidents, runbooks
-from commands.alert_payloads import IncomingAlert, Notification
+from commands.alerts import alertmanager
+from commands.alerts.payloads import IncomingAlert, Notification
 from commands.clock import iso_utc
 from commands.config import AlertRoute, AlertsConfig, Config, ConfigError
 from commands.context import Context
 from commands.errors import CommandError, Conflict, NotFound
+from commands.incidents import lifecycle as incidents
 from commands.notices import Template, alert_ref
-from commands.oncall import primary_at
+from commands.oncall.schedule import primary_at
+from commands.runbooks import service as runbooks
 from storage import alerts as repo
 from storage import outbox
 from storage.models import Alert, AlertGroup, Incident

@@ -15,9 +15,9 @@ from typing import Any, Literal
 
 import httpx
 
-from commands import probes
 from commands.conditions import parse_condition
-from commands.runbook_spec import (
+from commands.health import probes
+from commands.runbooks.spec import (
     CommandStep,
     HealthCheckStep,
     HttpStep,

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from commands.context import Context
-from commands.severity import OPEN_STATUSES, SEVERITY_NAMES
+from commands.incidents.severity import OPEN_STATUSES, SEVERITY_NAMES
 from storage import incidents as incident_repo
 from storage import outbox as outbox_repo
 

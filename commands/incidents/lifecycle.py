@@ -12,9 +12,7 @@ from sqlmodel import Session
 
 from commands.context import Context
 from commands.errors import CommandError, Conflict, NotFound
-from commands.notices import Template, deadline_stream, incident_ref
-from commands.oncall import primary_at
-from commands.severity import (
+from commands.incidents.severity import (
     OPEN_STATUSES,
     SEVERITY_NAMES,
     TRANSITIONS,
@@ -22,6 +20,8 @@ from commands.severity import (
     parse_severity,
     parse_status,
 )
+from commands.notices import Template, deadline_stream, incident_ref
+from commands.oncall.schedule import primary_at
 from storage import incidents as repo
 from storage import outbox
 from storage.models import Incident, TimelineEntry

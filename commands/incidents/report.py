@@ -6,7 +6,7 @@ from statistics import mean, median
 
 from commands.clock import iso_utc
 from commands.context import Context
-from commands.severity import SEVERITY_NAMES, Status
+from commands.incidents.severity import SEVERITY_NAMES, Status
 from storage import incidents as repo
 from storage.models import Incident
 

@@ -8,12 +8,12 @@ open incident already blocks: then it is "blocked", with Prometheus named among 
 
 from dataclasses import dataclass, field
 
-from commands import incidents
 from commands.clock import iso_utc
 from commands.context import Context
+from commands.incidents import lifecycle as incidents
 from commands.prometheus import PrometheusClient, PrometheusUnavailable
-from commands.slo import SloReport, evaluate
-from commands.slo_specs import SloSpec, load_slos
+from commands.slo.evaluation import SloReport, evaluate
+from commands.slo.specs import SloSpec, load_slos
 
 ALLOWED = "allowed"
 BLOCKED = "blocked"

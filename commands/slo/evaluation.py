@@ -9,7 +9,6 @@ ratios.
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from commands import slo_math
 from commands.clock import iso_utc
 from commands.config import ConfigError
 from commands.context import Context
@@ -24,8 +23,9 @@ from commands.prometheus import (
     vector_min,
     vector_parts,
 )
-from commands.slo_math import BURN_WINDOWS, SloStatus
-from commands.slo_specs import (
+from commands.slo import budget as slo_math
+from commands.slo.budget import BURN_WINDOWS, SloStatus
+from commands.slo.specs import (
     PART_LABEL,
     SloSpec,
     bucket_problem,

@@ -11,7 +11,7 @@ matplotlib.use("Agg")  # before pyplot: never a window, never a display
 
 from matplotlib.figure import Figure
 
-from commands.slo import BudgetPoint
+from commands.slo.evaluation import BudgetPoint
 
 # matplotlib's font cache and text layout are not safe to drive from two threads at once.
 _LOCK = threading.Lock()

@@ -1,0 +1,1 @@
+"""Alert notifications from Alertmanager and Grafana: one living group per notification key."""

@@ -1,0 +1,1 @@
+"""The deploy gate: may a release go out now?"""

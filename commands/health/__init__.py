@@ -1,0 +1,1 @@
+"""The watched service's health endpoints: probes, failure episodes and their runbooks."""

@@ -1,0 +1,1 @@
+"""Incidents from declaration to postmortem, and the reports over them."""

@@ -1,0 +1,1 @@
+"""On call: the rotation, overrides, reminders and the weekly handoff."""

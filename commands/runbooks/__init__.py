@@ -1,0 +1,1 @@
+"""Runbooks as code: catalog, runs, approvals and the step engine."""

@@ -1,0 +1,1 @@
+"""SLOs and error budgets: specs, evaluation, rules, status changes and the daily digest."""
