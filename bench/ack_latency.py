@@ -61,8 +61,8 @@ def _serve(kind: str, port: int, slack_url: str, database_url: str) -> None:
     from slack_bolt import App
     from slack_bolt.authorization import AuthorizeResult
 
-    from bot.server import mount_slack_events
-    from bot.service import Service
+    from bot.http.slack_events import mount_slack_events
+    from bot.process import Service
     from bot.settings import Settings
     from commands.clock import SystemClock
     from commands.config import Config, SlackConfig

@@ -163,7 +163,7 @@ def main() -> None:
 
     from pydantic import SecretStr
 
-    from bot.service import DeliveryTuning, Service
+    from bot.process import DeliveryTuning, Service
     from bot.settings import Settings
     from commands.alerts import service as alerts
     from commands.config import Config, SlackConfig

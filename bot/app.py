@@ -4,8 +4,8 @@ from slack_bolt import App
 from slack_bolt.authorization import AuthorizeResult
 from slack_sdk import WebClient
 
-from bot.listeners import register_all
 from bot.runtime import Runtime
+from bot.slack.listeners import register_all
 
 
 def build_bolt_app(runtime: Runtime, signing_secret: str) -> App:

@@ -17,15 +17,14 @@ import sys
 import threading
 from collections.abc import Iterator, Sequence
 
-from bot.answers import ack_answer, error_text
 from bot.i18n import Translator
-from bot.ports import CannotListen
 from bot.settings import Settings
-from bot.views import incidents as views
-from bot.views import oncall as oncall_views
-from bot.views import runbooks as runbook_views
-from bot.views import slo as slo_views
-from bot.views.text import unescape
+from bot.slack.blocks import unescape
+from bot.slack.common import ack_answer, error_text
+from bot.slack.incidents import views
+from bot.slack.oncall import views as oncall_views
+from bot.slack.runbooks import views as runbook_views
+from bot.slack.slo import views as slo_views
 from commands.clock import iso_utc
 from commands.config import Config, ConfigError, resolve_config
 from commands.context import Context
@@ -564,10 +563,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(_plain(slo_views.unreachable_text(t, exc.url, exc.reason)), file=sys.stderr)
         return UNREACHABLE
     except ConfigError as exc:
-        print(f"configuration error:\n{exc}", file=sys.stderr)
-        return USAGE
-    except CannotListen as exc:
-        print(str(exc), file=sys.stderr)
+        print(f"{exc.heading}:\n{exc}" if exc.heading else str(exc), file=sys.stderr)
         return USAGE
     except DatabaseUnavailable as exc:
         print(f"{t('error.database')}\n({exc})", file=sys.stderr)

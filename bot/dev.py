@@ -14,7 +14,7 @@ from pydantic import SecretStr
 from bot.local_slack.api import LocalSlackServer
 from bot.local_slack.terminal import run_terminal
 from bot.local_slack.workspace import Workspace
-from bot.service import DeliveryTuning, Service
+from bot.process import DeliveryTuning, Service
 from bot.settings import Settings
 from commands.clock import SlackClock
 from commands.config import Config

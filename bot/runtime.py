@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 
 from slack_sdk import WebClient
 
+from bot.delivery.outbox import OutboxDelivery
 from bot.i18n import Translator
-from bot.outbox import OutboxDelivery
 from bot.settings import Settings
-from bot.slack_api import SlackFailure, call
+from bot.slack.api import SlackFailure, call
 from commands.context import Context
 
 log = logging.getLogger(__name__)

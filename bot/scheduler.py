@@ -6,12 +6,13 @@ from datetime import datetime
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from bot.runbook_jobs import run_runbooks, watch_health
 from bot.runtime import Runtime
 from commands.config import ConfigError
 from commands.deliveries import forget_old
+from commands.health import watch as health_watch
 from commands.oncall import handoff, reminders
 from commands.prometheus import PrometheusUnavailable
+from commands.runbooks import service as runbooks
 from commands.slo.digest import run_digest
 from commands.slo.watch import evaluate_and_record
 from storage.db import DatabaseUnavailable
@@ -60,6 +61,22 @@ def post_digest(runtime: Runtime) -> None:
     if outcome.posted:
         log.info("digest %s owed (%s)", outcome.slot, outcome.reason)
         runtime.changed()
+
+
+def run_runbooks(runtime: Runtime) -> int:
+    """Carry out the runbook steps that are due (claimed, so replicas share the work)."""
+    done = runbooks.sweep(runtime.ctx, runtime.worker_id)
+    runtime.changed()
+    return done
+
+
+def watch_health(runtime: Runtime) -> int:
+    """Check the health targets that are due; a failure episode starts its runbook."""
+    checked = health_watch.sweep(runtime.ctx, runtime.worker_id)
+    if checked:
+        runtime.changed()
+        run_runbooks(runtime)
+    return checked
 
 
 def build_scheduler(runtime: Runtime) -> BackgroundScheduler:

@@ -1,89 +1,21 @@
-"""The one HTTP server: Slack requests, health probes and metrics.
+"""The one HTTP server: Slack requests, alert webhooks, health probes, the deploy gate and
+metrics. Each route lives with its feature; this module puts them together."""
 
-Bolt's own Starlette adapter calls the synchronous `App.dispatch` on the event loop, which
-serialises every Slack request behind the slowest one: while one waits (for a database lock,
-say), every other request and the health probes wait too. Here each request is dispatched in
-a worker thread, so the event loop only reads bodies and writes answers. bench/ack_latency.py
-measures both.
-"""
-
-import anyio
-import anyio.to_thread
 from apscheduler.schedulers.base import BaseScheduler
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from slack_bolt import App, BoltRequest
-from slack_sdk.signature import SignatureVerifier
+from slack_bolt import App
 from starlette.concurrency import run_in_threadpool
 
 from bot import metrics
-from bot.alert_webhooks import mount_alert_webhooks
-from bot.health import readiness
+from bot.http.alert_webhooks import mount_alert_webhooks
+from bot.http.slack_events import mount_slack_events
+from bot.readiness import readiness
 from bot.runtime import Runtime
-from bot.slack_requests import body_for_bolt, payload_problem, verify
-from commands.clock import Clock, SlackClock
 from commands.config import ConfigError
 from commands.deploys.gate import ALLOWED, BLOCKED, check_deploy
 from storage.db import DatabaseUnavailable
-
-# Threads that run listeners. More would only queue on the GIL and the database; enough
-# that one slow request (a lock wait, a slow database) does not hold up the others.
-DISPATCH_THREADS = 8
-
-# Slack's own payloads are far smaller; anything bigger is not from Slack.
-SLACK_BODY_MAX = 1024 * 1024
-
-
-def _kind(body: str) -> str:
-    if body.startswith("payload="):
-        return "interaction"
-    if "command=" in body:
-        return "command"
-    return "event"
-
-
-def mount_slack_events(api: FastAPI, bolt: App, signing_secret: str, clock: Clock) -> None:
-    """`POST /slack/events`: verify, check the payload's shape, dispatch in a worker thread.
-    Signatures are checked here, against the bot's clock; Bolt does not check them again."""
-    verifier = SignatureVerifier(signing_secret, clock=SlackClock(clock))
-    dispatchers = anyio.CapacityLimiter(DISPATCH_THREADS)
-
-    @api.post("/slack/events")
-    async def slack_events(request: Request) -> Response:
-        body_bytes = await request.body()
-        if len(body_bytes) > SLACK_BODY_MAX:
-            return JSONResponse({"error": "request body too large"}, status_code=413)
-        try:
-            body = body_bytes.decode("utf-8")
-        except UnicodeDecodeError:
-            return JSONResponse({"error": "request body is not UTF-8"}, status_code=400)
-        headers = {k.lower(): v for k, v in request.headers.items()}
-        unverified = verify(verifier, body, headers)
-        if unverified:
-            metrics.SLACK_REQUESTS.labels(kind="unverified", outcome="401").inc()
-            return JSONResponse({"error": unverified}, status_code=401)
-        problem = payload_problem(body, headers.get("content-type", ""))
-        if problem:
-            metrics.SLACK_REQUESTS.labels(kind="malformed", outcome="400").inc()
-            return JSONResponse({"error": problem}, status_code=400)
-        bolt_request = BoltRequest(
-            body=body_for_bolt(body, headers.get("content-type", "")),
-            query=request.url.query,
-            headers={k: [v] for k, v in headers.items()},
-        )
-        bolt_response = await anyio.to_thread.run_sync(
-            bolt.dispatch, bolt_request, limiter=dispatchers
-        )
-        metrics.SLACK_REQUESTS.labels(kind=_kind(body), outcome=str(bolt_response.status)).inc()
-        answer_headers = {
-            name: values[0]
-            for name, values in bolt_response.headers.items()
-            if values and name.lower() != "content-length"
-        }
-        return Response(
-            content=bolt_response.body, status_code=bolt_response.status, headers=answer_headers
-        )
 
 
 def create_http_app(

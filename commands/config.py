@@ -24,6 +24,8 @@ from commands.incidents.severity import DEFAULT_SEVERITIES, SEVERITY_NAMES, pars
 class ConfigError(Exception):
     """A configuration problem, worded for the person who has to fix the file."""
 
+    heading = "configuration error"
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)

@@ -240,7 +240,7 @@ def start_service(tmp_path, slack, config, live_clock):
     """Start the bot against the fake Slack; call again (same database) to restart it."""
     from pydantic import SecretStr
 
-    from bot.service import DeliveryTuning, Service
+    from bot.process import DeliveryTuning, Service
     from bot.settings import Settings
 
     started: list[Running] = []

@@ -75,7 +75,7 @@ def test_without_a_configured_token_every_request_is_refused_and_the_log_says_wh
     start_service, slack, caplog
 ):
     bot = start_service(alert_token=None)
-    with caplog.at_level(logging.ERROR, logger="bot.alert_webhooks"):
+    with caplog.at_level(logging.ERROR, logger="bot.http.alert_webhooks"):
         for headers in (AUTH, {}, {"Authorization": "Bearer x"}):
             response = _send(bot, webhook([alert("a")]), headers=headers)
             assert response.status_code == 401

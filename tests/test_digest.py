@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 import pytest
 from sqlmodel import select
 
+from bot.delivery.render import NoticeRenderer
 from bot.i18n import Translator
-from bot.notices import NoticeRenderer
 from commands.config import Config, DigestConfig, PrometheusConfig, SlackConfig, SlosConfig
 from commands.context import Context
 from commands.notices import Template
@@ -241,7 +241,7 @@ def test_status_changes_post_once(synth_ctx):
 
 
 def test_status_change_text_in_korean():
-    from bot.views.slo import status_change_message
+    from bot.slack.slo.views import status_change_message
 
     args = {"slo": "api", "service": "s", "to": "exhausted", "remaining": -0.1, "window": "30d"}
     message = status_change_message(args, Translator("ko"))

@@ -4,7 +4,7 @@ per failure episode, the recovery is posted, and `/health` shows the guide's fie
 import pytest
 
 from bot.i18n import Translator
-from bot.views import runbooks as views
+from bot.slack.health import views
 from commands.config import HealthExpect, HealthTarget
 from commands.context import Context
 from commands.health import watch as health_watch

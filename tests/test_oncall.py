@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from sqlmodel import select
 
 from bot.i18n import Translator
-from bot.views import incidents as incident_views
+from bot.slack.incidents import views as incident_views
 from commands.clock import FakeClock
 from commands.config import Config, OnCallConfig, SlackConfig
 from commands.context import Context
@@ -294,7 +294,7 @@ def test_bad_oncall_config_names_file_line_and_key(tmp_path, yaml_text, expected
 
 
 def test_handoff_message_in_korean(ctx, clock):
-    from bot.views import oncall as views
+    from bot.slack.oncall import views
     from commands.oncall import handoff
 
     clock.set(seoul(2026, 1, 9, 17, 0))

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.i18n import Translator
-from bot.listeners.oncall_commands import help_text, oncall_error_text, run_request
+from bot.slack.oncall.command import help_text, oncall_error_text, run_request
 from commands.clock import FakeClock
 from commands.config import Config, OnCallConfig, SlackConfig
 from commands.context import Context

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import select
 
-from bot.notices import Moot, NoticeRenderer
+from bot.delivery.render import Moot, NoticeRenderer
 from commands.clock import FakeClock
 from commands.config import Config, OnCallConfig, SlackConfig
 from commands.context import Context

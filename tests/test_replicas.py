@@ -77,7 +77,7 @@ def test_delivery_moves_to_another_replica_when_one_stops(start_service, slack, 
 def test_a_dead_replicas_lease_is_taken_over_when_it_expires(start_service, slack, tmp_path):
     from datetime import timedelta
 
-    from bot.outbox import LEASE_NAME
+    from bot.delivery.outbox import LEASE_NAME
     from storage.models import Lease
 
     bot = start_service()

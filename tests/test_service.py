@@ -11,7 +11,7 @@ from tests.conftest import ROOT, SIGNING_SECRET, free_port, poll_until
 
 def test_starting_the_bot_does_not_load_matplotlib():
     """Charts are drawn once a day: their library (and numpy) load with the first digest."""
-    probe = "import sys, bot.cli, bot.service; print('matplotlib' in sys.modules)"
+    probe = "import sys, bot.cli, bot.process; print('matplotlib' in sys.modules)"
     out = subprocess.run(
         [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
     )
@@ -21,12 +21,12 @@ def test_starting_the_bot_does_not_load_matplotlib():
 def test_serve_moves_what_it_loaded_out_of_the_collectors_reach(
     tmp_path, slack, config, monkeypatch
 ):
-    import bot.service
-    from bot.service import Service
+    import bot.process
+    from bot.process import Service
     from bot.settings import Settings
 
     frozen = []
-    monkeypatch.setattr(bot.service.gc, "freeze", lambda: frozen.append(True))
+    monkeypatch.setattr(bot.process.gc, "freeze", lambda: frozen.append(True))
     settings = Settings(
         slack_bot_token=SecretStr("xoxb-test"),
         slack_signing_secret=SecretStr(SIGNING_SECRET),

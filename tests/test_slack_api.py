@@ -3,7 +3,7 @@
 import pytest
 from slack_sdk import WebClient
 
-from bot.slack_api import SlackFailure, call
+from bot.slack.api import SlackFailure, call
 
 
 @pytest.mark.parametrize(

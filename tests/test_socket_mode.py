@@ -14,7 +14,7 @@ import pytest
 from pydantic import SecretStr
 
 from bot.local_slack.workspace import Workspace
-from bot.service import DeliveryTuning, Service
+from bot.process import DeliveryTuning, Service
 from bot.settings import Settings
 from commands.clock import Clock, RunningClock, parse_instant
 from commands.config import Config, SlackConfig

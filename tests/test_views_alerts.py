@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.i18n import Translator
-from bot.views import alerts as views
+from bot.slack.alerts import views
 from commands.alerts.service import GroupSnapshot
 from commands.config import Config
 from storage.models import Alert, AlertGroup

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.i18n import Translator
-from bot.views import runbooks as views
+from bot.slack.runbooks import views
 from commands.runbooks.service import RunView
 from storage.models import RunbookApproval, RunbookRun, RunbookStep
 

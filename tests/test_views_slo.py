@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.i18n import Translator
-from bot.views import slo as views
+from bot.slack.slo import views
 from commands.deploys.gate import GateDecision, Reason
 from commands.slo.evaluation import SloReport, SloResult, WindowNumbers
 from commands.slo.specs import SliQueries, SloSpec

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from bot.views.text import unescape
+from bot.slack.blocks import unescape
 
 NameLookup = Callable[[str], "str | None"]
 Numberer = Callable[["str | None", dict[str, Any]], int]

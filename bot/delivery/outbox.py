@@ -1,0 +1,651 @@
+"""Outbox delivery: Slack messages owed by committed changes, sent in order, each once.
+
+One replica at a time delivers (a lease in the database). Within a stream (an incident's
+announcement and thread) messages go strictly in order; streams don't wait for each other.
+Slack failures delay a message, never drop it: 429 honours Retry-After, 5xx and timeouts back
+off exponentially, a revoked token waits for an operator. Only a request Slack will never
+accept (an unknown channel, say) is set aside as dead, and logged.
+
+A post carries its outbox ID in Slack message metadata. If the process dies after Slack took
+the post but before we recorded it, or the call timed out after Slack took it, the next
+attempt finds the message there instead of posting it again.
+"""
+
+import json
+import logging
+import random
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+from datetime import datetime, timedelta
+
+from slack_sdk import WebClient
+from sqlmodel import Session
+
+from bot import metrics
+from bot.delivery.render import Gone, Moot, NoticeRenderer
+from bot.slack.api import SlackFailure, call
+from bot.slack.blocks import plain_fallback
+from bot.slack.channels import ChannelDirectory
+from commands.context import Context
+from commands.notices import Template
+from storage import leases
+from storage import outbox as repo
+from storage.db import DatabaseUnavailable
+from storage.models import OutboxMessage, SlackMessage
+
+log = logging.getLogger(__name__)
+
+LEASE_NAME = "outbox-delivery"
+METADATA_EVENT = "sre_bot_outbox"
+# A file upload (op `upload`) is three calls: files.getUploadURLExternal, the bytes to the URL
+# it returns, files.completeUploadExternal (which shares the file). 429s pause uploads as one.
+UPLOAD_METHOD = "files.completeUploadExternal"
+# Slack stamps messages with its own clock: look this far back for an earlier post.
+CLOCK_SKEW_MARGIN = 120.0
+# An `ok: false` error we do not know is tried this many times (over about ten minutes at
+# the default backoff), then the message is set aside so the rest of its stream goes on.
+MAX_REFUSALS = 5
+
+
+class Refused(Exception):
+    """Slack will not take the message, not even as plain text: set it aside, say so."""
+
+    def __init__(self, failure: SlackFailure) -> None:
+        super().__init__(str(failure))
+        self.failure = failure
+
+
+class TokenBucket:
+    """Slack allows about one chat.postMessage per second per channel, with short bursts."""
+
+    def __init__(self, rate: float, burst: float) -> None:
+        self.rate, self.burst = rate, burst
+        self._tokens: dict[str, tuple[float, float]] = {}
+
+    def ready(self, key: str, now: float) -> bool:
+        return self.wait(key, now) == 0
+
+    def wait(self, key: str, now: float) -> float:
+        """Seconds until a token is free for `key` (0 when one is free now)."""
+        tokens, last = self._tokens.get(key, (self.burst, now))
+        tokens = min(self.burst, tokens + (now - last) * self.rate)
+        return 0.0 if tokens >= 1 else (1 - tokens) / self.rate
+
+    def merge(self, old: str, new: str) -> None:
+        """`old` and `new` turn out to name one channel (`#alerts` and `C0123`): carry on
+        under `new` with the smaller budget left, so that learning an ID starts no new burst."""
+        if old == new or old not in self._tokens:
+            return
+        state = self._tokens.pop(old)
+        if new not in self._tokens or state[0] < self._tokens[new][0]:
+            self._tokens[new] = state
+
+    def take(self, key: str, now: float) -> float:
+        """0 when a token was taken, else the seconds until one is free."""
+        tokens, last = self._tokens.get(key, (self.burst, now))
+        tokens = min(self.burst, tokens + (now - last) * self.rate)
+        if tokens >= 1:
+            self._tokens[key] = (tokens - 1, now)
+            return 0.0
+        self._tokens[key] = (tokens, now)
+        return (1 - tokens) / self.rate
+
+
+class OutboxDelivery:
+    def __init__(
+        self,
+        ctx: Context,
+        client: WebClient,
+        *,
+        worker_id: str | None = None,
+        interval: float = 1.0,
+        max_backoff: float = 60.0,
+        channel_rate: float = 1.0,
+        channel_burst: float = 8.0,
+        claim_seconds: float = 60.0,
+        min_gap: float = 0.1,
+    ) -> None:
+        self.ctx = ctx
+        self.client = client
+        self.renderer = NoticeRenderer(ctx)
+        self.channels = ChannelDirectory(client)
+        self.worker_id = worker_id or f"outbox-{uuid.uuid4().hex[:12]}"
+        self.interval = interval
+        self.max_backoff = max_backoff
+        self.claim = timedelta(seconds=claim_seconds)
+        self.bucket = TokenBucket(channel_rate, channel_burst)
+        self._paused_until: dict[str, float] = {}  # Slack method -> monotonic time
+        self._lease_until: datetime | None = None
+        self._paced_until: float | None = None
+        self._parents: dict[str, str] = {}  # message ref -> channel, once posted
+        self.min_gap = min_gap
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.last_sweep_ok: float | None = None
+
+    # --- running ------------------------------------------------------------------------
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._loop, name="outbox-delivery", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+        try:
+            with self.ctx.db.session() as session:
+                leases.release(session, LEASE_NAME, self.worker_id)
+        except DatabaseUnavailable:
+            pass
+
+    def wake(self) -> None:
+        """Deliver now rather than at the next interval (a change was just committed here)."""
+        self._wake.set()
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            self._wake.clear()
+            started = time.monotonic()
+            self._paced_until = None
+            finished = 0
+            try:
+                finished = self.run_once()
+                self.last_sweep_ok = time.monotonic()
+            except DatabaseUnavailable as exc:
+                log.warning("outbox: database unavailable: %s", exc)
+            except Exception:
+                log.exception("outbox: sweep failed")
+            # Under a burst of changes every commit wakes us; sweeping after each one would
+            # spend the CPU the requests need. After a sweep that delivered, sweep again at
+            # most every few sweep-lengths; when everything due was held back by pacing, not
+            # before a slot opens. A sweep that found nothing earns no rest: it may have been
+            # slow only waiting for the database, and the next change should go out at once.
+            duration = time.monotonic() - started
+            rest = max(self.min_gap, 2 * duration) if finished else self.min_gap
+            if not finished and self._paced_until is not None:
+                rest = max(rest, self._paced_until - time.monotonic())
+            if self._stop.wait(rest):
+                return
+            self._wake.wait(max(0.0, self.interval - rest))
+
+    @property
+    def healthy(self) -> bool:
+        if self._thread is None or not self._thread.is_alive():
+            return False
+        return self.last_sweep_ok is not None and time.monotonic() - self.last_sweep_ok < max(
+            30.0, self.interval * 5
+        )
+
+    # --- one sweep --------------------------------------------------------------------------
+    def run_once(self, budget_seconds: float = 10.0) -> int:
+        """Deliver what is due. Returns the number of messages finished (sent or set aside)."""
+        started = time.monotonic()
+        finished = 0
+        while not self._stop.is_set() and time.monotonic() - started < budget_seconds:
+            now = self.ctx.clock.now()
+            if not self._hold_lease(now):
+                return finished
+            with self.ctx.db.reader() as session:
+                heads = list(repo.stream_heads(session, now, limit=50))
+            progressed = 0
+            for head in heads:
+                if self._stop.is_set():
+                    break
+                outcome = self._deliver(head)
+                progressed += outcome
+            finished += progressed
+            if not progressed:
+                break
+        return finished
+
+    def _hold_lease(self, now: datetime) -> bool:
+        """Hold the delivery lease, renewing it (a write) only when half of it has run out."""
+        ttl = self.claim / 2
+        if self._lease_until is not None and now < self._lease_until - ttl / 2:
+            return True
+        with self.ctx.db.session() as session:
+            held = leases.acquire(session, LEASE_NAME, self.worker_id, now, ttl)
+        self._lease_until = now + ttl if held else None
+        return held
+
+    def _channel_of(self, message: OutboxMessage) -> str | None:
+        """The channel the message goes to, by ID once known: pacing counts a channel's posts
+        (named `#alerts` in the config) and its thread replies (whose parents Slack placed
+        in `C0123`) against one budget."""
+        if message.op == "post":
+            return self.channels.known(message.channel) if message.channel else None
+        ref = message.thread_ref or message.ref or ""
+        if ref not in self._parents:
+            with self.ctx.db.reader() as session:
+                parent = repo.find_message(session, ref)
+            if parent is None:
+                return None
+            if len(self._parents) > 10_000:
+                self._parents.clear()
+            self._parents[ref] = parent.channel
+        return self._parents[ref]
+
+    def _method(self, message: OutboxMessage) -> str:
+        if message.op == "upload":
+            return UPLOAD_METHOD
+        return "chat.update" if message.op == "update" else "chat.postMessage"
+
+    def _deliver(self, head: OutboxMessage) -> int:
+        method = self._method(head)
+        mono = time.monotonic()
+        paused_until = self._paused_until.get(method, 0)
+        if paused_until > mono:  # Slack said 429: nothing for this method until then
+            self._paced_until = min(self._paced_until or paused_until, paused_until)
+            return 0
+        if method in ("chat.postMessage", UPLOAD_METHOD):
+            channel = self._channel_of(head)
+            if channel is not None and not self.bucket.ready(channel, mono):
+                # Paced: leave it for a later sweep, without touching the row.
+                opens = mono + self.bucket.wait(channel, mono)
+                self._paced_until = min(self._paced_until or opens, opens)
+                return 0
+        now = self.ctx.clock.now()
+        # Slack may have taken the post even though we never heard back: after a crash
+        # mid-send or a timeout, look for it before posting again.
+        uncertain = head.state == repo.SENDING or (head.last_error or "").endswith(": timeout")
+        with self.ctx.db.session() as session:
+            if not repo.claim(session, head.id, self.worker_id, now, self.claim):  # type: ignore[arg-type]
+                return 0
+        try:
+            return self._send(head, uncertain)
+        except Refused as refused:
+            return self._set_aside(head, refused.failure, "also as plain text")
+        except SlackFailure as failure:
+            return self._failed(head, failure)
+        except Moot as moot:
+            log.info("outbox: message %s no longer needed: %s", head.id, moot)
+            self._finish(head, superseded=True)
+            return 1
+        except Gone as gone:
+            self._finish(head, dead=f"gone: {gone}")
+            return 1
+        except DatabaseUnavailable:
+            raise
+        except Exception as exc:
+            log.exception("outbox: message %s could not be prepared", head.id)
+            self._retry(head, f"internal: {type(exc).__name__}", self._backoff(head.attempts + 1))
+            return 0
+
+    def _send(self, message: OutboxMessage, uncertain: bool) -> int:
+        assert message.id is not None
+        with self.ctx.db.reader() as session:
+            superseded = message.op == "update" and repo.has_later_update(session, message)
+            # A reply or an upload names its parent in thread_ref; a reply's own ref (if any)
+            # is for later updates.
+            parent_ref = message.thread_ref if message.op in ("reply", "upload") else message.ref
+            target = repo.find_message(session, parent_ref or "")
+        if superseded:
+            self._finish(message, superseded=True)
+            return 1
+        if message.op in ("update", "reply") and target is None:
+            return self._parent_missing(message)
+        if message.op == "upload" and target is None and message.thread_ref:
+            return self._parent_missing(message)
+        payload = self.renderer.render(message.template, message.args)
+        if message.op == "upload":
+            return self._upload(message, target, payload["upload"], uncertain)
+        if message.op == "update":
+            assert target is not None
+            where = {"channel": target.channel, "ts": target.ts}
+            self._call_or_plain(message, "chat.update", where, payload, replace_blocks=True)
+            self._finish(message, ts=target.ts)
+            return 1
+        channel = target.channel if message.op == "reply" and target else message.channel
+        if channel is None:
+            raise Gone("message without a channel")
+        thread_ts = target.ts if message.op == "reply" and target else None
+        if uncertain:
+            found = self._find_posted(message, channel, thread_ts)
+            if found is not None:
+                log.info("outbox: message %s was already posted (ts %s)", message.id, found)
+                self._finish(message, ts=found, channel=channel)
+                return 1
+        wait = self.bucket.take(self.channels.known(channel), time.monotonic())
+        if wait > 0:
+            self._retry(message, None, wait)
+            return 0
+        response = self._post(message, channel, thread_ts, payload)
+        if response.get("channel"):
+            self.channels.learn(channel, str(response["channel"]))
+            self.bucket.merge(channel, self.channels.known(channel))
+        self._finish(
+            message, ts=str(response.get("ts")), channel=str(response.get("channel") or channel)
+        )
+        return 1
+
+    def _post(
+        self, message: OutboxMessage, channel: str, thread_ts: str | None, payload: dict
+    ) -> dict:
+        params = {
+            "channel": channel,
+            "unfurl_links": False,
+            "unfurl_media": False,
+            "metadata": {"event_type": METADATA_EVENT, "event_payload": {"outbox_id": message.id}},
+        }
+        if thread_ts:
+            params["thread_ts"] = thread_ts
+        try:
+            return self._call_or_plain(message, "chat.postMessage", params, payload)
+        except SlackFailure as failure:
+            if failure.kind != "not_in_channel":
+                raise
+            channel_id = self.channels.resolve(channel)
+            if channel_id is None:
+                raise
+            call(self.client, "conversations.join", channel=channel_id)
+            return self._call_or_plain(message, "chat.postMessage", params, payload)
+
+    def _call_or_plain(
+        self,
+        message: OutboxMessage,
+        method: str,
+        where: dict,
+        payload: dict,
+        *,
+        replace_blocks: bool = False,
+    ) -> dict:
+        """Send the message; if Slack refuses its shape (its blocks, its length), send the
+        same words as plain text. Refused again: `Refused`."""
+        params = {**where, **payload}
+        try:
+            return call(self.client, method, **params)
+        except SlackFailure as failure:
+            if failure.kind != "shape":
+                raise
+            log.warning(
+                "outbox: Slack refused message %s (%s, %s); sending it as plain text",
+                message.id,
+                message.template,
+                failure.error,
+            )
+        plain = plain_fallback(payload, replace_blocks=replace_blocks)
+        try:
+            return call(self.client, method, **{**where, **plain})
+        except SlackFailure as again:
+            if again.kind in ("shape", "permanent", "unknown"):
+                raise Refused(again) from again
+            raise
+
+    def _find_posted(
+        self, message: OutboxMessage, channel: str, thread_ts: str | None
+    ) -> str | None:
+        """After a crash mid-send: the ts of our earlier post of this message, if Slack has it."""
+        channel_id = self.channels.resolve(channel)
+        if channel_id is None:
+            log.warning("outbox: cannot resolve %s to check for an earlier post; posting", channel)
+            return None
+        try:
+            recent = self._recent(channel_id, thread_ts, message, include_all_metadata=True)
+        except SlackFailure as failure:
+            log.warning(
+                "outbox: cannot check for an earlier post of %s (%s); posting",
+                message.id,
+                failure.error,
+            )
+            return None
+        for item in recent:
+            meta = item.get("metadata") or {}
+            payload = meta.get("event_payload") or {}
+            if meta.get("event_type") == METADATA_EVENT and payload.get("outbox_id") == message.id:
+                return str(item.get("ts"))
+        return None
+
+    def _upload(
+        self, message: OutboxMessage, target: SlackMessage | None, upload: dict, uncertain: bool
+    ) -> int:
+        """Upload a file into the parent's thread (or to the message's channel)."""
+        content: bytes = upload["content"]
+        # The outbox ID in the file name lets a retry find an upload Slack already took.
+        stem, dot, suffix = str(upload["filename"]).rpartition(".")
+        filename = f"{stem}-{message.id}.{suffix}" if dot else f"{upload['filename']}-{message.id}"
+        channel = target.channel if target else message.channel
+        if channel is None:
+            raise Gone("upload without a channel")
+        channel_id = self.channels.resolve(channel)
+        if channel_id is None:
+            raise SlackFailure(UPLOAD_METHOD, "unavailable", f"cannot resolve {channel}")
+        thread_ts = target.ts if target else None
+        if uncertain:
+            found = self._find_upload(channel_id, thread_ts, filename, message)
+            if found is not None:
+                log.info("outbox: file %s was already uploaded (%s)", message.id, found)
+                self._finish(message, ts=found)
+                return 1
+        wait = self.bucket.take(channel, time.monotonic())
+        if wait > 0:
+            self._retry(message, None, wait)
+            return 0
+        slot = call(
+            self.client,
+            "files.getUploadURLExternal",
+            filename=filename,
+            length=len(content),
+            alt_txt=str(upload.get("alt_txt") or "")[:1000],
+        )
+        self._put(str(slot["upload_url"]), content)
+        params: dict = {
+            "files": json.dumps([{"id": slot["file_id"], "title": upload.get("title")}]),
+            "channel_id": channel_id,
+        }
+        if thread_ts:
+            params["thread_ts"] = thread_ts
+        call(self.client, UPLOAD_METHOD, **params)
+        self._finish(message, ts=str(slot["file_id"]))
+        return 1
+
+    def _put(self, url: str, content: bytes) -> None:
+        request = urllib.request.Request(
+            url,
+            data=content,
+            method="POST",
+            headers={"Content-Type": "application/octet-stream"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=float(self.client.timeout)) as answer:
+                answer.read()
+        except urllib.error.HTTPError as exc:
+            raise SlackFailure("files.upload", "unavailable", f"http_{exc.code}") from exc
+        except (urllib.error.URLError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            error = "timeout" if isinstance(reason, TimeoutError) else f"connection: {reason}"
+            raise SlackFailure("files.upload", "unavailable", error[:200]) from exc
+
+    def _recent(
+        self, channel: str, thread_ts: str | None, message: OutboxMessage, **options: object
+    ) -> list[dict]:
+        """The messages of the thread (or channel) since the outbox message was owed (and a
+        margin before, for a bot host whose clock runs behind Slack's)."""
+        oldest = f"{message.created_at.timestamp() - CLOCK_SKEW_MARGIN:.6f}"
+        if thread_ts:
+            data = call(
+                self.client,
+                "conversations.replies",
+                channel=channel,
+                ts=thread_ts,
+                oldest=oldest,
+                limit=200,
+                **options,
+            )
+        else:
+            data = call(
+                self.client,
+                "conversations.history",
+                channel=channel,
+                oldest=oldest,
+                limit=200,
+                **options,
+            )
+        return list(data.get("messages") or [])
+
+    def _find_upload(
+        self, channel: str, thread_ts: str | None, filename: str, message: OutboxMessage
+    ) -> str | None:
+        """After a crash or timeout mid-upload: the file's ID, if Slack already shared it."""
+        try:
+            recent = self._recent(channel, thread_ts, message)
+        except SlackFailure as failure:
+            log.warning("outbox: cannot check for an earlier upload (%s); uploading", failure)
+            return None
+        for item in recent:
+            for file in item.get("files") or []:
+                if file.get("name") == filename:
+                    return str(file.get("id"))
+        return None
+
+    def _parent_missing(self, message: OutboxMessage) -> int:
+        ref = message.ref if message.op == "update" else message.thread_ref
+        with self.ctx.db.reader() as session:
+            parent_dead = repo.post_is_dead(session, ref or "")
+        if parent_dead or ref is None:
+            self._finish(message, dead=f"parent message {ref} was never posted")
+            return 1
+        # The parent is in another stream or not yet delivered: try again shortly.
+        self._retry(message, "waiting for the parent message", 1.0)
+        return 0
+
+    # --- bookkeeping -------------------------------------------------------------------------
+    def _backoff(self, attempts: int) -> float:
+        base = min(self.max_backoff, 0.5 * 2 ** max(0, attempts - 1))
+        return base * random.uniform(0.8, 1.2)
+
+    def _failed(self, message: OutboxMessage, failure: SlackFailure) -> int:
+        attempts = message.attempts + 1
+        if failure.kind == "rate_limited":
+            delay = failure.retry_after or 1.0
+            paused = self._method(message) if message.op == "upload" else failure.method
+            self._paused_until[paused] = time.monotonic() + delay
+            log.info("outbox: %s rate limited; waiting %.1fs", failure.method, delay)
+            self._retry(message, str(failure), delay)
+            return 0
+        if failure.kind == "shape":
+            return self._set_aside(message, failure, "as sent")
+        if failure.kind == "permanent":
+            log.error("outbox: Slack refused message %s for good: %s", message.id, failure)
+            self._finish(message, dead=str(failure))
+            return 1
+        if failure.kind == "unknown":
+            if message.refusals + 1 >= MAX_REFUSALS:
+                return self._set_aside(message, failure, f"{MAX_REFUSALS} times")
+            delay = self._refusal_backoff(message.refusals + 1)
+            log.warning(
+                "outbox: Slack refused message %s with %s (%d of %d); trying again in %.0fs",
+                message.id,
+                failure,
+                message.refusals + 1,
+                MAX_REFUSALS,
+                delay,
+            )
+            self._retry(message, str(failure), delay, refused=True)
+            return 0
+        if failure.kind == "operator":
+            log.error("outbox: %s; fix the Slack app or token, the message waits", failure)
+            self._retry(message, str(failure), self.max_backoff)
+            return 0
+        delay = self._backoff(attempts)
+        if failure.error == "timeout":
+            # Slack may still be working on the request: give it time to land, so the
+            # look-up before the next attempt can find it instead of posting twice.
+            delay = max(delay, 2.0 * float(self.client.timeout))
+        log.warning("outbox: %s; retrying message %s in %.1fs", failure, message.id, delay)
+        self._retry(message, str(failure), delay)
+        return 0
+
+    def _refusal_backoff(self, refusals: int) -> float:
+        """15 s, 30 s, 1 min, 2 min (at the default max_backoff of 60 s): about ten minutes
+        in all before a message Slack keeps refusing is set aside."""
+        return min(4 * self.max_backoff, self.max_backoff / 4 * 2 ** max(0, refusals - 1))
+
+    def _set_aside(self, message: OutboxMessage, failure: SlackFailure, how: str) -> int:
+        """Dead, counted, logged with Slack's error, and a line in the thread in its place."""
+        log.error(
+            "outbox: message %s (%s %s) set aside: Slack refused it %s (%s)",
+            message.id,
+            message.op,
+            message.template,
+            how,
+            failure,
+        )
+        self._finish(message, dead=str(failure), notice=failure.error)
+        return 1
+
+    def _retry(
+        self, message: OutboxMessage, error: str | None, delay: float, *, refused: bool = False
+    ) -> None:
+        at = self.ctx.clock.now() + timedelta(seconds=delay)
+        with self.ctx.db.session() as session:
+            repo.mark_retry(
+                session,
+                message.id,  # type: ignore[arg-type]
+                self.worker_id,
+                at,
+                error,
+                refund=error is None,
+                refused=refused,
+            )
+
+    def _finish(
+        self,
+        message: OutboxMessage,
+        *,
+        ts: str | None = None,
+        channel: str | None = None,
+        dead: str | None = None,
+        notice: str | None = None,
+        superseded: bool = False,
+    ) -> None:
+        now = self.ctx.clock.now()
+        with self.ctx.db.session() as session:
+            if dead is not None:
+                marked = repo.mark_dead(session, message.id, self.worker_id, dead, now)  # type: ignore[arg-type]
+                if marked and notice is not None:
+                    _owe_notice(session, message, notice, now)
+                return
+            if superseded:
+                repo.mark_superseded(session, message.id, self.worker_id, now)  # type: ignore[arg-type]
+                return
+            if message.op in ("post", "reply") and message.ref and ts and channel:
+                repo.record_message(session, message.ref, channel, ts, now)
+            repo.mark_sent(session, message.id, self.worker_id, now, ts)  # type: ignore[arg-type]
+        metrics.OUTBOX_DELIVERED.labels(op=message.op).inc()
+        metrics.OUTBOX_DELIVERY_SECONDS.observe(
+            max(0.0, (now - message.created_at).total_seconds())
+        )
+
+
+def _owe_notice(session: Session, message: OutboxMessage, error: str, now: datetime) -> None:
+    """A line where the refused message would have been: in its thread, or in its channel
+    when it was the thread's first message. A notice refused in turn gets none."""
+    if message.template == Template.DELIVERY_FAILED:
+        return
+    args = {"outbox_id": message.id, "error": error[:80], "op": message.op}
+    parent = message.ref if message.op == "update" else message.thread_ref
+    if parent:
+        repo.enqueue(
+            session,
+            stream=message.stream,
+            op="reply",
+            thread_ref=parent,
+            template=Template.DELIVERY_FAILED,
+            args=args,
+            now=now,
+        )
+    elif message.channel:
+        repo.enqueue(
+            session,
+            stream=message.stream,
+            op="post",
+            channel=message.channel,
+            template=Template.DELIVERY_FAILED,
+            args=args,
+            now=now,
+        )

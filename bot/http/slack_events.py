@@ -1,0 +1,146 @@
+"""`POST /slack/events`: every Slack request, checked before Bolt sees it, then dispatched.
+
+The signature is checked first (against the bot's clock), then the payload's shape: Bolt would
+raise on a malformed payload that passes verification; here it gets a 400 that says what is
+wrong. Bolt's own Starlette adapter calls the synchronous `App.dispatch` on the event loop,
+which serialises every Slack request behind the slowest one: while one waits (for a database
+lock, say), every other request and the health probes wait too. Here each request is
+dispatched in a worker thread, so the event loop only reads bodies and writes answers.
+bench/ack_latency.py measures both.
+"""
+
+import json
+from urllib.parse import parse_qs
+
+import anyio
+import anyio.to_thread
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from slack_bolt import App, BoltRequest
+from slack_sdk.signature import SignatureVerifier
+
+from bot import metrics
+from commands.clock import Clock, SlackClock
+
+# Threads that run listeners. More would only queue on the GIL and the database; enough
+# that one slow request (a lock wait, a slow database) does not hold up the others.
+DISPATCH_THREADS = 8
+
+
+# Slack's own payloads are far smaller; anything bigger is not from Slack.
+SLACK_BODY_MAX = 1024 * 1024
+
+
+def _kind(body: str) -> str:
+    if body.startswith("payload="):
+        return "interaction"
+    if "command=" in body:
+        return "command"
+    return "event"
+
+
+def mount_slack_events(api: FastAPI, bolt: App, signing_secret: str, clock: Clock) -> None:
+    """`POST /slack/events`: verify, check the payload's shape, dispatch in a worker thread.
+    Signatures are checked here, against the bot's clock; Bolt does not check them again."""
+    verifier = SignatureVerifier(signing_secret, clock=SlackClock(clock))
+    dispatchers = anyio.CapacityLimiter(DISPATCH_THREADS)
+
+    @api.post("/slack/events")
+    async def slack_events(request: Request) -> Response:
+        body_bytes = await request.body()
+        if len(body_bytes) > SLACK_BODY_MAX:
+            return JSONResponse({"error": "request body too large"}, status_code=413)
+        try:
+            body = body_bytes.decode("utf-8")
+        except UnicodeDecodeError:
+            return JSONResponse({"error": "request body is not UTF-8"}, status_code=400)
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        unverified = verify(verifier, body, headers)
+        if unverified:
+            metrics.SLACK_REQUESTS.labels(kind="unverified", outcome="401").inc()
+            return JSONResponse({"error": unverified}, status_code=401)
+        problem = payload_problem(body, headers.get("content-type", ""))
+        if problem:
+            metrics.SLACK_REQUESTS.labels(kind="malformed", outcome="400").inc()
+            return JSONResponse({"error": problem}, status_code=400)
+        bolt_request = BoltRequest(
+            body=body_for_bolt(body, headers.get("content-type", "")),
+            query=request.url.query,
+            headers={k: [v] for k, v in headers.items()},
+        )
+        bolt_response = await anyio.to_thread.run_sync(
+            bolt.dispatch, bolt_request, limiter=dispatchers
+        )
+        metrics.SLACK_REQUESTS.labels(kind=_kind(body), outcome=str(bolt_response.status)).inc()
+        answer_headers = {
+            name: values[0]
+            for name, values in bolt_response.headers.items()
+            if values and name.lower() != "content-length"
+        }
+        return Response(
+            content=bolt_response.body, status_code=bolt_response.status, headers=answer_headers
+        )
+
+
+def verify(verifier: SignatureVerifier, body: str, headers: dict[str, str]) -> str | None:
+    """None when the request is signed by Slack within 5 minutes, else what is wrong."""
+    timestamp = headers.get("x-slack-request-timestamp")
+    signature = headers.get("x-slack-signature")
+    if not timestamp or not signature:
+        return "missing Slack signature headers"
+    if not verifier.is_valid(body=body, timestamp=timestamp, signature=signature):
+        return "invalid or expired Slack signature"
+    return None
+
+
+def payload_problem(body: str, content_type: str) -> str | None:
+    """None when the body has the shape of a Slack command, interaction or event."""
+    if "application/json" in content_type:
+        try:
+            data = json.loads(body)
+        except ValueError:
+            return "body is not valid JSON"
+        if not isinstance(data, dict) or not isinstance(data.get("type"), str):
+            return "event body has no 'type'"
+        return None
+    form = parse_qs(body, keep_blank_values=True)
+    if "payload" in form:
+        try:
+            payload = json.loads(form["payload"][0])
+        except ValueError:
+            return "payload is not valid JSON"
+        if not isinstance(payload, dict) or not isinstance(payload.get("type"), str):
+            return "payload has no 'type'"
+        kind = payload["type"]
+        if kind in ("view_submission", "view_closed"):
+            view = payload.get("view")
+            if not isinstance(view, dict) or not isinstance(view.get("type"), str):
+                return f"{kind} payload has no view with a 'type'"
+        if kind == "block_actions":
+            actions = payload.get("actions")
+            if not isinstance(actions, list) or not actions:
+                return "block_actions payload has no 'actions' list"
+            if not all(
+                isinstance(a, dict) and isinstance(a.get("action_id"), str) for a in actions
+            ):
+                return "block_actions payload has an action without an 'action_id'"
+        if not isinstance(payload.get("user", {}), dict):
+            return "payload 'user' is not an object"
+        return None
+    if "command" in form:
+        return None
+    if "ssl_check" in form:
+        return None
+    return "not a Slack command, interaction or event"
+
+
+def body_for_bolt(body: str, content_type: str) -> str:
+    """The verified body as Bolt should read it. Bolt takes any form body containing the word
+    "payload" for an interaction and finds none in a slash command such as `/incident note
+    INC-1 payload too large`, which it then cannot route (404). Percent-encoding the word's
+    `a` keeps every value as typed and Bolt on its ordinary path."""
+    if "application/json" in content_type or "payload" not in body:
+        return body
+    if "payload" in parse_qs(body, keep_blank_values=True):
+        return body
+    return body.replace("payload", "p%61yload")

@@ -1,0 +1,1 @@
+"""`/health` and the health watch's messages in Slack."""

@@ -1,0 +1,1 @@
+"""`/incident`, the announcement's buttons and forms, and every incident message."""

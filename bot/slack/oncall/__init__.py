@@ -1,0 +1,1 @@
+"""`/oncall` and the on-call messages: reminders, the handoff, the schedule."""

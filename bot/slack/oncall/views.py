@@ -1,0 +1,242 @@
+"""On-call messages: who is on call, the schedule, reminders in threads, the weekly handoff."""
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from bot.i18n import Translator
+from bot.slack.blocks import (
+    CONTEXT_MAX,
+    HEADER_MAX,
+    MESSAGE_TEXT_MAX,
+    SECTION_MAX,
+    cut,
+    escape,
+    mrkdwn,
+    plain,
+    who,
+)
+from bot.slack.incidents.views import SEVERITY_EMOJI
+from commands.config import Config
+from commands.oncall.handoff import HandoffSummary
+from commands.oncall.rotation import Segment
+from commands.oncall.schedule import OnCallNow
+from storage.models import Incident, OnCallOverride
+
+
+def person(user: str | None, t: Translator) -> str:
+    """A Slack mention of the person, or "nobody"."""
+    return f"<@{user}>" if user else t("oncall.nobody")
+
+
+def _text_message(body: str) -> dict:
+    return {
+        "text": cut(body, MESSAGE_TEXT_MAX),
+        "blocks": [{"type": "section", "text": mrkdwn(body, SECTION_MAX)}],
+    }
+
+
+def now_lines(now: OnCallNow, config: Config, t: Translator) -> list[str]:
+    """Who is on call now, who is next and when, in mrkdwn lines."""
+    if not config.oncall.members:
+        return [t("oncall.none")]
+    line = t(
+        "oncall.now",
+        primary=person(now.primary, t),
+        secondary=person(now.secondary, t),
+        shift=t(f"oncall.shift.{now.shift}"),
+    )
+    if now.override and now.override_id is not None:
+        kind = t(f"oncall.kind.{now.override}")
+        line += " " + t("oncall.by_override", id=now.override_id, kind=kind)
+    lines = [line]
+    if now.until is not None and now.next_primary is not None:
+        lines.append(
+            t(
+                "oncall.next",
+                who=person(now.next_primary, t),
+                time=t.time(now.until),
+                wait=t.duration((now.until - now.at).total_seconds()),
+            )
+        )
+    else:
+        lines.append(t("oncall.next_none"))
+    hours = config.oncall.working_hours
+    lines.append(t("oncall.hours_in" if now.in_working_hours else "oncall.hours_out", hours=hours))
+    return lines
+
+
+def now_message(now: OnCallNow, config: Config, t: Translator) -> dict:
+    return _text_message("\n".join(now_lines(now, config, t)))
+
+
+def schedule_lines(segments: Sequence[Segment], t: Translator) -> list[str]:
+    lines = []
+    for segment in segments:
+        line = t(
+            "oncall.schedule_row",
+            start=t.time(segment.start),
+            end=t.time(segment.end),
+            shift=t(f"oncall.shift.{segment.shift.kind}"),
+            primary=person(segment.primary, t),
+            secondary=person(segment.secondary, t),
+        )
+        if segment.override is not None:
+            line += " " + t(
+                "oncall.by_override",
+                id=segment.override.id,
+                kind=t(f"oncall.kind.{segment.override.kind}"),
+            )
+        lines.append(line)
+    return lines
+
+
+def schedule_message(
+    segments: Sequence[Segment], weeks: int, config: Config, t: Translator
+) -> dict:
+    if not config.oncall.members:
+        return _text_message(t("oncall.none"))
+    header = t("oncall.schedule_header", weeks=weeks, tz=t.tz.key)
+    rows = schedule_lines(segments, t)
+    blocks: list[dict] = [{"type": "header", "text": plain(header, HEADER_MAX)}]
+    # One section per ~20 rows keeps each under Slack's 3000 characters.
+    for start in range(0, len(rows), 20):
+        blocks.append({"type": "section", "text": mrkdwn("\n".join(rows[start : start + 20]))})
+    return {"text": header, "blocks": blocks[:50]}
+
+
+def override_answer(rows: Sequence[OnCallOverride], config: Config, t: Translator) -> str:
+    """The answer to a swap or a cover."""
+    first = rows[0]
+    if first.kind == "swap":
+        a, b = rows[0], rows[1]
+        return t(
+            "oncall.swapped",
+            who_a=person(a.replaces, t),
+            who_b=person(a.user_id, t),
+            start_a=t.time(a.start_at),
+            end_a=t.time(a.end_at),
+            start_b=t.time(b.start_at),
+            end_b=t.time(b.end_at),
+            id=first.id,
+        )
+    return t(
+        "oncall.covered",
+        who=person(first.user_id, t),
+        start=t.time(first.start_at),
+        end=t.time(first.end_at),
+        replaces=person(first.replaces, t),
+        id=first.id,
+    )
+
+
+def ack_reminder(args: dict, config: Config, t: Translator, now: datetime) -> dict:
+    """A reminder in the subject's thread: to the primary, the secondary, or the channel."""
+    since = datetime.fromisoformat(str(args["since"]).replace("Z", "+00:00"))
+    severity = str(args.get("severity", ""))
+    target = config.response_minutes(severity) * 60 if severity in config.severities else None
+    notify = str(args.get("notify", "channel"))
+    body = t(
+        f"remind.ack.{notify}",
+        who=person(args.get("user"), t),
+        label=escape(str(args.get("label", ""))),
+        severity=severity,
+        elapsed=t.duration((now - since).total_seconds()),
+        target=t.duration(target),
+    )
+    message = _text_message(body)
+    if notify == "channel":
+        message["reply_broadcast"] = True  # so @here reaches the channel, not only the thread
+    return message
+
+
+def update_reminder(args: dict, t: Translator, now: datetime) -> dict:
+    quiet_since = datetime.fromisoformat(str(args["quiet_since"]).replace("Z", "+00:00"))
+    body = t(
+        "remind.update",
+        who=person(args.get("user"), t),
+        id=str(args["incident_id"]),
+        quiet=t.duration((now - quiet_since).total_seconds()),
+    )
+    return _text_message(body)
+
+
+def postmortem_reminder(incident: Incident, user: str | None, t: Translator) -> dict:
+    body = t(
+        "remind.postmortem",
+        who=person(user, t),
+        id=incident.id,
+        closed=t.time(incident.closed_at),
+    )
+    return _text_message(body)
+
+
+CHECKLIST = ("open", "alerts", "budgets", "postmortems", "changes", "access", "retro")
+
+
+def _incident_row(incident: Incident, t: Translator) -> str:
+    owner = f" · {who(incident.acknowledged_by)}" if incident.acknowledged_by else ""
+    return (
+        f"{SEVERITY_EMOJI.get(incident.severity, '')} *{incident.id}* [{incident.severity}] "
+        f"{escape(cut(incident.title, 150))} — {t.status(incident.status)}{owner}"
+    )
+
+
+def handoff_lines(summary: HandoffSummary, config: Config, t: Translator) -> list[str]:
+    lines = [
+        t(
+            "handoff.who",
+            outgoing=person(summary.outgoing, t),
+            incoming=person(summary.incoming, t),
+            secondary=person(summary.incoming_secondary, t),
+            until=t.time(summary.next_handoff),
+        )
+    ]
+    if summary.late:
+        lines.append(t("handoff.late", time=t.time(summary.handoff_at)))
+    lines.append("")
+    if summary.open_incidents:
+        lines.append(t("handoff.open_header", count=len(summary.open_incidents)))
+        lines += [_incident_row(i, t) for i in summary.open_incidents]
+    else:
+        lines.append(t("handoff.open_none"))
+    lines.append("")
+    pages = summary.pages
+    lines.append(
+        t(
+            "handoff.pages",
+            start=t.time(summary.shift_start),
+            end=t.time(summary.handoff_at),
+            total=pages.total,
+            night=pages.night,
+            weekend=pages.weekend,
+            night_hours=config.oncall.night_hours,
+        )
+    )
+    if pages.by_severity:
+        detail = ", ".join(f"{s} {n}" for s, n in pages.by_severity.items())
+        lines.append(t("handoff.pages_detail", detail=detail))
+    if pages.fatigue:
+        lines.append(t("handoff.fatigue", night=pages.night, who=person(summary.outgoing, t)))
+    if summary.postmortems_owed:
+        lines.append(t("handoff.postmortems", count=summary.postmortems_owed))
+    lines += ["", t("handoff.checklist_header")]
+    lines += [f"• {t(f'handoff.check.{key}')}" for key in CHECKLIST]
+    return lines
+
+
+def handoff_message(summary: HandoffSummary, config: Config, t: Translator) -> dict:
+    lines = handoff_lines(summary, config, t)
+    header = f"{t('handoff.header')} · {t.time(summary.handoff_at)}"
+    sections: list[str] = [""]
+    for line in lines:  # split into sections under Slack's limit, at line boundaries
+        if len(sections[-1]) + len(line) + 1 > SECTION_MAX - 100:
+            sections.append("")
+        sections[-1] += line + "\n"
+    blocks: list[dict] = [{"type": "header", "text": plain(header, HEADER_MAX)}]
+    blocks += [{"type": "section", "text": mrkdwn(s.rstrip())} for s in sections if s.strip()]
+    blocks = blocks[:49]
+    blocks.append(
+        {"type": "context", "elements": [mrkdwn(t("oncall.help.now") + ": `/oncall`", CONTEXT_MAX)]}
+    )
+    fallback = f"{header}: " + lines[0]
+    return {"text": cut(fallback, MESSAGE_TEXT_MAX), "blocks": blocks}

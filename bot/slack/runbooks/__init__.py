@@ -1,0 +1,1 @@
+"""`/runbook`, the Run, Approve, Reject, Resume and Abandon buttons, and run messages."""

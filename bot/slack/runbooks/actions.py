@@ -1,0 +1,139 @@
+"""Buttons on runbook messages: Run runbook, Approve, Reject, Resume, Abandon.
+
+Each press is acknowledged at once; the decision (a conditional update: of two people
+pressing together, one wins) and the answer to the person follow. Anyone who may not decide
+is told so, ephemerally, and nothing changes."""
+
+import json
+import re
+
+from slack_bolt import Ack, App, Respond
+
+from bot.i18n import Translator
+from bot.runtime import Runtime
+from bot.scheduler import run_runbooks
+from bot.slack.blocks import who
+from bot.slack.common import failure_text, tell, user_id
+from bot.slack.ids import Action
+from bot.slack.usergroups import UserGroups
+from commands.errors import CommandError
+from commands.runbooks import service as runbooks
+
+_REF = re.compile(r"^(alert:\d{1,18}|incident:INC-\d{8}-\d{6}(-\d{1,4})?)$")
+
+
+class BadButton(CommandError):
+    pass
+
+
+def _value(body: dict) -> str:
+    actions = body.get("actions") or [{}]
+    return str(actions[0].get("value") or "")
+
+
+def _json_value(body: dict) -> dict:
+    try:
+        value = json.loads(_value(body))
+    except ValueError:
+        raise BadButton("runbook.bad_button") from None
+    if not isinstance(value, dict):
+        raise BadButton("runbook.bad_button")
+    return value
+
+
+def _channel(body: dict) -> str | None:
+    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
+        "channel_id"
+    )
+    return str(channel) if channel else None
+
+
+def run_pressed(runtime: Runtime, body: dict, t: Translator) -> str:
+    """`Run runbook` on an alert or incident message: value {"runbook": NAME, "ref": REF}."""
+    value = _json_value(body)
+    name, ref = str(value.get("runbook") or ""), str(value.get("ref") or "")
+    if not name or not _REF.match(ref):
+        raise BadButton("runbook.bad_button")
+    # Trigger data (an incident's fields, an alert group's labels and annotations) is read
+    # from the database by start_run, never taken from the button.
+    started = runbooks.start_run(
+        runtime.ctx, name, requested_by=user_id(body), source_ref=ref, channel=_channel(body)
+    )
+    run = started.run
+    assert run is not None
+    if not started.created:
+        state = t(f"runbook.state.{run.state}")
+        return t("runbook.already", name=run.runbook, id=run.id, state=state)
+    key = "runbook.approval_requested" if run.state == "awaiting_approval" else "runbook.started"
+    return t(key, name=run.runbook, id=run.id)
+
+
+def decision_pressed(
+    runtime: Runtime, body: dict, t: Translator, groups: UserGroups, *, approve: bool
+) -> str:
+    value = _json_value(body)
+    try:
+        run_id, gate = int(value["run"]), int(value["gate"])
+    except (KeyError, TypeError, ValueError):
+        raise BadButton("runbook.bad_button") from None
+    decision = runbooks.decide(
+        runtime.ctx, run_id, gate, user_id(body), approve=approve, in_group=groups
+    )
+    run, approval = decision.run, decision.approval
+    if decision.won:
+        return t(f"runbook.decided.{approval.state}", name=run.runbook, id=run.id)
+    state_key = (
+        "runbook.state.approved" if approval.state == "approved" else "runbook.state.rejected"
+    )
+    return t(
+        "runbook.decision_lost",
+        name=run.runbook,
+        id=run.id,
+        decision=t(state_key),
+        who=who(approval.decided_by or "?"),
+    )
+
+
+def register(app: App, runtime: Runtime) -> None:
+    groups = UserGroups(runtime.client)
+
+    def handle(body: dict, respond: Respond, work: str) -> None:
+        t = runtime.t
+        try:
+            if work == "run":
+                text = run_pressed(runtime, body, t)
+            elif work in ("approve", "reject"):
+                text = decision_pressed(runtime, body, t, groups, approve=work == "approve")
+            else:
+                try:
+                    run_id = int(_value(body))
+                except ValueError:
+                    raise BadButton("runbook.bad_button") from None
+                if work == "resume":
+                    run = runbooks.resume(runtime.ctx, run_id, user_id(body), in_group=groups)
+                    text = t("runbook.resumed", id=run.id)
+                else:
+                    run = runbooks.abandon(runtime.ctx, run_id, user_id(body), in_group=groups)
+                    text = t("runbook.abandoned", id=run.id)
+        except Exception as exc:
+            tell(respond, failure_text(t, exc))
+            return
+        runtime.changed()
+        tell(respond, text)
+        run_runbooks(runtime)
+
+    def listener(work: str):
+        def pressed(ack: Ack, body: dict, respond: Respond) -> None:
+            ack()
+            runtime.later(lambda: handle(body, respond, work))
+
+        return pressed
+
+    for action, work in (
+        (Action.RUN_RUNBOOK, "run"),
+        (Action.APPROVE_RUN, "approve"),
+        (Action.REJECT_RUN, "reject"),
+        (Action.RESUME_RUN, "resume"),
+        (Action.ABANDON_RUN, "abandon"),
+    ):
+        app.action(action.value)(listener(work))

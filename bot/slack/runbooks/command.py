@@ -1,0 +1,60 @@
+"""`/runbook list | run NAME [--dry-run]`, answered ephemerally.
+
+A run's steps come from the runbook file: the command text only names the runbook. Only
+database work happens before `ack()`; the run is carried out by the runbook sweep."""
+
+import logging
+
+from slack_bolt import Ack, App
+
+from bot.i18n import Translator
+from bot.runtime import Runtime
+from bot.scheduler import run_runbooks
+from bot.slack.common import failure_text
+from bot.slack.runbooks import views
+from commands.context import Context
+from commands.runbooks import service as runbooks
+from commands.runbooks.slash import RunbookUsage, parse_runbook_command
+
+log = logging.getLogger(__name__)
+
+
+def _ephemeral(message: dict) -> dict:
+    return {"response_type": "ephemeral", **message}
+
+
+def answer_runbook(ctx: Context, t: Translator, text: str, user: str, channel: str) -> dict:
+    sub, name, dry = parse_runbook_command(text)
+    if sub == "help":
+        return _ephemeral({"text": t("runbook.usage")})
+    if sub == "list":
+        return _ephemeral(views.runbook_list(runbooks.catalog(ctx), t))
+    started = runbooks.start_run(ctx, name, requested_by=user, dry_run=dry, channel=channel or None)
+    if dry:
+        return _ephemeral(views.plan_message(started.runbook.name, started.plan, t))
+    run = started.run
+    assert run is not None
+    if not started.created:
+        state = t(f"runbook.state.{run.state}")
+        return _ephemeral({"text": t("runbook.already", name=run.runbook, id=run.id, state=state)})
+    key = "runbook.approval_requested" if run.state == "awaiting_approval" else "runbook.started"
+    return _ephemeral({"text": t(key, name=run.runbook, id=run.id)})
+
+
+def register(app: App, runtime: Runtime) -> None:
+    @app.command("/runbook")
+    def runbook_command(ack: Ack, command: dict) -> None:
+        t = runtime.t
+        user = str(command.get("user_id") or "")
+        channel = str(command.get("channel_id") or "")
+        try:
+            answer = answer_runbook(runtime.ctx, t, str(command.get("text") or ""), user, channel)
+        except RunbookUsage:
+            ack(response_type="ephemeral", text=t("runbook.usage"))
+            return
+        except Exception as exc:
+            ack(response_type="ephemeral", text=failure_text(t, exc))
+            return
+        ack(**answer)
+        runtime.changed()
+        runtime.later(lambda: run_runbooks(runtime))

@@ -1,0 +1,1 @@
+"""`/slo` and the SLO messages: the report, one SLO's detail, status changes, the digest."""

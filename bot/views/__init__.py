@@ -1,1 +1,0 @@
-"""Block Kit builders: pure functions from data to Slack payloads, tested without a server."""
