@@ -37,8 +37,8 @@ from commands.oncall.rotation import Segment
 from commands.oncall.schedule import parse_when
 from commands.oncall.slash import parse_user, swap_time
 from commands.prometheus import PrometheusUnavailable
-from commands.runbooks import service as runbooks
-from commands.runbooks.service import RunState
+from commands.runbooks import approvals, catalog, engine, runs, states
+from commands.runbooks.states import RunState
 from commands.slo import evaluation as slo
 from commands.slo.rules import rules_yaml
 from commands.slo.specs import load_slos
@@ -185,19 +185,19 @@ def _terminal(text: str) -> str:
 
 def _run_runbook(args: argparse.Namespace, ctx: Context, t: Translator) -> int:
     if args.runbook_command == "list":
-        found = runbooks.catalog(ctx)
+        found = catalog.catalog(ctx)
         for line in runbook_views.runbook_lines(found, t):
             print(_terminal(line.replace("*", "")))
         for error in found.errors:
             print(error, file=sys.stderr)
         return USAGE if found.errors else OK
     if args.dry_run:
-        started = runbooks.start_run(ctx, args.name, requested_by="cli", dry_run=True)
+        started = runs.start_run(ctx, args.name, requested_by="cli", dry_run=True)
         print("\n".join(runbook_views.plan_lines(started.runbook.name, started.plan, t)))
         return OK
     upgrade(ctx.db)
     actor = args.by or _default_actor()
-    started = runbooks.start_run(ctx, args.name, requested_by=actor)
+    started = runs.start_run(ctx, args.name, requested_by=actor)
     run = started.run
     assert run is not None
     if not started.created:
@@ -236,9 +236,9 @@ def _follow(ctx: Context, run_id: int, t: Translator, poll: float = 0.2) -> int:
     waiting_shown = False
     with _ctrl_c_as_flag() as interrupted:
         while not interrupted.is_set():
-            runbooks.expire_approvals(ctx)
-            runbooks.advance(ctx, run_id, worker)
-            view = runbooks.get_run(ctx, run_id)
+            approvals.expire_approvals(ctx)
+            engine.advance(ctx, run_id, worker)
+            view = runs.get_run(ctx, run_id)
             run = view.run
             if run.state == RunState.AWAITING and not waiting_shown and view.approval:
                 deadline = t.time(view.approval.expires_at)
@@ -265,14 +265,14 @@ def _follow(ctx: Context, run_id: int, t: Translator, poll: float = 0.2) -> int:
                         + (f" ({last['detail']})" if last.get("detail") else ""),
                         flush=True,
                     )
-            if run.state in runbooks.TERMINAL or run.state == RunState.INTERRUPTED:
+            if run.state in states.TERMINAL or run.state == RunState.INTERRUPTED:
                 state = t(f"runbook.state.{run.state}")
                 print(_terminal(t("runbook.cli_result", name=run.runbook, id=run.id, state=state)))
                 if run.error:
                     print(run.error)
                 return OK if run.state == RunState.SUCCEEDED else NO
             interrupted.wait(poll)
-    view = runbooks.get_run(ctx, run_id)
+    view = runs.get_run(ctx, run_id)
     if view.run.state == RunState.AWAITING and view.approval is not None:
         deadline = t.time(view.approval.expires_at)
         print("\n" + _terminal(t("runbook.cli_left_pending", id=run_id, deadline=deadline)))

@@ -12,7 +12,7 @@ from commands.deliveries import forget_old
 from commands.health import watch as health_watch
 from commands.oncall import handoff, reminders
 from commands.prometheus import PrometheusUnavailable
-from commands.runbooks import service as runbooks
+from commands.runbooks import engine
 from commands.slo.digest import run_digest
 from commands.slo.watch import evaluate_and_record
 from storage.db import DatabaseUnavailable
@@ -65,7 +65,7 @@ def post_digest(runtime: Runtime) -> None:
 
 def run_runbooks(runtime: Runtime) -> int:
     """Carry out the runbook steps that are due (claimed, so replicas share the work)."""
-    done = runbooks.sweep(runtime.ctx, runtime.worker_id)
+    done = engine.sweep(runtime.ctx, runtime.worker_id)
     runtime.changed()
     return done
 

@@ -10,7 +10,7 @@ import pytest
 from commands.clock import FakeClock
 from commands.config import load_config
 from commands.context import Context
-from commands.runbooks import service as runbooks
+from commands.runbooks import approvals, engine, runs
 from storage.db import Database
 from tests.conftest import ROOT, free_port, poll_until
 from tests.fakes.service import FakeService
@@ -64,9 +64,9 @@ def test_approval_runbook_waits_for_slack_and_runs_once_approved(runbook_cli, se
     cli = runbook_cli
     process = cli("run", "rl_reward_runaway_rollback", "--by", "U0ALICE")
     ctx = poll_until(lambda: _ctx_with_run(cli), timeout=30)
-    [run] = runbooks.recent_runs(ctx)
+    [run] = runs.recent_runs(ctx)
     assert run.state == "awaiting_approval" and service.requests == []
-    assert runbooks.decide(ctx, run.id, -1, "U0SRELEAD", approve=True).won
+    assert approvals.decide(ctx, run.id, -1, "U0SRELEAD", approve=True).won
     code, out, err = _finish(process)
     assert code == 0, out + err
     assert "waits for approval in Slack" in out
@@ -89,14 +89,14 @@ def test_ctrl_c_leaves_the_request_pending_with_a_clear_note(runbook_cli, servic
     process.stdout.close()
     process.stderr.close()
     assert "stays pending in Slack" in "".join(lines)
-    [run] = runbooks.recent_runs(ctx)
+    [run] = runs.recent_runs(ctx)
     assert run.state == "awaiting_approval" and service.requests == []
 
 
 def _ctx_with_run(cli):
     try:
         ctx = cli.ctx()
-        return ctx if runbooks.recent_runs(ctx) else None
+        return ctx if runs.recent_runs(ctx) else None
     except Exception:
         return None
 
@@ -140,12 +140,12 @@ def test_kill_9_mid_post_leaves_the_run_interrupted_and_the_post_not_repeated(
     later = FakeClock(now + timedelta(minutes=5))  # the claim has run out
     ctx = Context(Database(cli.database_url), load_config(cli.config_path), later)
     for _ in range(3):
-        runbooks.sweep(ctx, "survivor")
-    [run] = runbooks.recent_runs(ctx)
+        engine.sweep(ctx, "survivor")
+    [run] = runs.recent_runs(ctx)
     assert (run.state, run.step_index) == ("interrupted", 0)
     assert len(service.calls("POST")) == 1
-    runbooks.resume(ctx, run.id, "U0SRELEAD")
+    approvals.resume(ctx, run.id, "U0SRELEAD")
     for _ in range(3):
-        runbooks.sweep(ctx, "survivor")
-    assert runbooks.get_run(ctx, run.id).run.state == "succeeded"
+        engine.sweep(ctx, "survivor")
+    assert runs.get_run(ctx, run.id).run.state == "succeeded"
     assert len(service.calls("POST")) == 2  # once before the crash, once on Resume

@@ -10,7 +10,7 @@ from commands.context import Context
 from commands.health import watch as health_watch
 from commands.incidents import lifecycle as incidents
 from commands.notices import Template
-from commands.runbooks import service as runbooks
+from commands.runbooks import engine, runs
 from tests.test_runbooks import _outbox, make_config
 
 
@@ -54,10 +54,10 @@ def test_three_failures_start_the_runbook_once_and_recovery_is_posted(hctx, cloc
     for _ in range(2):
         clock.advance(seconds=30)
         health_watch.sweep(ctx, "a")
-    assert runbooks.recent_runs(ctx) == []
+    assert runs.recent_runs(ctx) == []
     clock.advance(seconds=30)
     health_watch.sweep(ctx, "b")
-    [run] = runbooks.recent_runs(ctx)
+    [run] = runs.recent_runs(ctx)
     assert run.runbook == "qwen_failure_downshift" and run.source_ref == "health:qwen:1"
     assert run.trigger["health"]["target"] == "qwen"
     [down] = [m for m in _outbox(ctx, Template.HEALTH_CHANGE) if m.op == "post"]
@@ -66,7 +66,7 @@ def test_three_failures_start_the_runbook_once_and_recovery_is_posted(hctx, cloc
     for _ in range(3):
         clock.advance(seconds=30)
         health_watch.sweep(ctx, "a")
-    assert len(runbooks.recent_runs(ctx)) == 1
+    assert len(runs.recent_runs(ctx)) == 1
     # recovery: posted in the episode's thread
     service.models["qwen"] = "healthy"
     clock.advance(seconds=30)
@@ -78,7 +78,7 @@ def test_three_failures_start_the_runbook_once_and_recovery_is_posted(hctx, cloc
     for _ in range(3):
         clock.advance(seconds=30)
         health_watch.sweep(ctx, "b")
-    assert [r.source_ref for r in runbooks.recent_runs(ctx)] == ["health:qwen:2", "health:qwen:1"]
+    assert [r.source_ref for r in runs.recent_runs(ctx)] == ["health:qwen:2", "health:qwen:1"]
 
 
 def test_the_triggered_run_confirms_and_downshifts(hctx, clock, service):
@@ -88,10 +88,10 @@ def test_the_triggered_run_confirms_and_downshifts(hctx, clock, service):
         health_watch.sweep(ctx, "a")
         clock.advance(seconds=30)
     for _ in range(6):
-        runbooks.sweep(ctx, "a")
+        engine.sweep(ctx, "a")
         clock.advance(seconds=10)
-    [run] = runbooks.recent_runs(ctx)
-    assert runbooks.get_run(ctx, run.id).run.state == "succeeded"
+    [run] = runs.recent_runs(ctx)
+    assert runs.get_run(ctx, run.id).run.state == "succeeded"
     assert service.breakers == {"qwen": "open"} and service.routes == {"creative": "balanced"}
     assert len(incidents.list_incidents(ctx)) == 1
 

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from commands.incidents import lifecycle as incidents
-from commands.runbooks import service as runbooks
+from commands.runbooks import runs
 from tests.conftest import poll_until
 from tests.factories import block_action
 from tests.fakes.service import FakeService
@@ -88,7 +88,7 @@ def test_list_and_dry_run_answer_ephemerally_and_touch_nothing(bot, slack, servi
     assert "There is no runbook `nope`" in unknown["text"]
     time.sleep(0.3)  # give any (wrong) background work the chance to show itself
     assert service.requests == []
-    assert runbooks.recent_runs(bot.ctx) == []
+    assert runs.recent_runs(bot.ctx) == []
 
 
 def test_approval_runbook_waits_for_an_approver_button(bot, slack, service, clock):
@@ -99,7 +99,7 @@ def test_approval_runbook_waits_for_an_approver_button(bot, slack, service, cloc
         channel=_channel_id(slack),
     ).json()
     assert "waits for an approver" in answer["text"]
-    [run] = runbooks.recent_runs(bot.ctx)
+    [run] = runs.recent_runs(bot.ctx)
     message = _run_message(slack, run.id)
     assert _buttons(message) == ["Approve", "Reject"]
     assert "<@U0SRELEAD>" in json.dumps(message.blocks)
@@ -112,7 +112,7 @@ def test_approval_runbook_waits_for_an_approver_button(bot, slack, service, cloc
 
     approved = _press_and_answer(bot, slack, "runbook_approve", value, LEAD)
     assert approved.startswith("You approved run")
-    poll_until(lambda: runbooks.get_run(bot.ctx, run.id).run.state == "succeeded")
+    poll_until(lambda: runs.get_run(bot.ctx, run.id).run.state == "succeeded")
     assert [r.path for r in service.calls("POST")] == [
         "/admin/rl/training/pause",
         "/admin/rl/rollback",
@@ -133,7 +133,7 @@ def test_approval_runbook_waits_for_an_approver_button(bot, slack, service, cloc
 
 def test_reject_button_means_no_request_ever(bot, slack, service, clock):
     bot.command("run rl_reward_runaway_rollback", command="/runbook", channel=_channel_id(slack))
-    [run] = runbooks.recent_runs(bot.ctx)
+    [run] = runs.recent_runs(bot.ctx)
     value = json.dumps({"run": run.id, "gate": -1})
     assert "You rejected" in _press_and_answer(bot, slack, "runbook_reject", value, ML_LEAD)
     approve = _press_and_answer(bot, slack, "runbook_approve", value, LEAD)
@@ -151,7 +151,7 @@ def test_run_runbook_button_on_an_incident_starts_one_run(bot, slack, service):
     first = _press_and_answer(bot, slack, "runbook_run", value, "U0ALICE")
     second = _press_and_answer(bot, slack, "runbook_run", value, "U0BOB")
     assert "waits for an approver" in first and "already has run" in second
-    [run] = runbooks.recent_runs(bot.ctx)
+    [run] = runs.recent_runs(bot.ctx)
     assert run.source_ref == f"incident:{incident.id}"
     assert run.trigger["incident"]["title"] == "RL reward 250"
     # the approval request is a reply in the incident's thread
@@ -168,10 +168,10 @@ def test_run_runbook_button_on_an_incident_starts_one_run(bot, slack, service):
 def test_a_member_of_the_approver_user_group_may_approve(bot, slack, service):
     slack.workspace.set_usergroup("S0SREONCALL", ["U0ONCALL"])
     bot.command("run rl_reward_runaway_rollback", command="/runbook", channel=_channel_id(slack))
-    [run] = runbooks.recent_runs(bot.ctx)
+    [run] = runs.recent_runs(bot.ctx)
     value = json.dumps({"run": run.id, "gate": -1})
     assert "Only the approvers" in _press_and_answer(bot, slack, "runbook_approve", value, "U0X")
     assert "You approved" in _press_and_answer(bot, slack, "runbook_approve", value, "U0ONCALL")
     calls = slack.ok_calls("usergroups.users.list")
     assert calls and calls[0].params["usergroup"] == "S0SREONCALL"
-    poll_until(lambda: runbooks.get_run(bot.ctx, run.id).run.state == "succeeded")
+    poll_until(lambda: runs.get_run(bot.ctx, run.id).run.state == "succeeded")

@@ -13,7 +13,7 @@ from commands.errors import CommandError, Conflict, NotFound
 from commands.incidents import lifecycle as incidents
 from commands.notices import Template
 from commands.oncall import schedule as oncall
-from commands.runbooks import service as runbooks
+from commands.runbooks import approvals, catalog, engine, runs, states
 from storage import runbooks as repo
 from storage.models import OutboxMessage, RunbookRun
 from tests.conftest import ROOT, free_port
@@ -49,13 +49,13 @@ def _outbox(ctx, template=None) -> list[OutboxMessage]:
 
 
 def _run(ctx, run_id) -> RunbookRun:
-    return runbooks.get_run(ctx, run_id).run
+    return runs.get_run(ctx, run_id).run
 
 
 def drive(ctx, clock, *, seconds: float = 10, rounds: int = 12, worker: str = "w1"):
     """Sweep, moving the fake clock between sweeps, until nothing is due any more."""
     for _ in range(rounds):
-        runbooks.sweep(ctx, worker)
+        engine.sweep(ctx, worker)
         clock.advance(seconds=seconds)
 
 
@@ -64,13 +64,13 @@ def drive(ctx, clock, *, seconds: float = 10, rounds: int = 12, worker: str = "w
 
 def test_qwen_downshift_confirms_three_times_then_acts_once_each(rctx, clock, service):
     service.models["qwen"] = "unhealthy"
-    started = runbooks.start_run(rctx, "qwen_failure_downshift", requested_by="U0ALICE")
+    started = runs.start_run(rctx, "qwen_failure_downshift", requested_by="U0ALICE")
     assert started.created and started.run.state == "running"
     run_id = started.run.id
 
-    runbooks.sweep(rctx, "w1")
+    engine.sweep(rctx, "w1")
     assert len(service.calls("GET", "/health/llm")) == 1  # the 2nd check waits 10 s (a timer)
-    runbooks.sweep(rctx, "w1")
+    engine.sweep(rctx, "w1")
     assert len(service.calls("GET", "/health/llm")) == 1
     drive(rctx, clock)
 
@@ -91,7 +91,7 @@ def test_qwen_downshift_confirms_three_times_then_acts_once_each(rctx, clock, se
     assert order.index("/admin/modes/creative") < order.index("/admin/modes/balanced")
     # notified, and exactly one Sev2 declared and linked
     [notify] = _outbox(rctx, Template.RUNBOOK_NOTIFY)
-    _, row = runbooks.get_step(rctx, run_id, 4)
+    _, row = runs.get_step(rctx, run_id, 4)
     assert row.result["oncall"] is True and "Qwen failed 3 health checks" in row.result["text"]
     assert notify.op == "reply" and notify.thread_ref == f"runbook:{run_id}"
     [incident] = incidents.list_incidents(rctx)
@@ -106,8 +106,8 @@ def test_qwen_downshift_confirms_three_times_then_acts_once_each(rctx, clock, se
 
 def test_qwen_healthy_on_a_check_stops_before_touching_anything(rctx, clock, service):
     service.models["qwen"] = "unhealthy"
-    run_id = runbooks.start_run(rctx, "qwen_failure_downshift", requested_by="U1").run.id
-    runbooks.sweep(rctx, "w1")
+    run_id = runs.start_run(rctx, "qwen_failure_downshift", requested_by="U1").run.id
+    engine.sweep(rctx, "w1")
     service.models["qwen"] = "healthy"
     drive(rctx, clock)
     run = _run(rctx, run_id)
@@ -120,12 +120,12 @@ def test_qwen_healthy_on_a_check_stops_before_touching_anything(rctx, clock, ser
 def test_a_failing_step_stops_the_run_with_the_response_it_got(rctx, clock, service):
     service.models["qwen"] = "unhealthy"
     service.fail("/admin/circuit-breaker/qwen/open", status=500, body='{"error": "breaker stuck"}')
-    run_id = runbooks.start_run(rctx, "qwen_failure_downshift", requested_by="U1").run.id
+    run_id = runs.start_run(rctx, "qwen_failure_downshift", requested_by="U1").run.id
     drive(rctx, clock)
     run = _run(rctx, run_id)
     assert run.state == "failed"
     assert "answered 500" in run.error
-    _, row = runbooks.get_step(rctx, run_id, 1)
+    _, row = runs.get_step(rctx, run_id, 1)
     assert row.state == "failed" and row.result["status"] == 500
     assert "breaker stuck" in row.result["body"]
     # a 500 on a POST may have been applied: not retried, and nothing after it ran
@@ -138,14 +138,14 @@ def test_a_failing_step_stops_the_run_with_the_response_it_got(rctx, clock, serv
 def test_a_503_on_a_post_is_retried_because_it_was_not_applied(rctx, clock, service):
     service.models["qwen"] = "unhealthy"
     service.fail("/admin/circuit-breaker/qwen/open", status=503)
-    run_id = runbooks.start_run(rctx, "qwen_failure_downshift", requested_by="U1").run.id
+    run_id = runs.start_run(rctx, "qwen_failure_downshift", requested_by="U1").run.id
     drive(rctx, clock)
     assert _run(rctx, run_id).state == "succeeded"
     assert len(service.calls("POST", "/admin/circuit-breaker/qwen/open")) == 2
 
 
 def test_dry_run_makes_no_request_and_stores_nothing(rctx, service):
-    started = runbooks.start_run(rctx, "qwen_failure_downshift", requested_by="U1", dry_run=True)
+    started = runs.start_run(rctx, "qwen_failure_downshift", requested_by="U1", dry_run=True)
     assert started.run is None and not started.created
     assert [s.kind for s in started.plan] == [
         "health_check",
@@ -171,7 +171,7 @@ def test_a_run_starts_once_per_trigger_whatever_the_concurrency(any_database, cl
 
     def press(n: int):
         barrier.wait()
-        return runbooks.start_run(
+        return runs.start_run(
             ctx,
             "qwen_failure_downshift",
             requested_by=f"U0P{n}",
@@ -189,16 +189,16 @@ def test_a_run_starts_once_per_trigger_whatever_the_concurrency(any_database, cl
 
 def test_unknown_runbook_names_the_known_ones(rctx):
     with pytest.raises(NotFound) as raised:
-        runbooks.start_run(rctx, "nope", requested_by="U1")
+        runs.start_run(rctx, "nope", requested_by="U1")
     assert raised.value.key == "runbook.not_found"
     assert "qwen_failure_downshift" in raised.value.params["known"]
 
 
 def test_runbooks_for_alert_matches_name_and_labels(rctx):
-    assert runbooks.runbooks_for_alert(rctx, {"alertname": "QwenModelUnhealthy"}) == [
+    assert catalog.runbooks_for_alert(rctx, {"alertname": "QwenModelUnhealthy"}) == [
         "qwen_failure_downshift"
     ]
-    assert runbooks.runbooks_for_alert(rctx, {"alertname": "Other"}) == []
+    assert catalog.runbooks_for_alert(rctx, {"alertname": "Other"}) == []
 
 
 # --- approval ----------------------------------------------------------------------------
@@ -208,7 +208,7 @@ LEAD, ML_LEAD = "U0SRELEAD", "U0MLLEAD"
 
 
 def _request_rl(ctx, by="U0ALICE"):
-    started = runbooks.start_run(ctx, RL, requested_by=by, source_ref=None)
+    started = runs.start_run(ctx, RL, requested_by=by, source_ref=None)
     assert started.created and started.run.state == "awaiting_approval"
     return started.run
 
@@ -218,10 +218,10 @@ def test_approval_runbook_does_nothing_until_an_approver_approves(rctx, clock, s
     drive(rctx, clock, rounds=3)
     assert service.requests == []
     with pytest.raises(CommandError) as refused:
-        runbooks.decide(rctx, run.id, -1, "U0STRANGER", approve=True)
+        approvals.decide(rctx, run.id, -1, "U0STRANGER", approve=True)
     assert refused.value.key == "runbook.not_approver"
     assert service.requests == []
-    decision = runbooks.decide(rctx, run.id, -1, LEAD, approve=True)
+    decision = approvals.decide(rctx, run.id, -1, LEAD, approve=True)
     assert decision.won and decision.approval.decided_by == LEAD
     drive(rctx, clock, seconds=20)
     assert _run(rctx, run.id).state == "succeeded", _run(rctx, run.id).error
@@ -237,9 +237,9 @@ def test_approval_runbook_does_nothing_until_an_approver_approves(rctx, clock, s
 
 def test_rejected_run_never_makes_a_request(rctx, clock, service):
     run = _request_rl(rctx)
-    decision = runbooks.decide(rctx, run.id, -1, ML_LEAD, approve=False)
+    decision = approvals.decide(rctx, run.id, -1, ML_LEAD, approve=False)
     assert decision.won and _run(rctx, run.id).state == "rejected"
-    late = runbooks.decide(rctx, run.id, -1, LEAD, approve=True)
+    late = approvals.decide(rctx, run.id, -1, LEAD, approve=True)
     assert not late.won and late.approval.state == "rejected"
     drive(rctx, clock, rounds=3)
     assert service.requests == []
@@ -248,10 +248,10 @@ def test_rejected_run_never_makes_a_request(rctx, clock, service):
 def test_two_person_rule_refuses_the_requesters_own_approval(rctx, clock, service):
     run = _request_rl(rctx, by=LEAD)
     with pytest.raises(CommandError) as refused:
-        runbooks.decide(rctx, run.id, -1, LEAD, approve=True)
+        approvals.decide(rctx, run.id, -1, LEAD, approve=True)
     assert refused.value.key == "runbook.two_person"
     assert _run(rctx, run.id).state == "awaiting_approval"
-    assert runbooks.decide(rctx, run.id, -1, ML_LEAD, approve=True).won
+    assert approvals.decide(rctx, run.id, -1, ML_LEAD, approve=True).won
 
 
 def test_user_group_approvers_are_asked_through_the_resolver(rctx, clock, service):
@@ -262,26 +262,26 @@ def test_user_group_approvers_are_asked_through_the_resolver(rctx, clock, servic
         return user in groups.get(group, set())
 
     with pytest.raises(CommandError):
-        runbooks.decide(rctx, run.id, -1, "U0OTHER", approve=True, in_group=in_group)
+        approvals.decide(rctx, run.id, -1, "U0OTHER", approve=True, in_group=in_group)
 
     def broken(group, user):
         raise RuntimeError("Slack is down")
 
     with pytest.raises(CommandError):  # a failed look-up never grants
-        runbooks.decide(rctx, run.id, -1, "U0ONCALL", approve=True, in_group=broken)
-    assert runbooks.decide(rctx, run.id, -1, "U0ONCALL", approve=True, in_group=in_group).won
+        approvals.decide(rctx, run.id, -1, "U0ONCALL", approve=True, in_group=broken)
+    assert approvals.decide(rctx, run.id, -1, "U0ONCALL", approve=True, in_group=in_group).won
 
 
 def test_approvals_expire_and_the_run_never_starts(rctx, clock, service):
     run = _request_rl(rctx)
     clock.advance(minutes=29)
-    runbooks.sweep(rctx, "w1")
+    engine.sweep(rctx, "w1")
     assert _run(rctx, run.id).state == "awaiting_approval"
     clock.advance(minutes=1)
-    runbooks.sweep(rctx, "w1")
+    engine.sweep(rctx, "w1")
     assert _run(rctx, run.id).state == "expired"
     with pytest.raises(Conflict) as late:
-        runbooks.decide(rctx, run.id, -1, LEAD, approve=True)
+        approvals.decide(rctx, run.id, -1, LEAD, approve=True)
     assert late.value.key == "runbook.approval_expired"
     drive(rctx, clock, rounds=3)
     assert service.requests == []
@@ -296,12 +296,12 @@ def test_an_expired_run_can_be_requested_again(rctx, clock):
         "incident:"
         + incidents.create_incident(rctx, title="RL", severity="Sev2", created_by="U1").id
     )
-    first = runbooks.start_run(rctx, RL, requested_by="U0ALICE", source_ref=source).run
-    again = runbooks.start_run(rctx, RL, requested_by="U0ALICE", source_ref=source)
+    first = runs.start_run(rctx, RL, requested_by="U0ALICE", source_ref=source).run
+    again = runs.start_run(rctx, RL, requested_by="U0ALICE", source_ref=source)
     assert not again.created and again.run.id == first.id
     clock.advance(minutes=31)
-    runbooks.expire_approvals(rctx)
-    retry = runbooks.start_run(rctx, RL, requested_by="U0ALICE", source_ref=source)
+    approvals.expire_approvals(rctx)
+    retry = runs.start_run(rctx, RL, requested_by="U0ALICE", source_ref=source)
     assert retry.created and retry.run.id != first.id
 
 
@@ -313,7 +313,7 @@ def test_concurrent_approve_presses_run_it_once(any_database, clock, service):
     def press(n: int):
         barrier.wait()
         user = (LEAD, ML_LEAD)[n % 2]
-        return runbooks.decide(ctx, run.id, -1, user, approve=n != 5)
+        return approvals.decide(ctx, run.id, -1, user, approve=n != 5)
 
     with ThreadPoolExecutor(6) as pool:
         decisions = list(pool.map(press, range(6)))
@@ -327,7 +327,7 @@ def test_concurrent_approve_presses_run_it_once(any_database, clock, service):
 
         def sweep(worker, together=together):
             together.wait()
-            runbooks.sweep(ctx, worker)
+            engine.sweep(ctx, worker)
 
         with ThreadPoolExecutor(2) as pool:
             list(pool.map(sweep, ["replica-a", "replica-b"]))
@@ -388,9 +388,9 @@ def _died_mid_step(ctx, clock, run_id, *, index=0, kind="http"):
 
 def test_kill_mid_step_shows_interrupted_and_never_repeats_silently(crash_ctx, clock, service):
     ctx = crash_ctx
-    run_id = runbooks.start_run(ctx, "breaker_first", requested_by="U1").run.id
+    run_id = runs.start_run(ctx, "breaker_first", requested_by="U1").run.id
     _died_mid_step(ctx, clock, run_id)
-    runbooks.sweep(ctx, "w2")  # the dead process's lease still runs: nobody touches it
+    engine.sweep(ctx, "w2")  # the dead process's lease still runs: nobody touches it
     assert _run(ctx, run_id).state == "running"
     clock.advance(seconds=41)
     drive(ctx, clock, rounds=3, worker="w2")
@@ -399,9 +399,9 @@ def test_kill_mid_step_shows_interrupted_and_never_repeats_silently(crash_ctx, c
     assert service.calls("POST") == []  # the POST was not sent again by itself
     [event] = _outbox(ctx, Template.RUNBOOK_EVENT)
     assert event.args["event"] == "interrupted"
-    assert runbooks.resume(ctx, run_id, "U1").state == "running"
+    assert approvals.resume(ctx, run_id, "U1").state == "running"
     with pytest.raises(Conflict):  # a second press finds it running
-        runbooks.resume(ctx, run_id, "U1")
+        approvals.resume(ctx, run_id, "U1")
     drive(ctx, clock)
     assert _run(ctx, run_id).state == "succeeded"
     assert len(service.calls("POST", "/admin/circuit-breaker/qwen/open")) == 1
@@ -409,21 +409,21 @@ def test_kill_mid_step_shows_interrupted_and_never_repeats_silently(crash_ctx, c
 
 def test_abandon_ends_an_interrupted_run(crash_ctx, clock, service):
     ctx = crash_ctx
-    run_id = runbooks.start_run(ctx, "breaker_first", requested_by="U1").run.id
+    run_id = runs.start_run(ctx, "breaker_first", requested_by="U1").run.id
     _died_mid_step(ctx, clock, run_id)
     clock.advance(seconds=41)
-    runbooks.sweep(ctx, "w2")
-    run = runbooks.abandon(ctx, run_id, "U0BOB")
+    engine.sweep(ctx, "w2")
+    run = approvals.abandon(ctx, run_id, "U0BOB")
     assert run.state == "abandoned" and run.finished_by == "U0BOB"
     with pytest.raises(Conflict):
-        runbooks.resume(ctx, run_id, "U0BOB")
+        approvals.resume(ctx, run_id, "U0BOB")
     drive(ctx, clock, rounds=3)
     assert service.calls("POST") == []
 
 
 def test_a_health_check_in_flight_at_a_crash_is_simply_checked_again(rctx, clock, service):
     service.models["qwen"] = "unhealthy"
-    run_id = runbooks.start_run(rctx, "qwen_failure_downshift", requested_by="U1").run.id
+    run_id = runs.start_run(rctx, "qwen_failure_downshift", requested_by="U1").run.id
     _died_mid_step(rctx, clock, run_id, kind="health_check")
     clock.advance(seconds=41)
     drive(rctx, clock)
@@ -467,7 +467,7 @@ def test_an_alert_matching_a_trigger_starts_its_runbook_once_per_firing_episode(
     assert (run.runbook, run.source_ref, run.requested_by) == (
         "qwen_failure_downshift",
         f"alert:{group_id}",
-        runbooks.BOT_ACTOR,
+        states.BOT_ACTOR,
     )
     assert run.trigger["labels"]["model"] == "qwen"
     assert run.trigger["alert"] == {
@@ -501,7 +501,7 @@ def test_run_runbook_from_an_alert_gets_the_alerts_labels_as_trigger_data(rctx):
     )
     group_id = alerts.ingest(rctx, parse(payload, "alertmanager")).group_id
     assert _runs(rctx) == []  # no runbook is triggered by ApiSlow
-    started = runbooks.start_run(
+    started = runs.start_run(
         rctx, "api_high_latency_scaleup", requested_by="U0ALICE", source_ref=f"alert:{group_id}"
     )
     assert started.run.trigger["labels"]["alertname"] == "ApiSlow"
@@ -516,7 +516,7 @@ def test_a_notify_step_names_the_person_on_call_when_it_runs(database, clock, se
     )
     ctx = Context(database, config, clock)
     service.models["qwen"] = "unhealthy"
-    run_id = runbooks.start_run(ctx, "qwen_failure_downshift", requested_by="U0ALICE").run.id
+    run_id = runs.start_run(ctx, "qwen_failure_downshift", requested_by="U0ALICE").run.id
     drive(ctx, clock)
     assert _run(ctx, run_id).state == "succeeded"
     with ctx.db.reader() as session:

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from bot.i18n import Translator
 from bot.slack.runbooks import views
-from commands.runbooks.service import RunView
+from commands.runbooks.runs import RunView
 from storage.models import RunbookApproval, RunbookRun, RunbookStep
 
 AT = datetime(2026, 1, 5, 1, 30, tzinfo=UTC)

@@ -16,7 +16,7 @@ from commands.health import watch as health_watch
 from commands.incidents import lifecycle as incidents
 from commands.notices import Template
 from commands.oncall import handoff, reminders
-from commands.runbooks import service as runbooks
+from commands.runbooks import runs
 from commands.slo import digest
 
 
@@ -100,18 +100,16 @@ class NoticeRenderer:
                 }
             }
         if template == Template.RUNBOOK_RUN:
-            return runbook_views.run_message(
-                runbooks.get_run(self.ctx, int(args["run_id"])), self.t
-            )
+            return runbook_views.run_message(runs.get_run(self.ctx, int(args["run_id"])), self.t)
         if template in (Template.RUNBOOK_STEP, Template.RUNBOOK_NOTIFY):
-            run, row = runbooks.get_step(self.ctx, int(args["run_id"]), int(args["index"]))
+            run, row = runs.get_step(self.ctx, int(args["run_id"]), int(args["index"]))
             if row is None:
                 raise Gone(f"step {args['index']} of run {args['run_id']}")
             if template == Template.RUNBOOK_NOTIFY:
                 return runbook_views.notify_message(run, row, self.t)
             return runbook_views.step_reply(run, row, self.t)
         if template == Template.RUNBOOK_EVENT:
-            run = runbooks.get_run(self.ctx, int(args["run_id"])).run
+            run = runs.get_run(self.ctx, int(args["run_id"])).run
             return runbook_views.event_reply(
                 run,
                 str(args["event"]),

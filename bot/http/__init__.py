@@ -1,1 +1,1 @@
-"""HTTP routes that are not Slack's own listeners: the Slack events endpoint and the alert webhooks."""
+"""HTTP routes beside the Slack listeners: the Slack events endpoint and the alert webhooks."""

@@ -26,7 +26,7 @@ from commands.errors import CommandError, Conflict, NotFound
 from commands.incidents import lifecycle as incidents
 from commands.notices import Template, alert_ref
 from commands.oncall.schedule import primary_at
-from commands.runbooks import service as runbooks
+from commands.runbooks import catalog, runs, states
 from storage import alerts as repo
 from storage import outbox
 from storage.models import Alert, AlertGroup, Incident
@@ -159,12 +159,12 @@ def _start_triggered_runbooks(ctx: Context, group_id: int) -> None:
     is logged; the alert itself is already stored and on its way to Slack."""
     group = get_group(ctx, group_id)
     ref = alert_ref(group_id)
-    for name in runbooks.runbooks_for_alert(ctx, group.common_labels or {}):
+    for name in catalog.runbooks_for_alert(ctx, group.common_labels or {}):
         try:
-            runbooks.start_run(
+            runs.start_run(
                 ctx,
                 name,
-                requested_by=runbooks.BOT_ACTOR,
+                requested_by=states.BOT_ACTOR,
                 source_ref=ref,
                 key=f"{name}@{ref}@{iso_utc(group.started_at)}",
             )
@@ -603,13 +603,13 @@ def runbooks_for_group(ctx: Context, snapshot: GroupSnapshot) -> list[str]:
     """The runbooks "Run runbook" offers: the one the `runbook` annotation names, when it
     is a known runbook, then those whose alert triggers match the group's labels."""
     group = snapshot.group
-    found = runbooks.catalog(ctx).runbooks
+    found = catalog.catalog(ctx).runbooks
     named = [
         str((group.common_annotations or {}).get("runbook") or "").strip(),
         *(str((a.annotations or {}).get("runbook") or "").strip() for a in snapshot.firing[:1]),
     ]
     offered = [name for name in named if name in found]
-    offered += runbooks.runbooks_for_alert(ctx, group.common_labels or {})
+    offered += catalog.runbooks_for_alert(ctx, group.common_labels or {})
     return list(dict.fromkeys(offered))
 
 

@@ -19,7 +19,7 @@ from commands.context import Context
 from commands.errors import CommandError
 from commands.health import probes
 from commands.notices import Template, health_ref
-from commands.runbooks import service as runbook_runs
+from commands.runbooks import catalog, runs, states
 from storage import health as repo
 from storage import outbox
 from storage.models import WatchState
@@ -65,7 +65,7 @@ class Watch:
 
 def watches(ctx: Context) -> list[Watch]:
     """The configured health targets, and the PromQL triggers of the loaded runbooks."""
-    found = runbook_runs.catalog(ctx)
+    found = catalog.catalog(ctx)
     out = []
     for target in ctx.config.health:
         names = [target.runbook] if target.runbook else []
@@ -248,10 +248,10 @@ def _start_owed_runs(ctx: Context, watch: Watch) -> None:
     }
     for name in watch.runbooks:
         try:
-            runbook_runs.start_run(
+            runs.start_run(
                 ctx,
                 name,
-                requested_by=runbook_runs.BOT_ACTOR,
+                requested_by=states.BOT_ACTOR,
                 source_ref=source,
                 trigger=trigger,
                 channel=watch.channel,

@@ -1,1 +1,1 @@
-"""Alert threads in Slack: their messages and their buttons (Acknowledge, Declare incident, Silence)."""
+"""Alert threads in Slack: their messages, and the Acknowledge, Declare and Silence buttons."""

@@ -17,7 +17,7 @@ from bot.slack.common import failure_text, tell, user_id
 from bot.slack.ids import Action
 from bot.slack.usergroups import UserGroups
 from commands.errors import CommandError
-from commands.runbooks import service as runbooks
+from commands.runbooks import approvals, runs
 
 _REF = re.compile(r"^(alert:\d{1,18}|incident:INC-\d{8}-\d{6}(-\d{1,4})?)$")
 
@@ -56,7 +56,7 @@ def run_pressed(runtime: Runtime, body: dict, t: Translator) -> str:
         raise BadButton("runbook.bad_button")
     # Trigger data (an incident's fields, an alert group's labels and annotations) is read
     # from the database by start_run, never taken from the button.
-    started = runbooks.start_run(
+    started = runs.start_run(
         runtime.ctx, name, requested_by=user_id(body), source_ref=ref, channel=_channel(body)
     )
     run = started.run
@@ -76,7 +76,7 @@ def decision_pressed(
         run_id, gate = int(value["run"]), int(value["gate"])
     except (KeyError, TypeError, ValueError):
         raise BadButton("runbook.bad_button") from None
-    decision = runbooks.decide(
+    decision = approvals.decide(
         runtime.ctx, run_id, gate, user_id(body), approve=approve, in_group=groups
     )
     run, approval = decision.run, decision.approval
@@ -110,10 +110,10 @@ def register(app: App, runtime: Runtime) -> None:
                 except ValueError:
                     raise BadButton("runbook.bad_button") from None
                 if work == "resume":
-                    run = runbooks.resume(runtime.ctx, run_id, user_id(body), in_group=groups)
+                    run = approvals.resume(runtime.ctx, run_id, user_id(body), in_group=groups)
                     text = t("runbook.resumed", id=run.id)
                 else:
-                    run = runbooks.abandon(runtime.ctx, run_id, user_id(body), in_group=groups)
+                    run = approvals.abandon(runtime.ctx, run_id, user_id(body), in_group=groups)
                     text = t("runbook.abandoned", id=run.id)
         except Exception as exc:
             tell(respond, failure_text(t, exc))

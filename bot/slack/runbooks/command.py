@@ -13,7 +13,7 @@ from bot.scheduler import run_runbooks
 from bot.slack.common import failure_text
 from bot.slack.runbooks import views
 from commands.context import Context
-from commands.runbooks import service as runbooks
+from commands.runbooks import catalog, runs
 from commands.runbooks.slash import RunbookUsage, parse_runbook_command
 
 log = logging.getLogger(__name__)
@@ -28,8 +28,8 @@ def answer_runbook(ctx: Context, t: Translator, text: str, user: str, channel: s
     if sub == "help":
         return _ephemeral({"text": t("runbook.usage")})
     if sub == "list":
-        return _ephemeral(views.runbook_list(runbooks.catalog(ctx), t))
-    started = runbooks.start_run(ctx, name, requested_by=user, dry_run=dry, channel=channel or None)
+        return _ephemeral(views.runbook_list(catalog.catalog(ctx), t))
+    started = runs.start_run(ctx, name, requested_by=user, dry_run=dry, channel=channel or None)
     if dry:
         return _ephemeral(views.plan_message(started.runbook.name, started.plan, t))
     run = started.run

@@ -20,7 +20,8 @@ from bot.slack.blocks import (
     who,
 )
 from bot.slack.ids import Action, Block
-from commands.runbooks.service import PlannedStep, RunView
+from commands.runbooks.plans import PlannedStep
+from commands.runbooks.runs import RunView
 from commands.runbooks.spec import Catalog
 from storage.models import RunbookRun, RunbookStep
 

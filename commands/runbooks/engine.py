@@ -1,0 +1,455 @@
+"""The step engine: a sweep claims a due run and carries its steps out, each recorded
+`started` before it acts and with its outcome after."""
+
+import logging
+import time
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlmodel import Session
+
+from commands.context import Context
+from commands.errors import CommandError
+from commands.incidents import lifecycle as incidents
+from commands.notices import Template, runbook_ref
+from commands.oncall.schedule import primary_at
+from commands.runbooks import steps as steps_
+from commands.runbooks.announce import announce, owe_reply, owe_run_message, thread_parent
+from commands.runbooks.approvals import expire_approvals
+from commands.runbooks.plans import template_data
+from commands.runbooks.runs import add_approval
+from commands.runbooks.spec import (
+    ApprovalStep,
+    CommandStep,
+    HealthCheckStep,
+    HttpStep,
+    IncidentStep,
+    NotifyStep,
+    PromqlStep,
+    Runbook,
+    TemplateError,
+    WaitStep,
+    idempotent,
+    parse_runbook,
+    render,
+    step_name,
+)
+from commands.runbooks.states import BOT_ACTOR, CLAIM_MARGIN, RunState
+from storage import outbox
+from storage import runbooks as repo
+from storage.models import RunbookRun, RunbookStep
+
+log = logging.getLogger(__name__)
+
+
+# --- the engine ------------------------------------------------------------------------------
+
+
+class _AlreadyDone(Exception):
+    """The step was recorded by someone else meanwhile; nothing to do."""
+
+
+def sweep(ctx: Context, worker: str, *, limit: int = 20, budget_seconds: float = 20.0) -> int:
+    """Expire approvals, then carry out every due run this worker can claim. Safe to run in
+    several replicas at once: each run is claimed by one of them."""
+    expire_approvals(ctx)
+    with ctx.db.reader() as session:
+        due = repo.due_runs(session, ctx.clock.now(), limit)
+    return sum(advance(ctx, run_id, worker, budget_seconds=budget_seconds) for run_id in due)
+
+
+def advance(ctx: Context, run_id: int, worker: str, *, budget_seconds: float = 20.0) -> bool:
+    """Claim the run if it is due and carry it as far as it goes now; False if not claimed."""
+    now = ctx.clock.now()
+    with ctx.db.session() as session:
+        if not repo.claim_run(session, run_id, worker, now, now + CLAIM_MARGIN):
+            return False
+    try:
+        _drive(ctx, run_id, worker, budget_seconds)
+    finally:
+        with ctx.db.session() as session:
+            repo.release_claim(session, run_id, worker)
+    return True
+
+
+def _drive(ctx: Context, run_id: int, worker: str, budget_seconds: float) -> None:
+    started = time.monotonic()
+    while True:
+        with ctx.db.reader() as session:
+            run = repo.get_run(session, run_id)
+            if run is None or run.state != RunState.RUNNING or run.claimed_by != worker:
+                return
+            row = repo.step(session, run_id, run.step_index)
+        try:
+            runbook = parse_runbook(run.spec)
+        except KeyError as missing:
+            _finish(ctx, run, RunState.FAILED, f"environment variable {missing.args[0]} is not set")
+            return
+        if run.step_index >= len(runbook.steps):
+            _finish(ctx, run, RunState.SUCCEEDED, None)
+            return
+        step = runbook.steps[run.step_index]
+        if row is not None and row.state == "started" and not idempotent(step):
+            _interrupt(ctx, run, row)
+            return
+        if not _tick(ctx, run, runbook, step, row, worker):
+            return
+        if time.monotonic() - started > budget_seconds:
+            return  # let the next sweep carry on (the run is still due)
+
+
+def _row_for(
+    session: Session, run: RunbookRun, step: Any, row: RunbookStep | None, now: datetime, state: str
+) -> RunbookStep:
+    index = run.step_index
+    if row is None:
+        return repo.save_step(
+            session,
+            RunbookStep(
+                run_id=run.id,  # type: ignore[arg-type]
+                index=index,
+                name=step_name(step, index)[:200],
+                kind=step.kind,
+                state=state,
+                attempts=1,
+                idempotency_key=f"run:{run.id}:step:{index}",
+                result={},
+                started_at=now,
+            ),
+        )
+    repo.set_step(session, row.id, None, state=state, attempts=row.attempts + 1)  # type: ignore[arg-type]
+    row.state, row.attempts = state, row.attempts + 1
+    return row
+
+
+def _tick(
+    ctx: Context, run: RunbookRun, runbook: Runbook, step: Any, row: RunbookStep | None, worker: str
+) -> bool:
+    """One tick of the current step. True: go on with the next step now."""
+    now = ctx.clock.now()
+    data = template_data(run.id, run.runbook, run.trigger)
+    if isinstance(step, WaitStep):
+        return _tick_wait(ctx, run, step, row, now)
+    if isinstance(step, NotifyStep):
+        return _tick_notify(ctx, run, step, row, data, now)
+    if isinstance(step, IncidentStep):
+        return _tick_incident(ctx, run, step, row, data, now)
+    if isinstance(step, ApprovalStep):
+        return _tick_approval(ctx, run, runbook, step, row, now)
+    budget = _step_budget(step)
+    with ctx.db.session() as session:
+        if not repo.extend_claim(session, run.id, worker, now + budget + CLAIM_MARGIN):  # type: ignore[arg-type]
+            return False
+        row = _row_for(session, run, step, row, now, "started")
+    prior = dict(row.result or {})
+    try:
+        if isinstance(step, HttpStep):
+            outcome = steps_.run_http(step, data, prior, now)
+        elif isinstance(step, HealthCheckStep):
+            outcome = steps_.run_health_check(step, data, prior, now)
+        elif isinstance(step, PromqlStep):
+            outcome = steps_.run_promql(step, data, ctx.config.prometheus.url, now)
+        elif isinstance(step, CommandStep):
+            if not ctx.config.runbooks.allow_commands:
+                outcome = steps_.Outcome(
+                    "failed", {"error": "command steps are off"}, detail="command steps are off"
+                )
+            else:
+                outcome = steps_.run_command(step, data, now)
+        else:  # pragma: no cover - the spec's union is exhaustive
+            raise AssertionError(step.kind)
+    except TemplateError as exc:
+        outcome = steps_.Outcome("failed", {**prior, "error": str(exc)}, detail=str(exc))
+    return _record(ctx, run, row, outcome)
+
+
+def _step_budget(step: Any) -> timedelta:
+    if isinstance(step, HttpStep):
+        return timedelta(seconds=step.timeout)
+    if isinstance(step, HealthCheckStep | PromqlStep | CommandStep):
+        return timedelta(seconds=step.timeout)
+    return timedelta(seconds=10)
+
+
+def _record(ctx: Context, run: RunbookRun, row: RunbookStep, outcome: steps_.Outcome) -> bool:
+    now = ctx.clock.now()
+    with ctx.db.session() as session:
+        if outcome.state == "waiting":
+            repo.set_step(session, row.id, ("started",), state="waiting", result=outcome.result)  # type: ignore[arg-type]
+            repo.set_run(session, run.id, (RunState.RUNNING,), next_at=outcome.at, updated_at=now)  # type: ignore[arg-type]
+            owe_run_message(session, run, now, create=False)
+            return False
+        if not repo.set_step(
+            session,
+            row.id,
+            ("started",),
+            state=outcome.state,
+            result=outcome.result,  # type: ignore[arg-type]
+            finished_at=now,
+        ):
+            return False
+        timeline = {"step": row.name, "outcome": outcome.state, "detail": outcome.detail[:500]}
+        owe_reply(ctx, session, run, Template.RUNBOOK_STEP, now, timeline=timeline, index=row.index)
+        if outcome.state == RunState.SUCCEEDED:
+            repo.set_run(
+                session,
+                run.id,
+                (RunState.RUNNING,),
+                step_index=row.index + 1,
+                next_at=now,
+                updated_at=now,  # type: ignore[arg-type]
+            )
+            owe_run_message(session, run, now, create=False)
+            return True
+        _end(ctx, session, run, RunState.FAILED, f"{row.name}: {outcome.detail}"[:2000], now)
+        return False
+
+
+def _tick_wait(
+    ctx: Context, run: RunbookRun, step: WaitStep, row: RunbookStep | None, now: datetime
+) -> bool:
+    with ctx.db.session() as session:
+        if row is None:
+            until = now + timedelta(seconds=step.duration)
+            row = _row_for(session, run, step, None, now, "waiting")
+            repo.set_step(session, row.id, None, result={"until": until.isoformat()})  # type: ignore[arg-type]
+            repo.set_run(session, run.id, (RunState.RUNNING,), next_at=until, updated_at=now)  # type: ignore[arg-type]
+            owe_run_message(session, run, now, create=False)
+            return False
+        until = datetime.fromisoformat(str(row.result.get("until")))
+        if now < until:
+            repo.set_run(session, run.id, (RunState.RUNNING,), next_at=until)  # type: ignore[arg-type]
+            return False
+        repo.set_step(session, row.id, None, state=RunState.SUCCEEDED, finished_at=now)  # type: ignore[arg-type]
+        repo.set_run(
+            session,
+            run.id,
+            (RunState.RUNNING,),
+            step_index=row.index + 1,
+            next_at=now,
+            updated_at=now,
+        )  # type: ignore[arg-type]
+        owe_run_message(session, run, now, create=False)
+        return True
+
+
+def _tick_notify(
+    ctx: Context,
+    run: RunbookRun,
+    step: NotifyStep,
+    row: RunbookStep | None,
+    data: dict,
+    now: datetime,
+) -> bool:
+    """Notify: the message and the step's success commit together (never sent twice)."""
+    try:
+        text = render(step.text, data, "text")
+    except TemplateError as exc:
+        return _fail_db_step(ctx, run, step, row, str(exc), now)
+    with ctx.db.session() as session:
+        row = _row_for(session, run, step, row, now, RunState.SUCCEEDED)
+        result = {
+            "text": text,
+            "channel": step.channel,
+            "oncall": step.oncall,
+            "oncall_user": primary_at(session, ctx.config, now) if step.oncall else None,
+        }
+        repo.set_step(session, row.id, None, result=result, finished_at=now)  # type: ignore[arg-type]
+        notify_ref = f"{runbook_ref(run.id)}:notify:{row.index}"  # type: ignore[arg-type]
+        if step.channel:
+            outbox.enqueue(
+                session,
+                stream=notify_ref,
+                op="post",
+                ref=notify_ref,
+                channel=step.channel,
+                template=Template.RUNBOOK_NOTIFY,
+                args={"run_id": run.id, "index": row.index},
+                now=now,
+            )
+        else:
+            parent = thread_parent(run)
+            outbox.enqueue(
+                session,
+                stream=parent,
+                op="reply",
+                thread_ref=parent,
+                template=Template.RUNBOOK_NOTIFY,
+                args={"run_id": run.id, "index": row.index},
+                now=now,
+            )
+        if run.incident_id:
+            incidents.record_runbook_event(
+                ctx,
+                session,
+                run.incident_id,
+                actor=BOT_ACTOR,
+                data={
+                    "runbook": run.runbook,
+                    "run_id": run.id,
+                    "step": row.name,
+                    "outcome": RunState.SUCCEEDED,
+                    "detail": text[:500],
+                },
+            )
+        repo.set_run(
+            session,
+            run.id,
+            (RunState.RUNNING,),
+            step_index=row.index + 1,
+            next_at=now,
+            updated_at=now,
+        )  # type: ignore[arg-type]
+        owe_run_message(session, run, now, create=False)
+    return True
+
+
+def _tick_incident(
+    ctx: Context,
+    run: RunbookRun,
+    step: IncidentStep,
+    row: RunbookStep | None,
+    data: dict,
+    now: datetime,
+) -> bool:
+    """Declare the incident once: the incident, the step's success and the run's link to it
+    commit in one transaction, and the step's idempotency key is unique."""
+    try:
+        title = render(step.title, data, "text")
+        description = render(step.description, data, "text")
+    except TemplateError as exc:
+        return _fail_db_step(ctx, run, step, row, str(exc), now)
+    index = run.step_index
+
+    def record(session: Session, incident: Any) -> None:
+        existing = repo.step(session, run.id, index)  # type: ignore[arg-type]
+        if existing is not None and existing.state == RunState.SUCCEEDED:
+            raise _AlreadyDone
+        saved = _row_for(session, run, step, existing, now, RunState.SUCCEEDED)
+        result = {"incident_id": incident.id, "severity": incident.severity}
+        repo.set_step(session, saved.id, None, result=result, finished_at=now)  # type: ignore[arg-type]
+        changed = repo.set_run(
+            session,
+            run.id,
+            (RunState.RUNNING,),
+            step_index=index + 1,
+            next_at=now,  # type: ignore[arg-type]
+            updated_at=now,
+            incident_id=run.incident_id or incident.id,
+        )
+        if not changed:
+            raise _AlreadyDone
+        linked = repo.get_run(session, run.id)  # type: ignore[arg-type]
+        assert linked is not None
+        detail = f"{incident.id} [{incident.severity}]"
+        owe_reply(
+            ctx,
+            session,
+            linked,
+            Template.RUNBOOK_STEP,
+            now,
+            timeline={"step": saved.name, "outcome": RunState.SUCCEEDED, "detail": detail},
+            index=index,
+        )
+        owe_run_message(session, linked, now, create=False)
+
+    try:
+        incidents.create_incident(
+            ctx,
+            title=title,
+            severity=step.severity,
+            description=description,
+            created_by=BOT_ACTOR,
+            within=record,
+        )
+    except _AlreadyDone:
+        return True
+    except CommandError as exc:
+        return _fail_db_step(ctx, run, step, row, f"{exc.key}", now)
+    return True
+
+
+def _tick_approval(
+    ctx: Context,
+    run: RunbookRun,
+    runbook: Runbook,
+    step: ApprovalStep,
+    row: RunbookStep | None,
+    now: datetime,
+) -> bool:
+    with ctx.db.session() as session:
+        row = _row_for(session, run, step, row, now, "waiting")
+        if repo.approval(session, run.id, row.index) is None:  # type: ignore[arg-type]
+            timeout = step.timeout or runbook.approval_timeout
+            add_approval(session, run, row.index, now, timeout)
+        repo.set_run(
+            session,
+            run.id,
+            (RunState.RUNNING,),
+            state=RunState.AWAITING,
+            next_at=None,
+            updated_at=now,
+        )  # type: ignore[arg-type]
+        announce(ctx, session, run.id, now, "approval_needed", step=row.name)  # type: ignore[arg-type]
+    return False
+
+
+def _fail_db_step(
+    ctx: Context, run: RunbookRun, step: Any, row: RunbookStep | None, error: str, now: datetime
+) -> bool:
+    with ctx.db.session() as session:
+        row = _row_for(session, run, step, row, now, RunState.FAILED)
+        repo.set_step(session, row.id, None, result={"error": error}, finished_at=now)  # type: ignore[arg-type]
+        owe_reply(
+            ctx,
+            session,
+            run,
+            Template.RUNBOOK_STEP,
+            now,
+            timeline={"step": row.name, "outcome": RunState.FAILED, "detail": error[:500]},
+            index=row.index,
+        )
+        _end(ctx, session, run, RunState.FAILED, f"{row.name}: {error}", now)
+    return False
+
+
+def _end(
+    ctx: Context, session: Session, run: RunbookRun, state: str, error: str | None, now: datetime
+) -> None:
+    if not repo.set_run(
+        session,
+        run.id,
+        (RunState.RUNNING,),
+        state=state,
+        error=error,
+        finished_at=now,  # type: ignore[arg-type]
+        updated_at=now,
+        next_at=None,
+    ):
+        return
+    announce(ctx, session, run.id, now, state, detail=(error or "")[:500])  # type: ignore[arg-type]
+
+
+def _finish(ctx: Context, run: RunbookRun, state: str, error: str | None) -> None:
+    with ctx.db.session() as session:
+        _end(ctx, session, run, state, error, ctx.clock.now())
+
+
+def _interrupt(ctx: Context, run: RunbookRun, row: RunbookStep) -> None:
+    """The process running this step died before recording what happened: stop here and
+    let a person decide (Resume runs the step again, Abandon ends the run)."""
+    now = ctx.clock.now()
+    with ctx.db.session() as session:
+        if not repo.set_run(
+            session,
+            run.id,
+            (RunState.RUNNING,),
+            state=RunState.INTERRUPTED,
+            next_at=None,
+            updated_at=now,  # type: ignore[arg-type]
+            claimed_by=None,
+            claimed_until=None,
+        ):
+            return
+        repo.set_step(session, row.id, ("started",), state=RunState.INTERRUPTED)  # type: ignore[arg-type]
+        announce(ctx, session, run.id, now, "interrupted", step=row.name)  # type: ignore[arg-type]

@@ -1,0 +1,34 @@
+"""Where a runbook run is, and the names the runbook modules share."""
+
+from collections.abc import Callable
+from datetime import timedelta
+from enum import StrEnum
+
+
+class RunState(StrEnum):
+    """Where a runbook run is (stored as its value)."""
+
+    AWAITING = "awaiting_approval"
+    RUNNING = "running"
+    INTERRUPTED = "interrupted"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    REJECTED = "rejected"
+    EXPIRED = "expired"
+    ABANDONED = "abandoned"
+
+
+ACTIVE = (RunState.AWAITING, RunState.RUNNING, RunState.INTERRUPTED)
+TERMINAL = (
+    RunState.SUCCEEDED,
+    RunState.FAILED,
+    RunState.REJECTED,
+    RunState.EXPIRED,
+    RunState.ABANDONED,
+)
+START_GATE = -1  # the approval asked before the first step (others are at their step's index)
+CLAIM_MARGIN = timedelta(seconds=30)
+BOT_ACTOR = "sre-bot"
+
+# Tells whether a Slack user is in a Slack user group (usergroups.users.list, bot side).
+GroupCheck = Callable[[str, str], bool]
