@@ -1,0 +1,113 @@
+"""`sre-bot`: the server, the local Slack, and every command on the same database.
+
+Exit codes: 0 ok, 1 the answer is "no", 2 usage or configuration error, 3 a dependency is
+unreachable.
+"""
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from bot.cli import incidents, oncall, runbooks, slo
+from bot.cli.output import INTERRUPTED, NO, OK, UNREACHABLE, USAGE, plain
+from bot.i18n import Translator
+from bot.settings import Settings
+from bot.slack.common import error_text
+from bot.slack.slo import views as slo_views
+from commands.config import Config, ConfigError, resolve_config
+from commands.context import Context
+from commands.errors import CommandError, Conflict
+from commands.prometheus import PrometheusUnavailable
+from commands.slo.specs import load_slos
+from storage.db import Database, DatabaseUnavailable
+from storage.migrate import upgrade
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sre-bot", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    for name, help_text in (
+        ("serve", "run the bot (HTTP or Socket Mode; the local Slack without credentials)"),
+        ("dev", "run the bot against the built-in local Slack, in this terminal"),
+    ):
+        server = sub.add_parser(name, help=help_text)
+        server.add_argument("--host", default="127.0.0.1" if name == "dev" else "0.0.0.0")
+        server.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
+
+    db = sub.add_parser("db", help="database schema")
+    db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db_sub.add_parser("upgrade", help="create or upgrade the schema (Alembic)")
+
+    for feature in (incidents, oncall, slo, runbooks):
+        feature.add_commands(sub)
+    return parser
+
+
+def _load(settings: Settings) -> tuple[Config, Database]:
+    config = resolve_config(settings.sre_bot_config)
+    return config, Database(settings.database_url)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    serving = args.command in ("serve", "dev")
+    logging.basicConfig(
+        level=os.environ.get("LOG_LEVEL", "INFO" if serving else "WARNING").upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    for chatty in ("apscheduler", "alembic"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
+    settings = Settings()
+    t = Translator()
+    try:
+        config, db = _load(settings)
+        clock = settings.clock()
+        t = Translator(config.slack.locale, config.slack.tz)
+        if serving:
+            from bot.dev import run_dev, serve
+
+            load_slos(config)  # a broken SLO spec stops start-up (exit 2), not the 09:00 digest
+
+            if args.command == "dev" or not settings.has_slack_credentials:
+                return run_dev(settings, config, args.host, args.port)
+            return serve(settings, config, args.host, args.port)
+        if args.command == "db":
+            upgrade(db)
+            print("database schema is up to date")
+            return OK
+        ctx = Context(db, config, clock)
+        if args.command == "slo":
+            return slo.run_slo(args, ctx, t)  # Prometheus only: no database
+        if args.command == "runbook":
+            return runbooks.run(args, ctx, t)  # a dry run needs no database
+        upgrade(db)
+        if args.command == "deploy":
+            return slo.run_deploy(args, ctx, t)
+        if args.command == "oncall":
+            return oncall.run(args, ctx, t)
+        return incidents.run(args, ctx, t)
+    except PrometheusUnavailable as exc:
+        print(plain(slo_views.unreachable_text(t, exc.url, exc.reason)), file=sys.stderr)
+        return UNREACHABLE
+    except ConfigError as exc:
+        print(f"{exc.heading}:\n{exc}" if exc.heading else str(exc), file=sys.stderr)
+        return USAGE
+    except DatabaseUnavailable as exc:
+        print(f"{t('error.database')}\n({exc})", file=sys.stderr)
+        return UNREACHABLE
+    except Conflict as exc:
+        print(plain(error_text(t, exc)), file=sys.stderr)
+        return NO
+    except CommandError as exc:
+        print(plain(error_text(t, exc)), file=sys.stderr)
+        return USAGE
+    except KeyboardInterrupt:
+        return INTERRUPTED
+
+
+if __name__ == "__main__":
+    sys.exit(main())
