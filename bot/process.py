@@ -20,8 +20,9 @@ from bot.server import create_http_app
 from bot.settings import Settings
 from bot.slack.api import make_client
 from commands.clock import Clock
-from commands.config import Config, ConfigError
+from commands.config import Config
 from commands.context import Context
+from commands.errors import ConfigError
 from storage.db import Database
 from storage.migrate import upgrade
 

@@ -7,8 +7,8 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.runtime import Runtime
-from commands.config import ConfigError
 from commands.deliveries import forget_old
+from commands.errors import ConfigError
 from commands.health import watch as health_watch
 from commands.oncall import handoff, reminders
 from commands.prometheus import PrometheusUnavailable

@@ -13,8 +13,8 @@ from bot.http.alert_webhooks import mount_alert_webhooks
 from bot.http.slack_events import mount_slack_events
 from bot.readiness import readiness
 from bot.runtime import Runtime
-from commands.config import ConfigError
 from commands.deploys.gate import ALLOWED, BLOCKED, check_deploy
+from commands.errors import ConfigError
 from storage.db import DatabaseUnavailable
 
 

@@ -4,7 +4,7 @@ from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from commands.clock import BadInstant, Clock, clock_from_env
-from commands.config import ConfigError
+from commands.errors import ConfigError
 
 
 class Settings(BaseSettings):

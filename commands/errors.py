@@ -19,3 +19,9 @@ class NotFound(CommandError):
 
 class Conflict(CommandError):
     """The request is valid but the incident's state does not allow it (or someone was first)."""
+
+
+class ConfigError(Exception):
+    """A configuration problem, worded for the person who has to fix the file."""
+
+    heading = "configuration error"

@@ -9,9 +9,9 @@ from sqlmodel import select
 
 from commands.alerts import service as alerts
 from commands.alerts.payloads import PayloadError, parse
-from commands.config import Config, ConfigError, SlackConfig, load_config
+from commands.config import Config, SlackConfig, load_config
 from commands.context import Context
-from commands.errors import CommandError, Conflict
+from commands.errors import CommandError, ConfigError, Conflict
 from commands.incidents import lifecycle as incidents
 from commands.notices import Template
 from storage.models import Alert, AlertGroup, OutboxMessage

@@ -2,7 +2,9 @@ from pathlib import Path
 
 import pytest
 
-from commands.config import Config, ConfigError, expand_env, find_config_path, load_config
+from commands.config import Config, find_config_path, load_config
+from commands.errors import ConfigError
+from commands.yaml_lines import expand_env
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -110,3 +112,27 @@ def test_config_search_order(tmp_path):
     (tmp_path / "sre-bot.yml").write_text("{}")
     assert find_config_path(None, cwd=tmp_path) == tmp_path / "sre-bot.yml"
     assert find_config_path("/etc/x.yml", cwd=tmp_path) == Path("/etc/x.yml")
+
+
+def test_health_and_runbook_files_read_a_healthy_answer_the_same_way(tmp_path):
+    """One `expect` for both: a status or a list of them, and JSON conditions."""
+    from commands.runbooks.spec import parse_runbook
+
+    path = tmp_path / "sre-bot.yml"
+    path.write_text(
+        "health:\n  qwen:\n    url: http://qwen/health\n"
+        "    expect:\n      status: [200, 204]\n      json: status == healthy\n",
+        encoding="utf-8",
+    )
+    [target] = load_config(path).health
+    assert (target.expect.status, target.expect.json_) == ([200, 204], ["status == healthy"])
+    path.write_text(
+        "health:\n  qwen:\n    url: http://qwen/health\n    expect:\n      status: 700\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as raised:
+        load_config(path)
+    assert "health.0.expect.status: 700 is not an HTTP status (100-599)" in str(raised.value)
+    step = {"kind": "http", "url": "http://svc/x", "expect": {"status": 201, "json": "ok == true"}}
+    spec = {"name": "x", "description": "x", "automation": "auto", "steps": [step]}
+    assert parse_runbook(spec).steps[0].expect.status == [201]

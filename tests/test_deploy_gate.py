@@ -5,10 +5,11 @@ import json
 
 import pytest
 
-from commands.config import Config, DeployGateConfig, PrometheusConfig, SlackConfig, SlosConfig
+from commands.config import Config, PrometheusConfig, SlackConfig
 from commands.context import Context
 from commands.deploys.gate import ALLOWED, BLOCKED, UNKNOWN, check_deploy
 from commands.incidents import lifecycle as incidents
+from commands.slo.config import DeployGateConfig, SlosConfig
 from tests.conftest import ROOT, free_port
 
 SLOS = ROOT / "examples" / "slos"

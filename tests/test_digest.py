@@ -9,9 +9,10 @@ from sqlmodel import select
 
 from bot.delivery.render import NoticeRenderer
 from bot.i18n import Translator
-from commands.config import Config, DigestConfig, PrometheusConfig, SlackConfig, SlosConfig
+from commands.config import Config, PrometheusConfig, SlackConfig
 from commands.context import Context
 from commands.notices import Template
+from commands.slo.config import DigestConfig, SlosConfig
 from commands.slo.digest import due_slot, run_digest
 from commands.slo.evaluation import evaluate
 from commands.slo.watch import record_statuses

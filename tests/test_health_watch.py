@@ -5,12 +5,13 @@ import pytest
 
 from bot.i18n import Translator
 from bot.slack.health import views
-from commands.config import HealthExpect, HealthTarget
 from commands.context import Context
 from commands.health import watch as health_watch
+from commands.health.config import HealthTarget
 from commands.incidents import lifecycle as incidents
 from commands.notices import Template
 from commands.runbooks import engine, runs
+from commands.validation import Expect
 from tests.test_runbooks import _outbox, make_config
 
 
@@ -23,7 +24,7 @@ def hctx(database, clock, service):
                     name="qwen",
                     url=f"{service.url}/health/llm?model=qwen",
                     interval_seconds=30,
-                    expect=HealthExpect(status=200, json=["status == healthy"]),
+                    expect=Expect(status=200, json=["status == healthy"]),
                     runbook="qwen_failure_downshift",
                 ),
                 HealthTarget(name="all", url=f"{service.url}/health/llm/all", interval_seconds=30),

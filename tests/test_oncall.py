@@ -14,11 +14,12 @@ from sqlmodel import select
 from bot.i18n import Translator
 from bot.slack.incidents import views as incident_views
 from commands.clock import FakeClock
-from commands.config import Config, OnCallConfig, SlackConfig
+from commands.config import Config, SlackConfig
 from commands.context import Context
 from commands.errors import CommandError
 from commands.incidents import lifecycle as incidents
 from commands.oncall import schedule as oncall
+from commands.oncall.config import OnCallConfig
 from storage.models import OnCallOverride
 
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -284,7 +285,8 @@ def test_parse_when_reads_team_time_and_refuses_nonsense():
     ],
 )
 def test_bad_oncall_config_names_file_line_and_key(tmp_path, yaml_text, expected):
-    from commands.config import ConfigError, load_config
+    from commands.config import load_config
+    from commands.errors import ConfigError
 
     path = tmp_path / "sre-bot.yml"
     path.write_text(yaml_text, encoding="utf-8")

@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 
 from bot.scheduler import oncall_sweep
 from commands.clock import FakeClock
-from commands.config import Config, OnCallConfig, SlackConfig
+from commands.config import Config, SlackConfig
+from commands.oncall.config import OnCallConfig
 
 SEOUL = ZoneInfo("Asia/Seoul")
 

@@ -10,9 +10,10 @@ from hypothesis import strategies as st
 from bot.i18n import Translator
 from bot.slack.oncall.command import help_text, oncall_error_text, run_request
 from commands.clock import FakeClock
-from commands.config import Config, OnCallConfig, SlackConfig
+from commands.config import Config, SlackConfig
 from commands.context import Context
 from commands.errors import CommandError
+from commands.oncall.config import OnCallConfig
 from commands.oncall.slash import OnCallRequest, parse_oncall, parse_user, swap_time
 
 SEOUL = ZoneInfo("Asia/Seoul")

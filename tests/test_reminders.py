@@ -11,12 +11,13 @@ from sqlmodel import select
 
 from bot.delivery.render import Moot, NoticeRenderer
 from commands.clock import FakeClock
-from commands.config import Config, OnCallConfig, SlackConfig
+from commands.config import Config, SlackConfig
 from commands.context import Context
 from commands.incidents import lifecycle as incidents
 from commands.notices import Template
 from commands.oncall import handoff, reminders
 from commands.oncall import schedule as oncall
+from commands.oncall.config import OnCallConfig
 from storage.db import Database
 from storage.models import OutboxMessage
 
@@ -376,7 +377,7 @@ def test_a_new_alert_thread_tags_the_person_on_call(ctx, clock):
 
 def test_a_route_names_whom_to_tag_with_oncall_standing_for_the_person(ctx, clock, config):
     from commands.alerts import service as alerts
-    from commands.config import AlertsConfig
+    from commands.alerts.config import AlertsConfig
 
     routed = config.model_copy(
         update={

@@ -6,8 +6,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from commands.config import Config, OnCallConfig, SlackConfig
+from commands.config import Config, SlackConfig
 from commands.oncall import rotation as rot
+from commands.oncall.config import OnCallConfig
 
 MEMBERS = ["U0KIM", "U0PARK", "U0LEE"]
 

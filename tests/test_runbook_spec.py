@@ -3,7 +3,8 @@ templates take trigger data only, escaped for where they land."""
 
 import pytest
 
-from commands.config import ConfigError, load_config
+from commands.config import load_config
+from commands.errors import ConfigError
 from commands.runbooks.spec import TemplateError, load_folder, render, render_body
 
 AUTO = "name: x\nautomation: auto\n"

@@ -7,13 +7,14 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from commands.config import Config, PrometheusConfig, RunbooksConfig, SlackConfig
+from commands.config import Config, PrometheusConfig, SlackConfig
 from commands.context import Context
 from commands.errors import CommandError, Conflict, NotFound
 from commands.incidents import lifecycle as incidents
 from commands.notices import Template
 from commands.oncall import schedule as oncall
 from commands.runbooks import approvals, catalog, engine, runs, states
+from commands.runbooks.config import RunbooksConfig
 from storage import runbooks as repo
 from storage.models import OutboxMessage, RunbookRun
 from tests.conftest import ROOT, free_port
@@ -509,7 +510,7 @@ def test_run_runbook_from_an_alert_gets_the_alerts_labels_as_trigger_data(rctx):
 
 
 def test_a_notify_step_names_the_person_on_call_when_it_runs(database, clock, service):
-    from commands.config import OnCallConfig
+    from commands.oncall.config import OnCallConfig
 
     config = make_config(prometheus_url=service.url).model_copy(
         update={"oncall": OnCallConfig(members=["U0KIM", "U0PARK"], start="2026-01-02")}

@@ -7,10 +7,11 @@ from datetime import timedelta
 
 import pytest
 
-from commands.config import Config, PrometheusConfig, SlosConfig
+from commands.config import Config, PrometheusConfig
 from commands.context import Context
 from commands.prometheus import PrometheusClient, PrometheusUnavailable
 from commands.slo.budget import SloStatus
+from commands.slo.config import SlosConfig
 from commands.slo.evaluation import SloSpecError, evaluate, find_slo
 from commands.slo.specs import load_slos, load_spec_file
 from tests import prom

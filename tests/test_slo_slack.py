@@ -5,7 +5,8 @@ import time
 
 import pytest
 
-from commands.config import Config, PrometheusConfig, SlackConfig, SlosConfig
+from commands.config import Config, PrometheusConfig, SlackConfig
+from commands.slo.config import SlosConfig
 from tests.conftest import ROOT, poll_until
 
 SLOS = ROOT / "examples" / "slos"

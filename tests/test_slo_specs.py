@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from commands.config import Config, ConfigError, load_config
+from commands.config import Config, load_config
+from commands.errors import ConfigError
 from commands.slo.specs import BucketUse, bucket_problem, bucket_uses, load_slos, load_spec_file
 from tests.conftest import ROOT
 

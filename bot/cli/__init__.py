@@ -16,9 +16,9 @@ from bot.i18n import Translator
 from bot.settings import Settings
 from bot.slack.common import error_text
 from bot.slack.slo import views as slo_views
-from commands.config import Config, ConfigError, resolve_config
+from commands.config import Config, resolve_config
 from commands.context import Context
-from commands.errors import CommandError, Conflict
+from commands.errors import CommandError, ConfigError, Conflict
 from commands.prometheus import PrometheusUnavailable
 from commands.slo.specs import load_slos
 from storage.db import Database, DatabaseUnavailable

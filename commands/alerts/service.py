@@ -18,11 +18,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from commands.alerts import alertmanager
+from commands.alerts.config import AlertRoute, AlertsConfig
 from commands.alerts.payloads import IncomingAlert, Notification
 from commands.clock import iso_utc
-from commands.config import AlertRoute, AlertsConfig, Config, ConfigError
+from commands.config import Config
 from commands.context import Context
-from commands.errors import CommandError, Conflict, NotFound
+from commands.errors import CommandError, ConfigError, Conflict, NotFound
 from commands.incidents import lifecycle as incidents
 from commands.notices import Template, alert_ref
 from commands.oncall.schedule import primary_at

@@ -14,10 +14,10 @@ from typing import Literal
 from sqlmodel import Session
 
 from commands.conditions import parse_condition
-from commands.config import HealthTarget
 from commands.context import Context
 from commands.errors import CommandError
 from commands.health import probes
+from commands.health.config import HealthTarget
 from commands.notices import Template, health_ref
 from commands.runbooks import catalog, runs, states
 from storage import health as repo
@@ -119,7 +119,7 @@ def _probe(ctx: Context, watch: Watch) -> Check:
         target = watch.target
         result = probes.check(
             target.url,
-            statuses=[target.expect.status],
+            statuses=target.expect.status,
             conditions=target.expect.json_,
             timeout=target.timeout_seconds,
         )

@@ -19,9 +19,7 @@ from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
 from pydantic import (
-    BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
     ValidationError,
     field_validator,
@@ -29,8 +27,10 @@ from pydantic import (
 )
 
 from commands.conditions import parse_condition, parse_duration
-from commands.config import ConfigError, _load_yaml, expand_env
+from commands.errors import ConfigError
 from commands.incidents.severity import parse_severity
+from commands.validation import Expect, Strict, http_url
+from commands.yaml_lines import expand_env, load_yaml
 
 KINDS = (
     "http",
@@ -64,43 +64,7 @@ def _seconds(value: Any) -> float:
 Seconds = Annotated[float, BeforeValidator(_seconds)]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Expect(_Strict):
-    """A good answer: one of the HTTP statuses, and every JSON condition holding."""
-
-    status: list[int] = Field(default_factory=lambda: [200])
-    json_: list[str] = Field(default_factory=list, alias="json")
-
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-    @field_validator("status", mode="before")
-    @classmethod
-    def _one_or_many_status(cls, value: Any) -> Any:
-        return [value] if isinstance(value, int) else value
-
-    @field_validator("json_", mode="before")
-    @classmethod
-    def _one_or_many(cls, value: Any) -> Any:
-        return [value] if isinstance(value, str) else value
-
-    @field_validator("json_")
-    @classmethod
-    def _parses(cls, value: list[str]) -> list[str]:
-        for condition in value:
-            parse_condition(condition)
-        return value
-
-
-def _http_url(value: str) -> str:
-    if not value.startswith(("http://", "https://")):
-        raise ValueError(f"{value!r} is not an http(s) URL")
-    return value
-
-
-class _Step(_Strict):
+class _Step(Strict):
     name: str | None = Field(default=None, max_length=200)
 
 
@@ -118,7 +82,7 @@ class HttpStep(_Step):
     @field_validator("url")
     @classmethod
     def _url(cls, value: str) -> str:
-        return _http_url(value)
+        return http_url(value)
 
     @field_validator("method", mode="before")
     @classmethod
@@ -146,7 +110,7 @@ class HealthCheckStep(_Step):
     @field_validator("url")
     @classmethod
     def _url(cls, value: str) -> str:
-        return _http_url(value)
+        return http_url(value)
 
 
 class PromqlStep(_Step):
@@ -226,7 +190,7 @@ def idempotent(step: Any) -> bool:
     return isinstance(step, HealthCheckStep | PromqlStep | WaitStep)
 
 
-class Trigger(_Strict):
+class Trigger(Strict):
     """What starts the runbook by itself: an alert (name and/or labels), a health-watch
     target failing, or a PromQL condition holding `times` evaluations in a row."""
 
@@ -270,7 +234,7 @@ class Trigger(_Strict):
         return all(labels.get(k) == v for k, v in self.labels.items())
 
 
-class Runbook(_Strict):
+class Runbook(Strict):
     name: str = Field(pattern=NAME_PATTERN)
     description: str = ""
     automation: Literal["auto", "approval"]
@@ -481,9 +445,9 @@ def _check_templates(runbook: Runbook) -> list[str]:
 
 def load_file(path: Path, *, allow_commands: bool) -> LoadedRunbook:
     """One runbook file; ConfigError naming file, line, step and field when it is bad."""
-    raw = _load_yaml(path, expand=False).data
+    raw = load_yaml(path, expand=False).data
     try:
-        located = _load_yaml(path)  # expands ${VAR}: an unset variable is named here
+        located = load_yaml(path)  # expands ${VAR}: an unset variable is named here
     except ConfigError:
         raise
     try:

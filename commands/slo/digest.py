@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 
 from apscheduler.triggers.cron import CronTrigger
 
-from commands.config import ConfigError
 from commands.context import Context
+from commands.errors import ConfigError
 from commands.notices import Template, digest_ref
 from commands.prometheus import PrometheusClient, PrometheusQueryError, PrometheusUnavailable
 from commands.slo.evaluation import SloReport, budget_history, evaluate

@@ -10,9 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from commands.clock import iso_utc
-from commands.config import ConfigError
 from commands.context import Context
-from commands.errors import NotFound
+from commands.errors import ConfigError, NotFound
 from commands.prometheus import (
     Instant,
     LabelValues,

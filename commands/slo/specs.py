@@ -18,7 +18,9 @@ from typing import Any
 
 import yaml
 
-from commands.config import Config, ConfigError, located
+from commands.config import Config
+from commands.errors import ConfigError
+from commands.yaml_lines import located
 
 WINDOW_PLACEHOLDER = "{{.window}}"
 PART_LABEL = "sre_bot_part"

@@ -14,8 +14,8 @@ from bot.slack.api import SlackFailure, call
 from bot.slack.blocks import escape
 from bot.slack.common import failure_text
 from bot.slack.slo import views
-from commands.config import ConfigError
 from commands.context import Context
+from commands.errors import ConfigError
 from commands.prometheus import PrometheusUnavailable
 from commands.slo import evaluation as slo
 from commands.slo.slash import SloRequest, parse_slo
