@@ -13,7 +13,7 @@ from commands.prometheus import PrometheusClient, PrometheusUnavailable
 from commands.slo.budget import SloStatus
 from commands.slo.config import SlosConfig
 from commands.slo.evaluation import SloSpecError, evaluate, find_slo
-from commands.slo.specs import load_slos, load_spec_file
+from commands.slo.loading import load_slos, load_spec_file
 from tests import prom
 from tests.conftest import ROOT, free_port
 

@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from commands.config import load_config
+from commands.slo.loading import load_slos, load_spec_file
 from commands.slo.rules import alert_factors, rule_groups, rules_yaml
-from commands.slo.specs import load_slos, load_spec_file
 from tests.conftest import ROOT
 
 PROMTOOL = shutil.which("promtool")

@@ -8,7 +8,8 @@ import pytest
 
 from commands.config import Config, load_config
 from commands.errors import ConfigError
-from commands.slo.specs import BucketUse, bucket_problem, bucket_uses, load_slos, load_spec_file
+from commands.slo.buckets import BucketUse, bucket_problem, bucket_uses
+from commands.slo.loading import load_slos, load_spec_file
 from tests.conftest import ROOT
 
 EXAMPLES = ROOT / "examples"

@@ -20,7 +20,7 @@ from commands.config import Config, resolve_config
 from commands.context import Context
 from commands.errors import CommandError, ConfigError, Conflict
 from commands.prometheus import PrometheusUnavailable
-from commands.slo.specs import load_slos
+from commands.slo.loading import load_slos
 from storage.db import Database, DatabaseUnavailable
 from storage.migrate import upgrade
 

@@ -9,8 +9,8 @@ from bot.slack.slo import views as slo_views
 from commands.context import Context
 from commands.deploys.gate import ALLOWED, BLOCKED, check_deploy
 from commands.slo import evaluation as slo
+from commands.slo.loading import load_slos
 from commands.slo.rules import rules_yaml
-from commands.slo.specs import load_slos
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:

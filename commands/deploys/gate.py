@@ -13,7 +13,8 @@ from commands.context import Context
 from commands.incidents import lifecycle as incidents
 from commands.prometheus import PrometheusClient, PrometheusUnavailable
 from commands.slo.evaluation import SloReport, evaluate
-from commands.slo.specs import SloSpec, load_slos
+from commands.slo.loading import load_slos
+from commands.slo.specs import SloSpec
 
 ALLOWED = "allowed"
 BLOCKED = "blocked"

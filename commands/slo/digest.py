@@ -19,7 +19,8 @@ from commands.errors import ConfigError
 from commands.notices import Template, digest_ref
 from commands.prometheus import PrometheusClient, PrometheusQueryError, PrometheusUnavailable
 from commands.slo.evaluation import SloReport, budget_history, evaluate
-from commands.slo.specs import SloSpec, load_slos
+from commands.slo.loading import load_slos
+from commands.slo.specs import SloSpec
 from storage import outbox
 from storage import slo as repo
 

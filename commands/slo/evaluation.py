@@ -23,16 +23,10 @@ from commands.prometheus import (
     vector_parts,
 )
 from commands.slo import budget as slo_math
+from commands.slo.buckets import bucket_problem, bucket_uses
 from commands.slo.budget import BURN_WINDOWS, SloStatus
-from commands.slo.specs import (
-    PART_LABEL,
-    SloSpec,
-    bucket_problem,
-    bucket_uses,
-    format_duration,
-    load_slos,
-    parse_duration,
-)
+from commands.slo.loading import load_slos
+from commands.slo.specs import PART_LABEL, SloSpec, format_duration, parse_duration
 
 # Steps of the window used to find its earliest data (coverage): 180 of them (4h for 30d,
 # 56m for 7d). Finer steps cost Prometheus more than the rest of the report together.

@@ -18,8 +18,8 @@ from commands.context import Context
 from commands.errors import ConfigError
 from commands.prometheus import PrometheusUnavailable
 from commands.slo import evaluation as slo
+from commands.slo.loading import load_slos
 from commands.slo.slash import SloRequest, parse_slo
-from commands.slo.specs import load_slos
 
 log = logging.getLogger(__name__)
 
