@@ -9,11 +9,7 @@ from pydantic import Field, field_validator, model_validator
 from commands.validation import Strict
 
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
-
-
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-
-
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 

@@ -13,11 +13,7 @@ from commands.runbooks.spec import (
 )
 
 log = logging.getLogger(__name__)
-
-
 _CACHE: dict[tuple, Catalog] = {}
-
-
 _CACHE_LOCK = threading.Lock()
 
 

@@ -7,8 +7,6 @@ from commands.slo.specs import SloSpec
 
 # --- histogram buckets -------------------------------------------------------------------------
 _BUCKET = re.compile(r"([a-zA-Z_:][a-zA-Z0-9_:]*_bucket)\s*\{([^{}]*)\}")
-
-
 _MATCHER = re.compile(r'\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\.)*)"\s*,?')
 
 

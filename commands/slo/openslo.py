@@ -15,11 +15,7 @@ from commands.slo.specs import (
 _SELECTOR = re.compile(r"^\s*[a-zA-Z_:][a-zA-Z0-9_:]*\s*(\{[^{}]*\})?\s*$")
 _OPS = {"gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
 _OSLO_ROOT = {"apiVersion", "kind", "metadata", "spec"}
-
-
 _OSLO_META = {"name", "displayName", "labels", "annotations"}
-
-
 _OSLO_SPEC = {
     "description",
     "service",

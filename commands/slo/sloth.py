@@ -5,16 +5,9 @@ import re
 from commands.slo.spec_documents import SpecDocument, check_window_query
 from commands.slo.specs import Alerting, AlertSpec, SliQueries, SloSpec
 
-# --- Sloth prometheus/v1 ----------------------------------------------------------------------
 _SLOTH_ROOT = {"version", "service", "labels", "slos"}
-
-
 _SLOTH_SLO = {"name", "objective", "description", "labels", "sli", "alerting", "time_window"}
-
-
 _SLOTH_ALERTING = {"name", "labels", "annotations", "page_alert", "ticket_alert"}
-
-
 _SLOTH_ALERT = {"disable", "labels", "annotations"}
 
 
