@@ -32,6 +32,8 @@ from pathlib import Path
 
 import httpx
 
+from commands.alerts import groups as alert_groups
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -165,7 +167,6 @@ def main() -> None:
 
     from bot.process import DeliveryTuning, Service
     from bot.settings import Settings
-    from commands.alerts import service as alerts
     from commands.config import Config, SlackConfig
     from storage.models import Alert, OutboxMessage
     from tests.conftest import free_port
@@ -228,7 +229,7 @@ def main() -> None:
                         select(OutboxMessage.state, func.count()).group_by(OutboxMessage.state)
                     ).all()
                 )
-            groups = alerts.list_groups(service.ctx, limit=None)
+            groups = alert_groups.list_groups(service.ctx, limit=None)
         finally:
             service.stop()
 

@@ -7,7 +7,7 @@ from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 from prometheus_client.registry import Collector
 
-from commands.alerts.service import firing_counts
+from commands.alerts.groups import firing_counts
 from commands.context import Context
 from commands.incidents.severity import SEVERITY_NAMES
 from commands.incidents.stats import incident_stats

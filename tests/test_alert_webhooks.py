@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from commands.alerts import service as alerts
+from commands.alerts import groups
 from commands.config import Config, SlackConfig
 from commands.incidents import lifecycle as incidents
 from tests.alerting import alert, grafana_webhook, webhook
@@ -45,7 +45,7 @@ def _block_action(action_id: str, value: str, user: str, response_url: str) -> d
 
 
 def _nothing_written(bot, slack) -> None:
-    assert alerts.list_groups(bot.ctx) == []
+    assert groups.list_groups(bot.ctx) == []
     assert slack.ok_calls("chat.postMessage") == []
 
 
@@ -110,7 +110,7 @@ def test_escaped_lone_surrogates_and_nul_characters_are_stored_cleaned(start_ser
     text = json.dumps(payload).replace("\\\\ud800", "\\ud800").replace("\\\\u0000", "\\u0000")
     response = _send(bot, text.encode())
     assert response.status_code == 200, response.text
-    [stored] = alerts.group_snapshot(bot.ctx, response.json()["group_id"]).firing
+    [stored] = groups.group_snapshot(bot.ctx, response.json()["group_id"]).firing
     assert stored.annotations["summary"] == "bad ? text  here"
 
 
@@ -234,8 +234,8 @@ def test_a_storm_is_stored_whole_and_posted_at_the_channel_pace(start_service, s
         lambda: sum(len(_replies(slack, f"storm-{n}")) for n in (0, 1)) == 10, timeout=15
     )
     assert sum(len(_parents(slack, f"storm-{n}")) for n in (0, 1)) == 20
-    groups = alerts.list_groups(bot.ctx, limit=None)
-    assert sum(alerts.group_snapshot(bot.ctx, g.id).firing_count for g in groups) == 1500
+    stored = groups.list_groups(bot.ctx, limit=None)
+    assert sum(groups.group_snapshot(bot.ctx, g.id).firing_count for g in stored) == 1500
     for n in (0, 1):
         channel = slack.workspace.channel(f"storm-{n}").id
         times = [
@@ -295,7 +295,7 @@ def test_declare_incident_opens_the_prefilled_form_and_links_both_ways(start_ser
     }
     assert bot.interact(submission).status_code == 200
     [incident] = incidents.list_incidents(bot.ctx)
-    assert alerts.get_group(bot.ctx, group_id).incident_id == incident.id
+    assert groups.get_group(bot.ctx, group_id).incident_id == incident.id
     slack.wait_for(lambda: any(incident.id in m.text for m in _replies(slack)))
     timeline = incidents.get_timeline(bot.ctx, incident.id)[1]
     assert [e.kind for e in timeline] == ["created", "alert_group"]

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 import httpx
 import pytest
 
-from commands.alerts import service as alerts
+from commands.alerts import groups
 from commands.clock import SystemClock
 from commands.config import Config, SlackConfig
 from tests.conftest import ALERT_TOKEN, free_port, poll_until
@@ -175,7 +175,7 @@ def test_the_silence_button_creates_a_silence_in_alertmanager(stack, slack):
     bot, manager = stack
     manager.fire(_alert("QwenModelUnhealthy", "qwen-0", bot.ctx.clock.now()))
     slack.wait_for(lambda: _parent(slack, "QwenModelUnhealthy"), timeout=10)
-    [group] = alerts.list_groups(bot.ctx)
+    [group] = groups.list_groups(bot.ctx)
     bot.interact(
         {
             "type": "block_actions",

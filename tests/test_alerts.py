@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import event
 from sqlmodel import select
 
-from commands.alerts import service as alerts
+from commands.alerts import actions, groups, ingest
 from commands.alerts.payloads import PayloadError, parse
 from commands.config import Config, SlackConfig, load_config
 from commands.context import Context
@@ -31,8 +31,8 @@ def _ops(ctx, group_id: int) -> list[tuple[str, str]]:
     return [(m.op, m.template) for m in _outbox(ctx, f"alert:{group_id}")]
 
 
-def _ingest(ctx, payload: dict, source: str = "alertmanager") -> alerts.IngestResult:
-    return alerts.ingest(ctx, parse(payload, source))  # type: ignore[arg-type]
+def _ingest(ctx, payload: dict, source: str = "alertmanager") -> ingest.IngestResult:
+    return ingest.ingest(ctx, parse(payload, source))  # type: ignore[arg-type]
 
 
 def _with(ctx, **alert_config) -> Context:
@@ -46,7 +46,7 @@ def _with(ctx, **alert_config) -> Context:
 def test_first_notification_opens_a_group_and_owes_its_parent_message(ctx):
     result = _ingest(ctx, webhook([alert("api-1")]))
     assert result.created and result.status == "firing"
-    group = alerts.get_group(ctx, result.group_id)
+    group = groups.get_group(ctx, result.group_id)
     assert group.channel == "#alerts"  # slack.alert_channel
     assert group.severity == "Sev2"  # severity=critical
     assert group.common_annotations["runbook"] == "api_high_error_rate"
@@ -78,7 +78,7 @@ def test_a_new_alert_firing_owes_one_update_and_one_reply(ctx):
     assert reply.thread_ref == f"alert:{first.group_id}"
     assert reply.args["firing_count"] == 1
     assert reply.args["firing"] == [{"labels": {"instance": "api-2"}, "value": "7%"}]
-    snapshot = alerts.group_snapshot(ctx, first.group_id)
+    snapshot = groups.group_snapshot(ctx, first.group_id)
     assert (snapshot.firing_count, snapshot.resolved_count) == (2, 0)
 
 
@@ -88,7 +88,7 @@ def test_resolving_one_then_all_records_how_long_it_lasted(ctx, clock):
     _ingest(ctx, webhook([alert("api-1", status="resolved"), alert("api-2")]))
     reply = _outbox(ctx)[-1]
     assert reply.args["resolved_count"] == 1 and reply.args["transition"] == ""
-    assert alerts.get_group(ctx, first.group_id).status == "firing"
+    assert groups.get_group(ctx, first.group_id).status == "firing"
     clock.advance(minutes=5)
     done = _ingest(
         ctx,
@@ -99,7 +99,7 @@ def test_resolving_one_then_all_records_how_long_it_lasted(ctx, clock):
         ),
     )
     assert done.status == "resolved" and done.changed
-    group = alerts.get_group(ctx, first.group_id)
+    group = groups.get_group(ctx, first.group_id)
     assert group.status == "resolved"
     assert (group.resolved_at - group.started_at).total_seconds() == 20 * 60  # 01:25 -> 01:45
     reply = _outbox(ctx)[-1]
@@ -112,12 +112,12 @@ def test_resolving_one_then_all_records_how_long_it_lasted(ctx, clock):
 
 def test_firing_again_starts_a_new_episode(ctx, clock):
     first = _ingest(ctx, webhook([alert("api-1")]))
-    alerts.acknowledge(ctx, first.group_id, "U0ALICE")
+    actions.acknowledge(ctx, first.group_id, "U0ALICE")
     _ingest(ctx, webhook([alert("api-1", status="resolved")]))
     clock.advance(hours=2)
     again = _ingest(ctx, webhook([alert("api-1", starts="2026-01-05T03:29:00Z")]))
     assert again.changed and again.status == "firing"
-    group = alerts.get_group(ctx, first.group_id)
+    group = groups.get_group(ctx, first.group_id)
     assert group.resolved_at is None and group.acknowledged_at is None
     assert group.started_at.isoformat() == "2026-01-05T03:29:00+00:00"
     assert _outbox(ctx)[-1].args["transition"] == "firing_again"
@@ -126,19 +126,19 @@ def test_firing_again_starts_a_new_episode(ctx, clock):
 def test_a_firing_alert_missing_from_a_notification_has_resolved(ctx):
     first = _ingest(ctx, webhook([alert("api-1"), alert("api-2")]))
     _ingest(ctx, webhook([alert("api-2")]))  # api-1 left the group (send_resolved: false)
-    snapshot = alerts.group_snapshot(ctx, first.group_id)
+    snapshot = groups.group_snapshot(ctx, first.group_id)
     assert [a.labels["instance"] for a in snapshot.resolved] == ["api-1"]
     assert _outbox(ctx)[-1].args["resolved_count"] == 1
     # ...unless the notification says it left alerts out
     second = _ingest(ctx, webhook([alert("api-2")], group_key="g2", truncated=0))
     _ingest(ctx, webhook([alert("api-2"), alert("api-3")], group_key="g2"))
     _ingest(ctx, webhook([alert("api-3")], group_key="g2", truncated=1))
-    assert alerts.group_snapshot(ctx, second.group_id).firing_count == 2
+    assert groups.group_snapshot(ctx, second.group_id).firing_count == 2
 
 
 def test_the_same_alert_twice_in_one_payload_counts_once(ctx):
     result = _ingest(ctx, webhook([alert("api-1"), alert("api-1", value="3%")]))
-    snapshot = alerts.group_snapshot(ctx, result.group_id)
+    snapshot = groups.group_snapshot(ctx, result.group_id)
     assert snapshot.firing_count == 1 and snapshot.firing[0].value == "3%"
 
 
@@ -166,7 +166,7 @@ def test_ingest_writes_alerts_in_bulk_statements(ctx):
     finally:
         event.remove(ctx.db.engine, "before_cursor_execute", count)
     assert inserted < 15 and updated < 15, (inserted, updated)
-    snapshot = alerts.group_snapshot(ctx, 1)
+    snapshot = groups.group_snapshot(ctx, 1)
     assert (snapshot.firing_count, snapshot.resolved_count) == (350, 250)
 
 
@@ -190,7 +190,7 @@ def test_routes_pick_channel_severity_and_mentions_first_match_wins(ctx):
     first = _ingest(
         routed, webhook([alert("q1", labels=labels)], group_key="a", common_labels=labels)
     )
-    group = alerts.get_group(routed, first.group_id)
+    group = groups.get_group(routed, first.group_id)
     assert (group.channel, group.mentions, group.severity) == (
         "#llm-alerts",
         ["U0ONCALL", "S0LLMTEAM"],
@@ -200,7 +200,7 @@ def test_routes_pick_channel_severity_and_mentions_first_match_wins(ctx):
     second = _ingest(
         routed, webhook([alert("q2", labels=other)], group_key="b", common_labels=other)
     )
-    group = alerts.get_group(routed, second.group_id)
+    group = groups.get_group(routed, second.group_id)
     assert (group.channel, group.severity) == ("#llm-other", "Sev4")
 
 
@@ -210,7 +210,7 @@ def test_routes_pick_channel_severity_and_mentions_first_match_wins(ctx):
 )
 def test_severity_label_maps_to_the_guides_levels(ctx, label, severity):
     result = _ingest(ctx, webhook([alert("x", severity=label)]))
-    assert alerts.get_group(ctx, result.group_id).severity == severity
+    assert groups.get_group(ctx, result.group_id).severity == severity
 
 
 def test_a_route_that_declares_an_incident_does_so_once_and_links_both_ways(ctx):
@@ -228,7 +228,7 @@ def test_a_route_that_declares_an_incident_does_so_once_and_links_both_ways(ctx)
     assert incident.id == first.incident_id and incident.severity == "Sev2"
     assert incident.title == "HighErrorRate: API error rate above 1%"
     assert incident.created_by == "Alertmanager"
-    assert alerts.get_group(routed, first.group_id).incident_id == incident.id
+    assert groups.get_group(routed, first.group_id).incident_id == incident.id
     kinds = [(e.kind, e.data) for e in incidents.get_timeline(routed, incident.id)[1]]
     assert kinds[-1] == (
         "alert_group",
@@ -292,7 +292,7 @@ def test_replicas_receiving_the_same_notifications_make_one_thread(shared_ctx):
 def test_eight_people_acknowledge_at_once_one_wins(shared_ctx):
     ctx = shared_ctx
     group_id = _ingest(ctx, webhook([alert("api-1")])).group_id
-    results = _race(8, lambda n: alerts.acknowledge(ctx, group_id, f"U0PERSON{n}"))
+    results = _race(8, lambda n: actions.acknowledge(ctx, group_id, f"U0PERSON{n}"))
     winners = [r for r in results if r.acknowledged]
     assert len(winners) == 1
     assert all(r.group.acknowledged_by == winners[0].group.acknowledged_by for r in results)
@@ -306,7 +306,7 @@ def test_declaring_from_the_button_twice_at_once_makes_one_incident(shared_ctx):
 
     def declare(n: int):
         try:
-            return alerts.declare_incident(
+            return actions.declare_incident(
                 ctx, group_id, title=f"t{n}", severity="Sev2", created_by=f"U0P{n}"
             )
         except Conflict as conflict:
@@ -316,7 +316,7 @@ def test_declaring_from_the_button_twice_at_once_makes_one_incident(shared_ctx):
     made = [r for r in results if not isinstance(r, Conflict)]
     assert len(made) == 1
     assert all(r.key == "alert.already_declared" for r in results if isinstance(r, Conflict))
-    assert alerts.get_group(ctx, group_id).incident_id == made[0].id
+    assert groups.get_group(ctx, group_id).incident_id == made[0].id
 
 
 # --- acknowledge, declare, silence -----------------------------------------------------------
@@ -325,16 +325,16 @@ def test_declaring_from_the_button_twice_at_once_makes_one_incident(shared_ctx):
 def test_acknowledging_a_resolved_group_is_refused(ctx):
     group_id = _ingest(ctx, webhook([alert("api-1", status="resolved")])).group_id
     with pytest.raises(Conflict) as raised:
-        alerts.acknowledge(ctx, group_id, "U0ALICE")
+        actions.acknowledge(ctx, group_id, "U0ALICE")
     assert raised.value.key == "alert.not_firing"
 
 
 def test_unknown_group_is_not_found(ctx):
     with pytest.raises(CommandError) as raised:
-        alerts.acknowledge(ctx, alerts.parse_group_id("999"), "U0ALICE")
+        actions.acknowledge(ctx, groups.parse_group_id("999"), "U0ALICE")
     assert raised.value.key == "alert.not_found"
     with pytest.raises(CommandError):
-        alerts.parse_group_id("12; drop table")
+        groups.parse_group_id("12; drop table")
 
 
 def test_the_incident_draft_comes_from_the_group(ctx):
@@ -346,7 +346,7 @@ def test_the_incident_draft_comes_from_the_group(ctx):
             common_annotations={"summary": "API error rate above 1%", "description": "5xx up"},
         ),
     ).group_id
-    draft = alerts.draft_incident(ctx, group_id)
+    draft = actions.draft_incident(ctx, group_id)
     assert draft.title == "HighErrorRate: API error rate above 1%"
     assert draft.severity == "Sev2"
     assert draft.description.startswith("5xx up\nLabels: alertname=HighErrorRate")
@@ -356,28 +356,28 @@ def test_the_incident_draft_comes_from_the_group(ctx):
 def test_silence_needs_an_alertmanager_url_and_common_labels(ctx):
     group_id = _ingest(ctx, webhook([alert("api-1")])).group_id
     with pytest.raises(CommandError) as raised:
-        alerts.silence(ctx, group_id, hours=1, user="U0A", created_by="a", comment="c")
+        actions.silence(ctx, group_id, hours=1, user="U0A", created_by="a", comment="c")
     assert raised.value.key == "alert.silence_unconfigured"
     configured = _with(ctx, alertmanager_url="http://127.0.0.1:9")
     bare = _ingest(configured, webhook([alert("x")], group_key="bare", common_labels={}))
     with pytest.raises(CommandError) as raised:
-        alerts.silence(configured, bare.group_id, hours=1, user="U0A", created_by="a", comment="")
+        actions.silence(configured, bare.group_id, hours=1, user="U0A", created_by="a", comment="")
     assert raised.value.key == "alert.silence_no_labels"
     with pytest.raises(CommandError) as raised:
-        alerts.silence(configured, group_id, hours=0, user="U0A", created_by="a", comment="")
+        actions.silence(configured, group_id, hours=0, user="U0A", created_by="a", comment="")
     assert raised.value.key == "alert.silence_bad_duration"
 
 
 def test_an_unreachable_alertmanager_is_told_in_the_thread(ctx):
     configured = _with(ctx, alertmanager_url=f"http://127.0.0.1:{free_port()}")
     group_id = _ingest(configured, webhook([alert("api-1")])).group_id
-    result = alerts.silence(
+    result = actions.silence(
         configured, group_id, hours=4, user="U0ALICE", created_by="alice", comment="deploy"
     )
     assert result.silence_id is None and "cannot reach" in (result.error or "")
     last = _outbox(configured)[-1]
     assert (last.op, last.args["kind"]) == ("reply", "silence_failed")
-    assert alerts.get_group(configured, group_id).silence_id is None
+    assert groups.get_group(configured, group_id).silence_id is None
 
 
 # --- payloads and config ------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import pytest
 from sqlmodel import select
 
 from bot.delivery.render import Moot, NoticeRenderer
+from commands.alerts import actions, groups, ingest
 from commands.clock import FakeClock
 from commands.config import Config, SlackConfig
 from commands.context import Context
@@ -355,7 +356,6 @@ def test_the_handoff_goes_to_the_configured_channel_and_not_without_a_rotation(c
 
 
 def _fire(ctx, name: str = "HighErrorRate", severity: str = "critical"):
-    from commands.alerts import service as alerts
     from commands.alerts.payloads import parse
     from tests.alerting import alert, iso, webhook
 
@@ -364,19 +364,17 @@ def _fire(ctx, name: str = "HighErrorRate", severity: str = "critical"):
         group_key=f'{{}}:{{alertname="{name}"}}',
         alertname=name,
     )
-    return alerts.ingest(ctx, parse(payload, "alertmanager"))
+    return ingest.ingest(ctx, parse(payload, "alertmanager"))
 
 
 def test_a_new_alert_thread_tags_the_person_on_call(ctx, clock):
-    from commands.alerts import service as alerts
 
     clock.set(seoul(2026, 1, 12, 10, 0))  # week 1: U0PARK
-    group = alerts.get_group(ctx, _fire(ctx).group_id)
+    group = groups.get_group(ctx, _fire(ctx).group_id)
     assert group.mentions == ["U0PARK"]
 
 
 def test_a_route_names_whom_to_tag_with_oncall_standing_for_the_person(ctx, clock, config):
-    from commands.alerts import service as alerts
     from commands.alerts.config import AlertsConfig
 
     routed = config.model_copy(
@@ -392,14 +390,13 @@ def test_a_route_names_whom_to_tag_with_oncall_standing_for_the_person(ctx, cloc
         }
     )
     routed_ctx = Context(ctx.db, routed, clock)
-    quiet = alerts.get_group(routed_ctx, _fire(routed_ctx, "Quiet").group_id)
-    loud = alerts.get_group(routed_ctx, _fire(routed_ctx, "Loud").group_id)
+    quiet = groups.get_group(routed_ctx, _fire(routed_ctx, "Quiet").group_id)
+    loud = groups.get_group(routed_ctx, _fire(routed_ctx, "Loud").group_id)
     assert quiet.mentions == []
     assert loud.mentions == [oncall.who_is_on_call(ctx).primary, "S0SRE", "here"]
 
 
 def test_an_unacknowledged_alert_group_is_reminded_until_acknowledged(ctx, clock):
-    from commands.alerts import service as alerts
 
     group_id = _fire(ctx, severity="critical").group_id  # Sev2: 30 minutes
     clock.advance(minutes=29)
@@ -413,17 +410,16 @@ def test_an_unacknowledged_alert_group_is_reminded_until_acknowledged(ctx, clock
     assert reminder.args["label"] == "HighErrorRate"
     clock.advance(minutes=10)
     assert reminders.sweep(ctx).ack == 1  # the secondary
-    alerts.acknowledge(ctx, group_id, "U0PARK")
+    actions.acknowledge(ctx, group_id, "U0PARK")
     clock.advance(hours=2)
     assert reminders.sweep(ctx).ack == 0
     assert len(owed(ctx, Template.ONCALL_ACK_REMINDER)) == 2
 
 
 def test_an_alert_group_taken_over_by_an_incident_is_reminded_as_the_incident(ctx, clock):
-    from commands.alerts import service as alerts
 
     group_id = _fire(ctx).group_id
-    alerts.declare_incident(ctx, group_id, title="API errors", severity="Sev3", created_by="U0KIM")
+    actions.declare_incident(ctx, group_id, title="API errors", severity="Sev3", created_by="U0KIM")
     clock.advance(minutes=61)
     reminders.sweep(ctx)
     refs = [m.thread_ref for m in owed(ctx, Template.ONCALL_ACK_REMINDER)]
@@ -431,13 +427,12 @@ def test_an_alert_group_taken_over_by_an_incident_is_reminded_as_the_incident(ct
 
 
 def test_the_handoff_counts_alert_pages_but_not_twice_for_a_declared_incident(ctx, clock):
-    from commands.alerts import service as alerts
 
     clock.set(seoul(2026, 1, 6, 23, 30))  # a night page in week 0
     _fire(ctx, "DiskFull", severity="warning")
     clock.set(seoul(2026, 1, 7, 11, 0))
     declared = _fire(ctx, "ApiDown", severity="critical").group_id
-    alerts.declare_incident(ctx, declared, title="API down", severity="Sev2", created_by="U0KIM")
+    actions.declare_incident(ctx, declared, title="API down", severity="Sev2", created_by="U0KIM")
     summary = handoff.handoff_summary(ctx, seoul(2026, 1, 9, 17, 0))
     assert summary.pages.total == 2
     assert summary.pages.by_kind == {"alert": 1, "incident": 1}

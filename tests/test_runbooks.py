@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
+from commands.alerts import groups, ingest
 from commands.config import Config, PrometheusConfig, SlackConfig
 from commands.context import Context
 from commands.errors import CommandError, Conflict, NotFound
@@ -257,10 +258,10 @@ def test_two_person_rule_refuses_the_requesters_own_approval(rctx, clock, servic
 
 def test_user_group_approvers_are_asked_through_the_resolver(rctx, clock, service):
     run = _request_rl(rctx)
-    groups = {"S0SREONCALL": {"U0ONCALL"}}
+    members = {"S0SREONCALL": {"U0ONCALL"}}
 
     def in_group(group, user):
-        return user in groups.get(group, set())
+        return user in members.get(group, set())
 
     with pytest.raises(CommandError):
         approvals.decide(rctx, run.id, -1, "U0OTHER", approve=True, in_group=in_group)
@@ -435,7 +436,6 @@ def test_a_health_check_in_flight_at_a_crash_is_simply_checked_again(rctx, clock
 
 
 def _fire_qwen(ctx, status: str = "firing"):
-    from commands.alerts import service as alerts
     from commands.alerts.payloads import parse
     from tests.alerting import alert, iso, webhook
 
@@ -453,7 +453,7 @@ def _fire_qwen(ctx, status: str = "firing"):
         common_labels={"alertname": "QwenModelUnhealthy", "severity": "critical", "model": "qwen"},
         common_annotations={"runbook": "qwen_failure_downshift"},
     )
-    return alerts.ingest(ctx, parse(payload, "alertmanager"))
+    return ingest.ingest(ctx, parse(payload, "alertmanager"))
 
 
 def _runs(ctx) -> list[RunbookRun]:
@@ -486,21 +486,19 @@ def test_an_alert_matching_a_trigger_starts_its_runbook_once_per_firing_episode(
 
 
 def test_the_alert_thread_offers_the_runbook_its_annotation_names(rctx):
-    from commands.alerts import service as alerts
 
     group_id = _fire_qwen(rctx).group_id
-    assert alerts.group_snapshot(rctx, group_id).runbooks == ["qwen_failure_downshift"]
+    assert groups.group_snapshot(rctx, group_id).runbooks == ["qwen_failure_downshift"]
 
 
 def test_run_runbook_from_an_alert_gets_the_alerts_labels_as_trigger_data(rctx):
-    from commands.alerts import service as alerts
     from commands.alerts.payloads import parse
     from tests.alerting import alert, webhook
 
     payload = webhook(
         [alert("api-1", alertname="ApiSlow", labels={"model": "fast"})], alertname="ApiSlow"
     )
-    group_id = alerts.ingest(rctx, parse(payload, "alertmanager")).group_id
+    group_id = ingest.ingest(rctx, parse(payload, "alertmanager")).group_id
     assert _runs(rctx) == []  # no runbook is triggered by ApiSlow
     started = runs.start_run(
         rctx, "api_high_latency_scaleup", requested_by="U0ALICE", source_ref=f"alert:{group_id}"

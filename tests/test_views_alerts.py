@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from bot.i18n import Translator
 from bot.slack.alerts import views
-from commands.alerts.service import GroupSnapshot
+from commands.alerts.groups import GroupSnapshot
 from commands.config import Config
 from storage.models import Alert, AlertGroup
 

@@ -14,9 +14,9 @@ from commands.oncall.slash import parse_user, swap_time
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    oncall = sub.add_parser("oncall", help="who is on call, the schedule, swaps and covers")
-    oncall.add_argument("--json", action="store_true")
-    on = oncall.add_subparsers(dest="oncall_command", metavar="ACTION")
+    oncall_parser = sub.add_parser("oncall", help="who is on call, the schedule, swaps and covers")
+    oncall_parser.add_argument("--json", action="store_true")
+    on = oncall_parser.add_subparsers(dest="oncall_command", metavar="ACTION")
     when = "in the team's timezone: 'YYYY-MM-DD HH:MM', or a date"
     now = on.add_parser("now", help="who is on call now, who is next and when (the default)")
     now.add_argument("--json", action="store_true", default=argparse.SUPPRESS)

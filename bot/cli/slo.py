@@ -14,8 +14,8 @@ from commands.slo.rules import rules_yaml
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    slo = sub.add_parser("slo", help="SLOs and error budgets (from Prometheus)")
-    slo_sub = slo.add_subparsers(dest="slo_command", required=True, metavar="ACTION")
+    slo_parser = sub.add_parser("slo", help="SLOs and error budgets (from Prometheus)")
+    slo_sub = slo_parser.add_subparsers(dest="slo_command", required=True, metavar="ACTION")
     slo_report = slo_sub.add_parser("report", help="every SLO: target, actual, budget, status")
     slo_report.add_argument("--json", action="store_true")
     slo_sub.add_parser("check", help="exit 0 when every budget is left, 1 when one is spent")

@@ -10,7 +10,7 @@ from bot.slack.incidents import views as incident_views
 from bot.slack.oncall import views as oncall_views
 from bot.slack.runbooks import views as runbook_views
 from bot.slack.slo import views as slo_views
-from commands.alerts import service as alerts
+from commands.alerts import groups
 from commands.context import Context
 from commands.health import watch as health_watch
 from commands.incidents import lifecycle as incidents
@@ -71,12 +71,12 @@ class NoticeRenderer:
             summary = handoff.handoff_summary(self.ctx, at, late=bool(args.get("late")))
             return oncall_views.handoff_message(summary, self.ctx.config, self.t)
         if template == Template.ALERT_GROUP:
-            snapshot = alerts.group_snapshot(self.ctx, int(args["group_id"]))
+            snapshot = groups.group_snapshot(self.ctx, int(args["group_id"]))
             return alert_views.parent_message(
                 snapshot, self.ctx.config, self.t, self.ctx.clock.now()
             )
         if template == Template.ALERT_CHANGE:
-            group = alerts.get_group(self.ctx, int(args["group_id"]))
+            group = groups.get_group(self.ctx, int(args["group_id"]))
             return alert_views.change_reply(args, group.common_labels or {}, self.t)
         if template == Template.ALERT_EVENT:
             return alert_views.event_reply(args, self.t)

@@ -19,7 +19,7 @@ from fastapi.responses import JSONResponse
 
 from bot import metrics
 from bot.runtime import Runtime
-from commands.alerts import service as alerts
+from commands.alerts import ingest
 from commands.alerts.payloads import PayloadError, parse_json
 from storage.db import DatabaseUnavailable
 
@@ -43,8 +43,8 @@ def mount_alert_webhooks(api: FastAPI, runtime: Runtime) -> None:
     limiter = anyio.CapacityLimiter(INGEST_THREADS)
     warned = threading.Event()
 
-    def ingest(body: bytes, source: Source) -> alerts.IngestResult:
-        return alerts.ingest(runtime.ctx, parse_json(body, source))
+    def ingest_body(body: bytes, source: Source) -> ingest.IngestResult:
+        return ingest.ingest(runtime.ctx, parse_json(body, source))
 
     async def receive(request: Request, source: Source) -> JSONResponse:
         if not token:
@@ -80,7 +80,9 @@ def mount_alert_webhooks(api: FastAPI, runtime: Runtime) -> None:
             if len(body) > limit:
                 return _answer(source, "too_large", 413, too_large)
         try:
-            result = await anyio.to_thread.run_sync(ingest, bytes(body), source, limiter=limiter)
+            result = await anyio.to_thread.run_sync(
+                ingest_body, bytes(body), source, limiter=limiter
+            )
         except PayloadError as problem:
             return _answer(source, "bad_request", 400, {"error": str(problem)})
         except DatabaseUnavailable as exc:

@@ -14,15 +14,15 @@ from bot.slack.blocks import escape, who
 from bot.slack.common import failure_text, tell, user_id
 from bot.slack.ids import Action, Block, Callback
 from bot.slack.incidents.forms import create_incident_modal, metadata, submitted_values
-from commands.alerts import service as alerts
+from commands.alerts import actions, groups
 from commands.errors import CommandError
 
 log = logging.getLogger(__name__)
 
 
 def _group_id(body: dict) -> int:
-    actions = body.get("actions") or [{}]
-    return alerts.parse_group_id(actions[0].get("value") or "")
+    pressed = body.get("actions") or [{}]
+    return groups.parse_group_id(pressed[0].get("value") or "")
 
 
 def _channel(body: dict) -> str:
@@ -39,7 +39,7 @@ def register(app: App, runtime: Runtime) -> None:
     def acknowledge_pressed(body: dict, respond: Respond) -> None:
         t = runtime.t
         try:
-            result = alerts.acknowledge(runtime.ctx, _group_id(body), user_id(body))
+            result = actions.acknowledge(runtime.ctx, _group_id(body), user_id(body))
         except Exception as exc:
             tell(respond, failure_text(t, exc))
             return
@@ -63,11 +63,11 @@ def register(app: App, runtime: Runtime) -> None:
         t = runtime.t
         try:
             group_id = _group_id(body)
-            group = alerts.get_group(runtime.ctx, group_id)
+            group = groups.get_group(runtime.ctx, group_id)
             if group.incident_id is not None:
                 tell(respond, t("alert.already_declared", id=group.incident_id))
                 return
-            draft = alerts.draft_incident(runtime.ctx, group_id)
+            draft = actions.draft_incident(runtime.ctx, group_id)
             view = create_incident_modal(
                 t,
                 title=draft.title,
@@ -88,7 +88,7 @@ def register(app: App, runtime: Runtime) -> None:
         try:
             if not runtime.ctx.config.alerts.alertmanager_url:
                 raise CommandError("alert.silence_unconfigured")
-            group = alerts.get_group(runtime.ctx, _group_id(body))
+            group = groups.get_group(runtime.ctx, _group_id(body))
             if not group.common_labels:
                 raise CommandError("alert.silence_no_labels")
             view = silence_modal(t, group, {"channel": _channel(body)})
@@ -111,11 +111,11 @@ def register(app: App, runtime: Runtime) -> None:
         t = runtime.t
         user = user_id(body)
         try:
-            group = alerts.get_group(runtime.ctx, group_id)
+            group = groups.get_group(runtime.ctx, group_id)
             comment = t("alert.silence_comment", who=_display_name(body), title=title_of(group))
             if note.strip():
                 comment += f" — {note.strip()}"
-            alerts.silence(
+            actions.silence(
                 runtime.ctx,
                 group_id,
                 hours=hours,
@@ -157,7 +157,7 @@ def register(app: App, runtime: Runtime) -> None:
             ack(response_action="errors", errors={Block.SILENCE_HOURS.value: error})
             return
         try:
-            group_id = alerts.parse_group_id(meta.get("group_id"))
+            group_id = groups.parse_group_id(meta.get("group_id"))
         except CommandError as exc:
             ack(response_action="errors", errors={Block.SILENCE_HOURS.value: failure_text(t, exc)})
             return

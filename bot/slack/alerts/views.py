@@ -27,7 +27,8 @@ from bot.slack.blocks import (
 )
 from bot.slack.ids import Action, Block, Callback, Element
 from bot.slack.incidents.views import SEVERITY_EMOJI
-from commands.alerts.service import FIRING, SOURCE_NAMES, GroupSnapshot
+from commands.alerts.groups import GroupSnapshot
+from commands.alerts.messages import FIRING, SOURCE_NAMES
 from commands.config import Config
 from storage.models import Alert, AlertGroup
 

@@ -9,7 +9,7 @@ from bot.slack.api import SlackFailure, call
 from bot.slack.common import failure_text, user_id
 from bot.slack.ids import Block, Callback
 from bot.slack.incidents.forms import metadata, submitted_values
-from commands.alerts import service as alerts
+from commands.alerts import actions, groups
 from commands.errors import CommandError
 from commands.incidents import lifecycle as incidents
 
@@ -52,8 +52,8 @@ def register(app: App, runtime: Runtime) -> None:
             if group_id is not None:
                 # Declared from an alert's button: the incident and the alert group are
                 # linked in the same transaction.
-                incident = alerts.declare_incident(
-                    runtime.ctx, alerts.parse_group_id(group_id), **fields
+                incident = actions.declare_incident(
+                    runtime.ctx, groups.parse_group_id(group_id), **fields
                 )
             else:
                 incident = incidents.create_incident(runtime.ctx, **fields)
