@@ -6,7 +6,7 @@ from datetime import timedelta
 from slack_sdk import WebClient
 from sqlmodel import select
 
-from bot.delivery.outbox import METADATA_EVENT
+from bot.delivery.slack_writer import METADATA_EVENT
 from commands.incidents import lifecycle as incidents
 from storage.models import OutboxMessage
 from tests.conftest import poll_until

@@ -3,21 +3,16 @@
 One replica at a time delivers (a lease in the database). Within a stream (an incident's
 announcement and thread) messages go strictly in order; streams don't wait for each other.
 Slack failures delay a message, never drop it: 429 honours Retry-After, 5xx and timeouts back
-off exponentially, a revoked token waits for an operator. Only a request Slack will never
-accept (an unknown channel, say) is set aside as dead, and logged.
-
-A post carries its outbox ID in Slack message metadata. If the process dies after Slack took
-the post but before we recorded it, or the call timed out after Slack took it, the next
-attempt finds the message there instead of posting it again.
+off exponentially, a revoked token waits for an operator. A message whose shape Slack
+refuses goes out as plain text; one Slack refuses even so, or keeps refusing with an error
+nobody knows, is set aside as dead, counted and logged, and a line takes its place in its
+thread. How a message reaches Slack is bot/delivery/slack_writer.py.
 """
 
-import json
 import logging
 import random
 import threading
 import time
-import urllib.error
-import urllib.request
 import uuid
 from datetime import datetime, timedelta
 
@@ -25,9 +20,10 @@ from slack_sdk import WebClient
 from sqlmodel import Session
 
 from bot import metrics
+from bot.delivery.pacing import TokenBucket
 from bot.delivery.render import Gone, Moot, NoticeRenderer
-from bot.slack.api import SlackFailure, call
-from bot.slack.blocks import plain_fallback
+from bot.delivery.slack_writer import UPLOAD_METHOD, Refused, SlackWriter
+from bot.slack.api import SlackFailure
 from bot.slack.channels import ChannelDirectory
 from commands.context import Context
 from commands.notices import Template
@@ -39,59 +35,9 @@ from storage.models import OutboxMessage, SlackMessage
 log = logging.getLogger(__name__)
 
 LEASE_NAME = "outbox-delivery"
-METADATA_EVENT = "sre_bot_outbox"
-# A file upload (op `upload`) is three calls: files.getUploadURLExternal, the bytes to the URL
-# it returns, files.completeUploadExternal (which shares the file). 429s pause uploads as one.
-UPLOAD_METHOD = "files.completeUploadExternal"
-# Slack stamps messages with its own clock: look this far back for an earlier post.
-CLOCK_SKEW_MARGIN = 120.0
 # An `ok: false` error we do not know is tried this many times (over about ten minutes at
 # the default backoff), then the message is set aside so the rest of its stream goes on.
 MAX_REFUSALS = 5
-
-
-class Refused(Exception):
-    """Slack will not take the message, not even as plain text: set it aside, say so."""
-
-    def __init__(self, failure: SlackFailure) -> None:
-        super().__init__(str(failure))
-        self.failure = failure
-
-
-class TokenBucket:
-    """Slack allows about one chat.postMessage per second per channel, with short bursts."""
-
-    def __init__(self, rate: float, burst: float) -> None:
-        self.rate, self.burst = rate, burst
-        self._tokens: dict[str, tuple[float, float]] = {}
-
-    def ready(self, key: str, now: float) -> bool:
-        return self.wait(key, now) == 0
-
-    def wait(self, key: str, now: float) -> float:
-        """Seconds until a token is free for `key` (0 when one is free now)."""
-        tokens, last = self._tokens.get(key, (self.burst, now))
-        tokens = min(self.burst, tokens + (now - last) * self.rate)
-        return 0.0 if tokens >= 1 else (1 - tokens) / self.rate
-
-    def merge(self, old: str, new: str) -> None:
-        """`old` and `new` turn out to name one channel (`#alerts` and `C0123`): carry on
-        under `new` with the smaller budget left, so that learning an ID starts no new burst."""
-        if old == new or old not in self._tokens:
-            return
-        state = self._tokens.pop(old)
-        if new not in self._tokens or state[0] < self._tokens[new][0]:
-            self._tokens[new] = state
-
-    def take(self, key: str, now: float) -> float:
-        """0 when a token was taken, else the seconds until one is free."""
-        tokens, last = self._tokens.get(key, (self.burst, now))
-        tokens = min(self.burst, tokens + (now - last) * self.rate)
-        if tokens >= 1:
-            self._tokens[key] = (tokens - 1, now)
-            return 0.0
-        self._tokens[key] = (tokens, now)
-        return (1 - tokens) / self.rate
 
 
 class OutboxDelivery:
@@ -112,6 +58,7 @@ class OutboxDelivery:
         self.client = client
         self.renderer = NoticeRenderer(ctx)
         self.channels = ChannelDirectory(client)
+        self.writer = SlackWriter(client, self.channels)
         self.worker_id = worker_id or f"outbox-{uuid.uuid4().hex[:12]}"
         self.interval = interval
         self.max_backoff = max_backoff
@@ -293,11 +240,10 @@ class OutboxDelivery:
             return self._parent_missing(message)
         payload = self.renderer.render(message.template, message.args)
         if message.op == "upload":
-            return self._upload(message, target, payload["upload"], uncertain)
+            return self._send_upload(message, target, payload["upload"], uncertain)
         if message.op == "update":
             assert target is not None
-            where = {"channel": target.channel, "ts": target.ts}
-            self._call_or_plain(message, "chat.update", where, payload, replace_blocks=True)
+            self.writer.update(message, target.channel, target.ts, payload)
             self._finish(message, ts=target.ts)
             return 1
         channel = target.channel if message.op == "reply" and target else message.channel
@@ -305,7 +251,7 @@ class OutboxDelivery:
             raise Gone("message without a channel")
         thread_ts = target.ts if message.op == "reply" and target else None
         if uncertain:
-            found = self._find_posted(message, channel, thread_ts)
+            found = self.writer.find_post(message, channel, thread_ts)
             if found is not None:
                 log.info("outbox: message %s was already posted (ts %s)", message.id, found)
                 self._finish(message, ts=found, channel=channel)
@@ -314,7 +260,7 @@ class OutboxDelivery:
         if wait > 0:
             self._retry(message, None, wait)
             return 0
-        response = self._post(message, channel, thread_ts, payload)
+        response = self.writer.post(message, channel, thread_ts, payload)
         if response.get("channel"):
             self.channels.learn(channel, str(response["channel"]))
             self.bucket.merge(channel, self.channels.known(channel))
@@ -323,88 +269,10 @@ class OutboxDelivery:
         )
         return 1
 
-    def _post(
-        self, message: OutboxMessage, channel: str, thread_ts: str | None, payload: dict
-    ) -> dict:
-        params = {
-            "channel": channel,
-            "unfurl_links": False,
-            "unfurl_media": False,
-            "metadata": {"event_type": METADATA_EVENT, "event_payload": {"outbox_id": message.id}},
-        }
-        if thread_ts:
-            params["thread_ts"] = thread_ts
-        try:
-            return self._call_or_plain(message, "chat.postMessage", params, payload)
-        except SlackFailure as failure:
-            if failure.kind != "not_in_channel":
-                raise
-            channel_id = self.channels.resolve(channel)
-            if channel_id is None:
-                raise
-            call(self.client, "conversations.join", channel=channel_id)
-            return self._call_or_plain(message, "chat.postMessage", params, payload)
-
-    def _call_or_plain(
-        self,
-        message: OutboxMessage,
-        method: str,
-        where: dict,
-        payload: dict,
-        *,
-        replace_blocks: bool = False,
-    ) -> dict:
-        """Send the message; if Slack refuses its shape (its blocks, its length), send the
-        same words as plain text. Refused again: `Refused`."""
-        params = {**where, **payload}
-        try:
-            return call(self.client, method, **params)
-        except SlackFailure as failure:
-            if failure.kind != "shape":
-                raise
-            log.warning(
-                "outbox: Slack refused message %s (%s, %s); sending it as plain text",
-                message.id,
-                message.template,
-                failure.error,
-            )
-        plain = plain_fallback(payload, replace_blocks=replace_blocks)
-        try:
-            return call(self.client, method, **{**where, **plain})
-        except SlackFailure as again:
-            if again.kind in ("shape", "permanent", "unknown"):
-                raise Refused(again) from again
-            raise
-
-    def _find_posted(
-        self, message: OutboxMessage, channel: str, thread_ts: str | None
-    ) -> str | None:
-        """After a crash mid-send: the ts of our earlier post of this message, if Slack has it."""
-        channel_id = self.channels.resolve(channel)
-        if channel_id is None:
-            log.warning("outbox: cannot resolve %s to check for an earlier post; posting", channel)
-            return None
-        try:
-            recent = self._recent(channel_id, thread_ts, message, include_all_metadata=True)
-        except SlackFailure as failure:
-            log.warning(
-                "outbox: cannot check for an earlier post of %s (%s); posting",
-                message.id,
-                failure.error,
-            )
-            return None
-        for item in recent:
-            meta = item.get("metadata") or {}
-            payload = meta.get("event_payload") or {}
-            if meta.get("event_type") == METADATA_EVENT and payload.get("outbox_id") == message.id:
-                return str(item.get("ts"))
-        return None
-
-    def _upload(
+    def _send_upload(
         self, message: OutboxMessage, target: SlackMessage | None, upload: dict, uncertain: bool
     ) -> int:
         """Upload a file into the parent's thread (or to the message's channel)."""
-        content: bytes = upload["content"]
         # The outbox ID in the file name lets a retry find an upload Slack already took.
         stem, dot, suffix = str(upload["filename"]).rpartition(".")
         filename = f"{stem}-{message.id}.{suffix}" if dot else f"{upload['filename']}-{message.id}"
@@ -416,7 +284,7 @@ class OutboxDelivery:
             raise SlackFailure(UPLOAD_METHOD, "unavailable", f"cannot resolve {channel}")
         thread_ts = target.ts if target else None
         if uncertain:
-            found = self._find_upload(channel_id, thread_ts, filename, message)
+            found = self.writer.find_upload(message, channel_id, thread_ts, filename)
             if found is not None:
                 log.info("outbox: file %s was already uploaded (%s)", message.id, found)
                 self._finish(message, ts=found)
@@ -425,82 +293,8 @@ class OutboxDelivery:
         if wait > 0:
             self._retry(message, None, wait)
             return 0
-        slot = call(
-            self.client,
-            "files.getUploadURLExternal",
-            filename=filename,
-            length=len(content),
-            alt_txt=str(upload.get("alt_txt") or "")[:1000],
-        )
-        self._put(str(slot["upload_url"]), content)
-        params: dict = {
-            "files": json.dumps([{"id": slot["file_id"], "title": upload.get("title")}]),
-            "channel_id": channel_id,
-        }
-        if thread_ts:
-            params["thread_ts"] = thread_ts
-        call(self.client, UPLOAD_METHOD, **params)
-        self._finish(message, ts=str(slot["file_id"]))
+        self._finish(message, ts=self.writer.upload(channel_id, thread_ts, filename, upload))
         return 1
-
-    def _put(self, url: str, content: bytes) -> None:
-        request = urllib.request.Request(
-            url,
-            data=content,
-            method="POST",
-            headers={"Content-Type": "application/octet-stream"},
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=float(self.client.timeout)) as answer:
-                answer.read()
-        except urllib.error.HTTPError as exc:
-            raise SlackFailure("files.upload", "unavailable", f"http_{exc.code}") from exc
-        except (urllib.error.URLError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            error = "timeout" if isinstance(reason, TimeoutError) else f"connection: {reason}"
-            raise SlackFailure("files.upload", "unavailable", error[:200]) from exc
-
-    def _recent(
-        self, channel: str, thread_ts: str | None, message: OutboxMessage, **options: object
-    ) -> list[dict]:
-        """The messages of the thread (or channel) since the outbox message was owed (and a
-        margin before, for a bot host whose clock runs behind Slack's)."""
-        oldest = f"{message.created_at.timestamp() - CLOCK_SKEW_MARGIN:.6f}"
-        if thread_ts:
-            data = call(
-                self.client,
-                "conversations.replies",
-                channel=channel,
-                ts=thread_ts,
-                oldest=oldest,
-                limit=200,
-                **options,
-            )
-        else:
-            data = call(
-                self.client,
-                "conversations.history",
-                channel=channel,
-                oldest=oldest,
-                limit=200,
-                **options,
-            )
-        return list(data.get("messages") or [])
-
-    def _find_upload(
-        self, channel: str, thread_ts: str | None, filename: str, message: OutboxMessage
-    ) -> str | None:
-        """After a crash or timeout mid-upload: the file's ID, if Slack already shared it."""
-        try:
-            recent = self._recent(channel, thread_ts, message)
-        except SlackFailure as failure:
-            log.warning("outbox: cannot check for an earlier upload (%s); uploading", failure)
-            return None
-        for item in recent:
-            for file in item.get("files") or []:
-                if file.get("name") == filename:
-                    return str(file.get("id"))
-        return None
 
     def _parent_missing(self, message: OutboxMessage) -> int:
         ref = message.ref if message.op == "update" else message.thread_ref
