@@ -14,8 +14,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
-from bot.local_slack import workspace as workspace_module
-from bot.local_slack.workspace import SlackError, Workspace
+from bot.local_slack import objects
+from bot.local_slack.objects import SlackError
+from bot.local_slack.workspace import Workspace
 from tests.fakes.slack import FakeSlack
 
 SECTION = {"type": "section", "text": {"type": "mrkdwn", "text": "*SEV2* Qwen LLM 장애"}}
@@ -219,7 +220,7 @@ def test_issued_trigger_ids_are_single_use_and_expire(
     with pytest.raises(SlackApiError) as raised:
         client.views_open(trigger_id=trigger, view=MODAL)
     assert raised.value.response["error"] == "exchanged_trigger_id"
-    monkeypatch.setattr(workspace_module, "TRIGGER_TTL", -1.0)
+    monkeypatch.setattr(objects, "TRIGGER_TTL", -1.0)
     with pytest.raises(SlackApiError) as raised:
         client.views_open(trigger_id=slack.workspace.issue_trigger("U0002"), view=MODAL)
     assert raised.value.response["error"] == "expired_trigger_id"

@@ -6,8 +6,7 @@ running bot (`sre-bot dev`). The test fake of the Slack Web API is a thin subcla
 """
 
 from bot.local_slack.api import Call, Fault, LocalSlackServer
-from bot.local_slack.terminal import run_terminal
-from bot.local_slack.workspace import (
+from bot.local_slack.objects import (
     Channel,
     Ephemeral,
     Event,
@@ -17,8 +16,9 @@ from bot.local_slack.workspace import (
     SlackError,
     User,
     View,
-    Workspace,
 )
+from bot.local_slack.terminal import run_terminal
+from bot.local_slack.workspace import Workspace
 
 __all__ = [
     "Call",

@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterable
 from typing import Self, TypeVar
 
 from bot.local_slack.api import Call, Fault, LocalSlackServer
-from bot.local_slack.workspace import Message, Workspace
+from bot.local_slack.objects import Message
+from bot.local_slack.workspace import Workspace
 
 __all__ = ["Call", "FakeSlack", "Fault"]
 
