@@ -5,7 +5,8 @@ import pytest
 
 from commands.config import load_config
 from commands.errors import ConfigError
-from commands.runbooks.spec import TemplateError, load_folder, render, render_body
+from commands.runbooks.files import load_folder
+from commands.runbooks.templates import TemplateError, render, render_body
 
 AUTO = "name: x\nautomation: auto\n"
 APPROVAL = "name: x\nautomation: approval\n"

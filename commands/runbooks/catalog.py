@@ -6,11 +6,7 @@ from pathlib import Path
 
 from commands.context import Context
 from commands.errors import NotFound
-from commands.runbooks.spec import (
-    Catalog,
-    LoadedRunbook,
-    load_folder,
-)
+from commands.runbooks.files import Catalog, LoadedRunbook, load_folder
 
 log = logging.getLogger(__name__)
 _CACHE: dict[tuple, Catalog] = {}

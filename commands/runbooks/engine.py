@@ -6,18 +6,14 @@ import time
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlmodel import Session
-
 from commands.context import Context
-from commands.errors import CommandError
-from commands.incidents import lifecycle as incidents
-from commands.notices import Template, runbook_ref
-from commands.oncall.schedule import primary_at
+from commands.notices import Template
 from commands.runbooks import steps as steps_
-from commands.runbooks.announce import announce, owe_reply, owe_run_message, thread_parent
+from commands.runbooks.announce import announce, owe_reply, owe_run_message
 from commands.runbooks.approvals import expire_approvals
+from commands.runbooks.bot_steps import row_for, tick_incident, tick_notify
 from commands.runbooks.plans import template_data
-from commands.runbooks.runs import add_approval
+from commands.runbooks.runs import add_approval, end_run
 from commands.runbooks.spec import (
     ApprovalStep,
     CommandStep,
@@ -27,15 +23,12 @@ from commands.runbooks.spec import (
     NotifyStep,
     PromqlStep,
     Runbook,
-    TemplateError,
     WaitStep,
     idempotent,
     parse_runbook,
-    render,
-    step_name,
 )
-from commands.runbooks.states import BOT_ACTOR, CLAIM_MARGIN, RunState
-from storage import outbox
+from commands.runbooks.states import CLAIM_MARGIN, RunState
+from commands.runbooks.templates import TemplateError
 from storage import runbooks as repo
 from storage.models import RunbookRun, RunbookStep
 
@@ -43,10 +36,6 @@ log = logging.getLogger(__name__)
 
 
 # --- the engine ------------------------------------------------------------------------------
-
-
-class _AlreadyDone(Exception):
-    """The step was recorded by someone else meanwhile; nothing to do."""
 
 
 def sweep(ctx: Context, worker: str, *, limit: int = 20, budget_seconds: float = 20.0) -> int:
@@ -98,30 +87,6 @@ def _drive(ctx: Context, run_id: int, worker: str, budget_seconds: float) -> Non
             return  # let the next sweep carry on (the run is still due)
 
 
-def _row_for(
-    session: Session, run: RunbookRun, step: Any, row: RunbookStep | None, now: datetime, state: str
-) -> RunbookStep:
-    index = run.step_index
-    if row is None:
-        return repo.save_step(
-            session,
-            RunbookStep(
-                run_id=run.id,  # type: ignore[arg-type]
-                index=index,
-                name=step_name(step, index)[:200],
-                kind=step.kind,
-                state=state,
-                attempts=1,
-                idempotency_key=f"run:{run.id}:step:{index}",
-                result={},
-                started_at=now,
-            ),
-        )
-    repo.set_step(session, row.id, None, state=state, attempts=row.attempts + 1)  # type: ignore[arg-type]
-    row.state, row.attempts = state, row.attempts + 1
-    return row
-
-
 def _tick(
     ctx: Context, run: RunbookRun, runbook: Runbook, step: Any, row: RunbookStep | None, worker: str
 ) -> bool:
@@ -131,16 +96,16 @@ def _tick(
     if isinstance(step, WaitStep):
         return _tick_wait(ctx, run, step, row, now)
     if isinstance(step, NotifyStep):
-        return _tick_notify(ctx, run, step, row, data, now)
+        return tick_notify(ctx, run, step, row, data, now)
     if isinstance(step, IncidentStep):
-        return _tick_incident(ctx, run, step, row, data, now)
+        return tick_incident(ctx, run, step, row, data, now)
     if isinstance(step, ApprovalStep):
         return _tick_approval(ctx, run, runbook, step, row, now)
     budget = _step_budget(step)
     with ctx.db.session() as session:
         if not repo.extend_claim(session, run.id, worker, now + budget + CLAIM_MARGIN):  # type: ignore[arg-type]
             return False
-        row = _row_for(session, run, step, row, now, "started")
+        row = row_for(session, run, step, row, now, "started")
     prior = dict(row.result or {})
     try:
         if isinstance(step, HttpStep):
@@ -201,7 +166,7 @@ def _record(ctx: Context, run: RunbookRun, row: RunbookStep, outcome: steps_.Out
             )
             owe_run_message(session, run, now, create=False)
             return True
-        _end(ctx, session, run, RunState.FAILED, f"{row.name}: {outcome.detail}"[:2000], now)
+        end_run(ctx, session, run, RunState.FAILED, f"{row.name}: {outcome.detail}"[:2000], now)
         return False
 
 
@@ -211,7 +176,7 @@ def _tick_wait(
     with ctx.db.session() as session:
         if row is None:
             until = now + timedelta(seconds=step.duration)
-            row = _row_for(session, run, step, None, now, "waiting")
+            row = row_for(session, run, step, None, now, "waiting")
             repo.set_step(session, row.id, None, result={"until": until.isoformat()})  # type: ignore[arg-type]
             repo.set_run(session, run.id, (RunState.RUNNING,), next_at=until, updated_at=now)  # type: ignore[arg-type]
             owe_run_message(session, run, now, create=False)
@@ -233,142 +198,6 @@ def _tick_wait(
         return True
 
 
-def _tick_notify(
-    ctx: Context,
-    run: RunbookRun,
-    step: NotifyStep,
-    row: RunbookStep | None,
-    data: dict,
-    now: datetime,
-) -> bool:
-    """Notify: the message and the step's success commit together (never sent twice)."""
-    try:
-        text = render(step.text, data, "text")
-    except TemplateError as exc:
-        return _fail_db_step(ctx, run, step, row, str(exc), now)
-    with ctx.db.session() as session:
-        row = _row_for(session, run, step, row, now, RunState.SUCCEEDED)
-        result = {
-            "text": text,
-            "channel": step.channel,
-            "oncall": step.oncall,
-            "oncall_user": primary_at(session, ctx.config, now) if step.oncall else None,
-        }
-        repo.set_step(session, row.id, None, result=result, finished_at=now)  # type: ignore[arg-type]
-        notify_ref = f"{runbook_ref(run.id)}:notify:{row.index}"  # type: ignore[arg-type]
-        if step.channel:
-            outbox.enqueue(
-                session,
-                stream=notify_ref,
-                op="post",
-                ref=notify_ref,
-                channel=step.channel,
-                template=Template.RUNBOOK_NOTIFY,
-                args={"run_id": run.id, "index": row.index},
-                now=now,
-            )
-        else:
-            parent = thread_parent(run)
-            outbox.enqueue(
-                session,
-                stream=parent,
-                op="reply",
-                thread_ref=parent,
-                template=Template.RUNBOOK_NOTIFY,
-                args={"run_id": run.id, "index": row.index},
-                now=now,
-            )
-        if run.incident_id:
-            incidents.record_runbook_event(
-                ctx,
-                session,
-                run.incident_id,
-                actor=BOT_ACTOR,
-                data={
-                    "runbook": run.runbook,
-                    "run_id": run.id,
-                    "step": row.name,
-                    "outcome": RunState.SUCCEEDED,
-                    "detail": text[:500],
-                },
-            )
-        repo.set_run(
-            session,
-            run.id,
-            (RunState.RUNNING,),
-            step_index=row.index + 1,
-            next_at=now,
-            updated_at=now,
-        )  # type: ignore[arg-type]
-        owe_run_message(session, run, now, create=False)
-    return True
-
-
-def _tick_incident(
-    ctx: Context,
-    run: RunbookRun,
-    step: IncidentStep,
-    row: RunbookStep | None,
-    data: dict,
-    now: datetime,
-) -> bool:
-    """Declare the incident once: the incident, the step's success and the run's link to it
-    commit in one transaction, and the step's idempotency key is unique."""
-    try:
-        title = render(step.title, data, "text")
-        description = render(step.description, data, "text")
-    except TemplateError as exc:
-        return _fail_db_step(ctx, run, step, row, str(exc), now)
-    index = run.step_index
-
-    def record(session: Session, incident: Any) -> None:
-        existing = repo.step(session, run.id, index)  # type: ignore[arg-type]
-        if existing is not None and existing.state == RunState.SUCCEEDED:
-            raise _AlreadyDone
-        saved = _row_for(session, run, step, existing, now, RunState.SUCCEEDED)
-        result = {"incident_id": incident.id, "severity": incident.severity}
-        repo.set_step(session, saved.id, None, result=result, finished_at=now)  # type: ignore[arg-type]
-        changed = repo.set_run(
-            session,
-            run.id,
-            (RunState.RUNNING,),
-            step_index=index + 1,
-            next_at=now,  # type: ignore[arg-type]
-            updated_at=now,
-            incident_id=run.incident_id or incident.id,
-        )
-        if not changed:
-            raise _AlreadyDone
-        linked = repo.get_run(session, run.id)  # type: ignore[arg-type]
-        assert linked is not None
-        detail = f"{incident.id} [{incident.severity}]"
-        owe_reply(
-            ctx,
-            session,
-            linked,
-            Template.RUNBOOK_STEP,
-            now,
-            timeline={"step": saved.name, "outcome": RunState.SUCCEEDED, "detail": detail},
-            index=index,
-        )
-        owe_run_message(session, linked, now, create=False)
-
-    try:
-        incidents.create_incident(
-            ctx,
-            title=title,
-            severity=step.severity,
-            description=description,
-            created_by=BOT_ACTOR,
-            within=record,
-        )
-    except _AlreadyDone:
-        return True
-    except CommandError as exc:
-        return _fail_db_step(ctx, run, step, row, f"{exc.key}", now)
-    return True
-
-
 def _tick_approval(
     ctx: Context,
     run: RunbookRun,
@@ -378,7 +207,7 @@ def _tick_approval(
     now: datetime,
 ) -> bool:
     with ctx.db.session() as session:
-        row = _row_for(session, run, step, row, now, "waiting")
+        row = row_for(session, run, step, row, now, "waiting")
         if repo.approval(session, run.id, row.index) is None:  # type: ignore[arg-type]
             timeout = step.timeout or runbook.approval_timeout
             add_approval(session, run, row.index, now, timeout)
@@ -394,45 +223,9 @@ def _tick_approval(
     return False
 
 
-def _fail_db_step(
-    ctx: Context, run: RunbookRun, step: Any, row: RunbookStep | None, error: str, now: datetime
-) -> bool:
-    with ctx.db.session() as session:
-        row = _row_for(session, run, step, row, now, RunState.FAILED)
-        repo.set_step(session, row.id, None, result={"error": error}, finished_at=now)  # type: ignore[arg-type]
-        owe_reply(
-            ctx,
-            session,
-            run,
-            Template.RUNBOOK_STEP,
-            now,
-            timeline={"step": row.name, "outcome": RunState.FAILED, "detail": error[:500]},
-            index=row.index,
-        )
-        _end(ctx, session, run, RunState.FAILED, f"{row.name}: {error}", now)
-    return False
-
-
-def _end(
-    ctx: Context, session: Session, run: RunbookRun, state: str, error: str | None, now: datetime
-) -> None:
-    if not repo.set_run(
-        session,
-        run.id,
-        (RunState.RUNNING,),
-        state=state,
-        error=error,
-        finished_at=now,  # type: ignore[arg-type]
-        updated_at=now,
-        next_at=None,
-    ):
-        return
-    announce(ctx, session, run.id, now, state, detail=(error or "")[:500])  # type: ignore[arg-type]
-
-
 def _finish(ctx: Context, run: RunbookRun, state: str, error: str | None) -> None:
     with ctx.db.session() as session:
-        _end(ctx, session, run, state, error, ctx.clock.now())
+        end_run(ctx, session, run, state, error, ctx.clock.now())
 
 
 def _interrupt(ctx: Context, run: RunbookRun, row: RunbookStep) -> None:

@@ -19,14 +19,12 @@ from commands.runbooks.spec import (
     NotifyStep,
     PromqlStep,
     Runbook,
-    TemplateError,
     WaitStep,
     idempotent,
     parse_runbook,
-    render,
-    render_body,
     step_name,
 )
+from commands.runbooks.templates import TemplateError, render, render_body
 from storage import alerts as alert_repo
 
 log = logging.getLogger(__name__)

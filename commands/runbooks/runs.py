@@ -11,7 +11,7 @@ from sqlmodel import Session
 from commands.context import Context
 from commands.errors import NotFound
 from commands.incidents import lifecycle as incidents
-from commands.runbooks.announce import owe_run_message
+from commands.runbooks.announce import announce, owe_run_message
 from commands.runbooks.catalog import get_runbook
 from commands.runbooks.plans import PlannedStep, parse, plan, template_data, trigger_data
 from commands.runbooks.spec import (
@@ -162,3 +162,20 @@ def get_step(ctx: Context, run_id: int, index: int) -> tuple[RunbookRun, Runbook
 def recent_runs(ctx: Context, *, active_only: bool = False, limit: int = 20) -> list[RunbookRun]:
     with ctx.db.reader() as session:
         return list(repo.list_runs(session, states=ACTIVE if active_only else None, limit=limit))
+
+
+def end_run(
+    ctx: Context, session: Session, run: RunbookRun, state: str, error: str | None, now: datetime
+) -> None:
+    if not repo.set_run(
+        session,
+        run.id,
+        (RunState.RUNNING,),
+        state=state,
+        error=error,
+        finished_at=now,  # type: ignore[arg-type]
+        updated_at=now,
+        next_at=None,
+    ):
+        return
+    announce(ctx, session, run.id, now, state, detail=(error or "")[:500])  # type: ignore[arg-type]

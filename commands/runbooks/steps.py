@@ -17,14 +17,8 @@ import httpx
 
 from commands.conditions import parse_condition
 from commands.health import probes
-from commands.runbooks.spec import (
-    CommandStep,
-    HealthCheckStep,
-    HttpStep,
-    PromqlStep,
-    render,
-    render_body,
-)
+from commands.runbooks.spec import CommandStep, HealthCheckStep, HttpStep, PromqlStep
+from commands.runbooks.templates import render, render_body
 
 # Statuses that say the request was not carried out, so even a POST may be sent again.
 NOT_APPLIED = (429, 502, 503, 504)

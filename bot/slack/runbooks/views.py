@@ -20,9 +20,9 @@ from bot.slack.blocks import (
     who,
 )
 from bot.slack.ids import Action, Block
+from commands.runbooks.files import Catalog
 from commands.runbooks.plans import PlannedStep
 from commands.runbooks.runs import RunView
-from commands.runbooks.spec import Catalog
 from storage.models import RunbookRun, RunbookStep
 
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
