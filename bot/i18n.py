@@ -4,6 +4,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.messages import CATALOG
+from bot.slack.blocks import escape
+from commands.errors import CommandError
+from commands.incidents.severity import Status
 
 LOCALES = ("en", "ko")
 
@@ -48,3 +51,21 @@ class Translator:
 
     def status(self, status: str) -> str:
         return self(f"status.{status}")
+
+
+_STATUS_PARAMS = ("status", "current", "target")
+
+
+def error_text(t: Translator, error: CommandError) -> str:
+    """A CommandError in the catalog's words: statuses, fields and arguments named as people
+    read them."""
+    params = dict(error.params)
+    for name in _STATUS_PARAMS:
+        if name in params and str(params[name]) in {s.value for s in Status}:
+            params[name] = t.status(str(params[name]))
+    if error.key == "usage.missing":
+        params["what"] = t(f"usage.arg.{params['what']}")
+        params["usage"] = escape(str(params["usage"]))
+    if error.key == "error.text_required":
+        params["field"] = t(f"field.{params['field']}")
+    return t(error.key, **params)

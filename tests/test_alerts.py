@@ -13,6 +13,7 @@ from commands.config import Config, SlackConfig, load_config
 from commands.context import Context
 from commands.errors import CommandError, ConfigError, Conflict
 from commands.incidents import lifecycle as incidents
+from commands.incidents.lifecycle import IncidentDraft
 from commands.notices import Template
 from storage.models import Alert, AlertGroup, OutboxMessage
 from tests.alerting import alert, webhook
@@ -307,7 +308,7 @@ def test_declaring_from_the_button_twice_at_once_makes_one_incident(shared_ctx):
     def declare(n: int):
         try:
             return actions.declare_incident(
-                ctx, group_id, title=f"t{n}", severity="Sev2", created_by=f"U0P{n}"
+                ctx, group_id, IncidentDraft(title=f"t{n}", severity="Sev2", created_by=f"U0P{n}")
             )
         except Conflict as conflict:
             return conflict

@@ -9,6 +9,7 @@ from commands.config import Config, PrometheusConfig, SlackConfig
 from commands.context import Context
 from commands.deploys.gate import ALLOWED, BLOCKED, UNKNOWN, check_deploy
 from commands.incidents import lifecycle as incidents
+from commands.incidents.lifecycle import IncidentDraft
 from commands.slo.config import DeployGateConfig, SlosConfig
 from tests.conftest import ROOT, free_port
 
@@ -62,7 +63,9 @@ def test_a_spent_budget_blocks_and_is_named(gate):
 )
 def test_open_incidents_block_by_configured_severity(gate, severity, blocking, verdict):
     ctx = gate("api-availability.yaml", blocking=blocking)
-    incident = incidents.create_incident(ctx, title="Qwen down", severity=severity, created_by="U1")
+    incident = incidents.create_incident(
+        ctx, IncidentDraft(title="Qwen down", severity=severity, created_by="U1")
+    )
     decision = check_deploy(ctx)
     assert decision.verdict == verdict
     if verdict == BLOCKED:
@@ -79,7 +82,9 @@ def test_open_incidents_block_by_configured_severity(gate, severity, blocking, v
 
 def test_a_resolved_incident_no_longer_blocks(gate):
     ctx = gate("api-availability.yaml")
-    incident = incidents.create_incident(ctx, title="API down", severity="Sev1", created_by="U1")
+    incident = incidents.create_incident(
+        ctx, IncidentDraft(title="API down", severity="Sev1", created_by="U1")
+    )
     assert check_deploy(ctx).verdict == BLOCKED
     incidents.resolve(ctx, incident.id, actor="U1")
     assert check_deploy(ctx).verdict == ALLOWED
@@ -91,7 +96,9 @@ def test_prometheus_down_is_unknown_unless_an_incident_blocks(gate):
     decision = check_deploy(ctx)
     assert decision.verdict == UNKNOWN
     assert decision.reasons[0].kind == "prometheus_unreachable"
-    incidents.create_incident(ctx, title="DB unreachable", severity="Sev1", created_by="U1")
+    incidents.create_incident(
+        ctx, IncidentDraft(title="DB unreachable", severity="Sev1", created_by="U1")
+    )
     decision = check_deploy(ctx)
     assert decision.verdict == BLOCKED
     assert [r.kind for r in decision.reasons] == ["incident_open", "prometheus_unreachable"]

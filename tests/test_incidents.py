@@ -10,6 +10,7 @@ from commands.config import Config, SlackConfig
 from commands.context import Context
 from commands.errors import CommandError, Conflict, NotFound
 from commands.incidents import lifecycle as incidents
+from commands.incidents.lifecycle import IncidentDraft
 from commands.notices import Template
 from storage.models import Incident, OutboxMessage, TimelineEntry
 
@@ -36,7 +37,8 @@ def test_the_id_is_the_team_time_of_declaration(database, zone, expected):
     at = FakeClock(datetime(2026, 12, 31, 23, 59, 59, tzinfo=UTC))
     config = Config(slack=SlackConfig(timezone=zone))
     created = incidents.create_incident(
-        Context(database, config, at), title="New Year's Eve", severity="Sev2", created_by="U1"
+        Context(database, config, at),
+        IncidentDraft(title="New Year's Eve", severity="Sev2", created_by="U1"),
     )
     assert created.id == expected
 
@@ -44,10 +46,12 @@ def test_the_id_is_the_team_time_of_declaration(database, zone, expected):
 def test_create_names_the_incident_in_team_time_and_owes_an_announcement(ctx):
     incident = incidents.create_incident(
         ctx,
-        title="Qwen LLM failure",
-        severity="sev2",
-        created_by="U0ALICE",
-        components=["qwen", "llm-gateway, qwen"],
+        IncidentDraft(
+            title="Qwen LLM failure",
+            severity="sev2",
+            created_by="U0ALICE",
+            components=["qwen", "llm-gateway, qwen"],
+        ),
     )
     assert incident.id == _id_at(ctx)
     assert incident.severity == "Sev2"
@@ -66,7 +70,9 @@ def test_create_names_the_incident_in_team_time_and_owes_an_announcement(ctx):
 
 def test_unknown_severity_lists_the_valid_ones_and_creates_nothing(ctx):
     with pytest.raises(CommandError) as raised:
-        incidents.create_incident(ctx, title="x", severity="critical", created_by="U1")
+        incidents.create_incident(
+            ctx, IncidentDraft(title="x", severity="critical", created_by="U1")
+        )
     assert raised.value.key == "error.unknown_severity"
     assert raised.value.params["valid"] == "Sev1, Sev2, Sev3, Sev4"
     assert incidents.list_incidents(ctx) == []
@@ -75,13 +81,17 @@ def test_unknown_severity_lists_the_valid_ones_and_creates_nothing(ctx):
 
 def test_blank_title_is_refused(ctx):
     with pytest.raises(CommandError) as raised:
-        incidents.create_incident(ctx, title="  \x00 ", severity="Sev3", created_by="U1")
+        incidents.create_incident(
+            ctx, IncidentDraft(title="  \x00 ", severity="Sev3", created_by="U1")
+        )
     assert raised.value.key == "error.title_required"
 
 
 def test_same_second_ids_get_a_suffix(ctx):
     ids = [
-        incidents.create_incident(ctx, title=f"t{i}", severity="Sev4", created_by="U1").id
+        incidents.create_incident(
+            ctx, IncidentDraft(title=f"t{i}", severity="Sev4", created_by="U1")
+        ).id
         for i in range(3)
     ]
     base = _id_at(ctx)
@@ -101,7 +111,7 @@ def test_thirty_concurrent_creates_give_thirty_unique_ids(shared_ctx):
     def create(n: int) -> str:
         barrier.wait()
         return incidents.create_incident(
-            ctx, title=f"incident {n}", severity="Sev3", created_by=f"U{n:04d}"
+            ctx, IncidentDraft(title=f"incident {n}", severity="Sev3", created_by=f"U{n:04d}")
         ).id
 
     with ThreadPoolExecutor(30) as pool:
@@ -112,7 +122,9 @@ def test_thirty_concurrent_creates_give_thirty_unique_ids(shared_ctx):
 
 def test_eight_concurrent_acks_record_one(shared_ctx):
     ctx = shared_ctx
-    incident = incidents.create_incident(ctx, title="API down", severity="Sev1", created_by="U1")
+    incident = incidents.create_incident(
+        ctx, IncidentDraft(title="API down", severity="Sev1", created_by="U1")
+    )
     barrier = threading.Barrier(8)
 
     def ack(n: int) -> incidents.AckResult:
@@ -131,7 +143,9 @@ def test_eight_concurrent_acks_record_one(shared_ctx):
 
 
 def test_full_lifecycle_records_every_change_with_who_and_when(ctx, clock):
-    incident = incidents.create_incident(ctx, title="Qwen down", severity="Sev2", created_by="U1")
+    incident = incidents.create_incident(
+        ctx, IncidentDraft(title="Qwen down", severity="Sev2", created_by="U1")
+    )
     clock.advance(minutes=7)
     incidents.acknowledge(ctx, incident.id, "U2")
     clock.advance(minutes=1)
@@ -175,7 +189,9 @@ def test_full_lifecycle_records_every_change_with_who_and_when(ctx, clock):
 
 
 def test_working_on_an_unacknowledged_incident_acknowledges_it(ctx, clock):
-    incident = incidents.create_incident(ctx, title="x", severity="Sev3", created_by="U1")
+    incident = incidents.create_incident(
+        ctx, IncidentDraft(title="x", severity="Sev3", created_by="U1")
+    )
     clock.advance(minutes=3)
     updated = incidents.set_status(ctx, incident.id, "investigating", actor="U9")
     assert updated.acknowledged_by == "U9"
@@ -195,7 +211,9 @@ def test_working_on_an_unacknowledged_incident_acknowledges_it(ctx, clock):
     ],
 )
 def test_transitions_that_make_no_sense_are_refused(ctx, steps, target, key):
-    incident = incidents.create_incident(ctx, title="x", severity="Sev3", created_by="U1")
+    incident = incidents.create_incident(
+        ctx, IncidentDraft(title="x", severity="Sev3", created_by="U1")
+    )
     for step in steps:
         incidents.set_status(ctx, incident.id, step, actor="U1")
     before = len(_timeline(ctx, incident.id))
@@ -206,7 +224,9 @@ def test_transitions_that_make_no_sense_are_refused(ctx, steps, target, key):
 
 
 def test_resolved_incident_can_be_reopened(ctx):
-    incident = incidents.create_incident(ctx, title="x", severity="Sev3", created_by="U1")
+    incident = incidents.create_incident(
+        ctx, IncidentDraft(title="x", severity="Sev3", created_by="U1")
+    )
     incidents.resolve(ctx, incident.id, actor="U1")
     reopened = incidents.set_status(ctx, incident.id, "investigating", actor="U1")
     assert reopened.resolved_at is None
@@ -220,14 +240,18 @@ def test_unknown_incident(ctx):
 
 
 def test_ids_are_matched_case_insensitively(ctx):
-    incident = incidents.create_incident(ctx, title="x", severity="Sev3", created_by="U1")
+    incident = incidents.create_incident(
+        ctx, IncidentDraft(title="x", severity="Sev3", created_by="U1")
+    )
     assert incidents.acknowledge(ctx, incident.id.lower(), "U2").acknowledged
 
 
 def test_korean_text_round_trips(ctx):
     title = "Qwen LLM 장애 — 크리에이티브 모드 응답 없음"
     note = "Qwen 헬스 체크 엔드포인트 확인 중 🔍"
-    incident = incidents.create_incident(ctx, title=title, severity="Sev2", created_by="김철수")
+    incident = incidents.create_incident(
+        ctx, IncidentDraft(title=title, severity="Sev2", created_by="김철수")
+    )
     incidents.set_status(ctx, incident.id, "investigating", actor="김철수", note=note)
     stored = incidents.get_incident(ctx, incident.id)
     assert stored.title == title
@@ -236,12 +260,16 @@ def test_korean_text_round_trips(ctx):
 
 
 def test_very_long_title_is_kept_within_bounds(ctx):
-    incident = incidents.create_incident(ctx, title="가" * 5000, severity="Sev4", created_by="U1")
+    incident = incidents.create_incident(
+        ctx, IncidentDraft(title="가" * 5000, severity="Sev4", created_by="U1")
+    )
     assert len(incident.title) == incidents.TITLE_MAX
 
 
 def test_postmortem_needs_a_link(ctx):
-    incident = incidents.create_incident(ctx, title="x", severity="Sev1", created_by="U1")
+    incident = incidents.create_incident(
+        ctx, IncidentDraft(title="x", severity="Sev1", created_by="U1")
+    )
     for bad in ("not a url", "ftp://x/y", "javascript:alert(1)"):
         with pytest.raises(CommandError) as raised:
             incidents.record_postmortem(ctx, incident.id, bad, actor="U1")
@@ -252,7 +280,7 @@ def test_postmortem_needs_a_link(ctx):
 
 def test_sev3_close_owes_no_postmortem(ctx):
     incident = incidents.create_incident(
-        ctx, title="cache miss storm", severity="Sev3", created_by="U1"
+        ctx, IncidentDraft(title="cache miss storm", severity="Sev3", created_by="U1")
     )
     incidents.resolve(ctx, incident.id, actor="U1")
     assert not incidents.close(ctx, incident.id, actor="U1").postmortem_required
@@ -261,15 +289,19 @@ def test_sev3_close_owes_no_postmortem(ctx):
 
 
 def test_unacknowledged_by_channel(ctx):
-    first = incidents.create_incident(ctx, title="a", severity="Sev3", created_by="U1")
-    incidents.create_incident(ctx, title="b", severity="Sev3", created_by="U1")
+    first = incidents.create_incident(
+        ctx, IncidentDraft(title="a", severity="Sev3", created_by="U1")
+    )
+    incidents.create_incident(ctx, IncidentDraft(title="b", severity="Sev3", created_by="U1"))
     incidents.acknowledge(ctx, first.id, "U2")
     assert [i.title for i in incidents.unacknowledged(ctx, channel="#incidents")] == ["b"]
     assert incidents.unacknowledged(ctx, channel="C0OTHER") == []
 
 
 def test_a_failed_change_writes_nothing(ctx):
-    incident = incidents.create_incident(ctx, title="x", severity="Sev3", created_by="U1")
+    incident = incidents.create_incident(
+        ctx, IncidentDraft(title="x", severity="Sev3", created_by="U1")
+    )
     before = len(_outbox(ctx))
     with pytest.raises(CommandError):
         incidents.set_severity(ctx, incident.id, "Sev3", actor="U1")

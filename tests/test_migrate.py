@@ -5,6 +5,7 @@ from sqlalchemy import inspect, text
 from commands.clock import FakeClock
 from commands.context import Context
 from commands.incidents import lifecycle as incidents
+from commands.incidents.lifecycle import IncidentDraft
 from storage.db import Database
 from storage.migrate import current_revision, upgrade
 
@@ -59,7 +60,7 @@ def test_upgrade_from_the_first_schema_keeps_incidents_and_continues_their_ids(
     assert current_revision(db) == "0007"
     clock = FakeClock(datetime(2026, 1, 5, 1, 30, tzinfo=UTC))
     created = incidents.create_incident(
-        Context(db, config, clock), title="new", severity="Sev3", created_by="U1"
+        Context(db, config, clock), IncidentDraft(title="new", severity="Sev3", created_by="U1")
     )
     assert created.id == "INC-20260105-103000-4"
     assert len(incidents.list_incidents(Context(db, config, clock))) == 4

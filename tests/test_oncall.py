@@ -18,6 +18,7 @@ from commands.config import Config, SlackConfig
 from commands.context import Context
 from commands.errors import CommandError
 from commands.incidents import lifecycle as incidents
+from commands.incidents.lifecycle import IncidentDraft
 from commands.oncall import schedule as oncall
 from commands.oncall.config import OnCallConfig
 from storage.models import OnCallOverride
@@ -64,7 +65,9 @@ def test_nobody_on_call_without_members(ctx):
     empty = Context(ctx.db, Config(), ctx.clock)
     now = oncall.who_is_on_call(empty)
     assert now.primary is None and now.secondary is None and now.until is None
-    created = incidents.create_incident(empty, title="x", severity="Sev3", created_by="U1")
+    created = incidents.create_incident(
+        empty, IncidentDraft(title="x", severity="Sev3", created_by="U1")
+    )
     assert created.oncall_user is None
 
 
@@ -113,7 +116,9 @@ def test_one_week_holds_a_weekend_whatever_the_moment_and_zone(database, at, zon
 
 def test_new_incident_tags_whoever_is_on_call_and_a_swap_changes_who(ctx, clock):
     t = Translator("en", SEOUL)
-    first = incidents.create_incident(ctx, title="API down", severity="Sev1", created_by="U9")
+    first = incidents.create_incident(
+        ctx, IncidentDraft(title="API down", severity="Sev1", created_by="U9")
+    )
     assert first.oncall_user == "U0KIM"
     text = str(incident_views.announcement(first, ctx.config, t)["blocks"])
     assert "On call: <@U0KIM>" in text
@@ -125,7 +130,9 @@ def test_new_incident_tags_whoever_is_on_call_and_a_swap_changes_who(ctx, clock)
         ("U0PARK", "U0LEE"),
     ]
     clock.set(seoul(2026, 1, 10, 3, 0))
-    second = incidents.create_incident(ctx, title="DB down", severity="Sev1", created_by="U9")
+    second = incidents.create_incident(
+        ctx, IncidentDraft(title="DB down", severity="Sev1", created_by="U9")
+    )
     assert second.oncall_user == "U0LEE"
     now = oncall.who_is_on_call(ctx)
     assert (now.primary, now.override) == ("U0LEE", "swap")

@@ -8,6 +8,7 @@ from sqlmodel import select
 
 from bot.delivery.slack_writer import METADATA_EVENT
 from commands.incidents import lifecycle as incidents
+from commands.incidents.lifecycle import IncidentDraft
 from storage.models import OutboxMessage
 from tests.conftest import poll_until
 
@@ -108,7 +109,9 @@ def test_crash_mid_send_does_not_post_twice(start_service, slack):
     # The previous process claimed the post, Slack took it, then the process died.
     bot = start_service()
     bot.service.delivery.stop()  # a process that dies before recording the post
-    incident = incidents.create_incident(bot.ctx, title="crashed", severity="Sev3", created_by="U1")
+    incident = incidents.create_incident(
+        bot.ctx, IncidentDraft(title="crashed", severity="Sev3", created_by="U1")
+    )
     with bot.ctx.db.session() as session:
         row = session.exec(
             select(OutboxMessage).where(OutboxMessage.op == "post").order_by(OutboxMessage.id)

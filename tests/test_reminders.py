@@ -15,6 +15,7 @@ from commands.clock import FakeClock
 from commands.config import Config, SlackConfig
 from commands.context import Context
 from commands.incidents import lifecycle as incidents
+from commands.incidents.lifecycle import IncidentDraft
 from commands.notices import Template
 from commands.oncall import handoff, reminders
 from commands.oncall import schedule as oncall
@@ -57,7 +58,9 @@ def step_now(ctx, notify: str) -> tuple[str, str | None]:
 
 
 def test_sev1_unacknowledged_for_16_minutes_gets_one_reminder_then_one_escalation(ctx, clock):
-    incident = incidents.create_incident(ctx, title="API down", severity="Sev1", created_by="U9")
+    incident = incidents.create_incident(
+        ctx, IncidentDraft(title="API down", severity="Sev1", created_by="U9")
+    )
     clock.advance(minutes=14, seconds=59)
     assert reminders.sweep(ctx).total == 0
     clock.advance(minutes=1, seconds=1)  # 16 minutes
@@ -83,7 +86,9 @@ def test_sev1_unacknowledged_for_16_minutes_gets_one_reminder_then_one_escalatio
 
 
 def test_acknowledging_stops_every_reminder_even_one_already_owed(ctx, clock):
-    incident = incidents.create_incident(ctx, title="API down", severity="Sev1", created_by="U9")
+    incident = incidents.create_incident(
+        ctx, IncidentDraft(title="API down", severity="Sev1", created_by="U9")
+    )
     clock.advance(minutes=16)
     reminders.sweep(ctx)
     [pending] = owed(ctx)
@@ -98,7 +103,9 @@ def test_acknowledging_stops_every_reminder_even_one_already_owed(ctx, clock):
 
 
 def test_resolving_without_an_ack_also_stops_them(ctx, clock):
-    incident = incidents.create_incident(ctx, title="blip", severity="Sev3", created_by="U9")
+    incident = incidents.create_incident(
+        ctx, IncidentDraft(title="blip", severity="Sev3", created_by="U9")
+    )
     incidents.resolve(ctx, incident.id, actor="U0PARK")
     clock.advance(hours=3)
     assert reminders.sweep_ack(ctx) == 0
@@ -111,7 +118,9 @@ def test_a_restart_in_between_duplicates_nothing(tmp_path, config, clock):
     first = Database(url)
     upgrade(first)
     ctx = Context(first, config, clock)
-    incidents.create_incident(ctx, title="API down", severity="Sev1", created_by="U9")
+    incidents.create_incident(
+        ctx, IncidentDraft(title="API down", severity="Sev1", created_by="U9")
+    )
     clock.advance(minutes=16)
     assert reminders.sweep(ctx).ack == 1
     first.dispose()
@@ -129,7 +138,9 @@ def test_a_restart_in_between_duplicates_nothing(tmp_path, config, clock):
 def test_concurrent_sweeps_send_each_reminder_once(any_database, config, clock):
     ctx = Context(any_database, config, clock)
     for n in range(3):
-        incidents.create_incident(ctx, title=f"down {n}", severity="Sev1", created_by="U9")
+        incidents.create_incident(
+            ctx, IncidentDraft(title=f"down {n}", severity="Sev1", created_by="U9")
+        )
     clock.advance(minutes=16)
     barrier = threading.Barrier(6)
 
@@ -149,7 +160,9 @@ def test_concurrent_sweeps_send_each_reminder_once(any_database, config, clock):
 
 
 def test_a_bot_down_across_several_steps_sends_one_catch_up(ctx, clock):
-    incidents.create_incident(ctx, title="API down", severity="Sev1", created_by="U9")
+    incidents.create_incident(
+        ctx, IncidentDraft(title="API down", severity="Sev1", created_by="U9")
+    )
     clock.advance(hours=2)  # every step is long overdue
     assert reminders.sweep(ctx).ack == 1
     assert [s[0] for s in ack_steps(ctx)] == ["channel"]  # the latest due, not a burst
@@ -158,7 +171,9 @@ def test_a_bot_down_across_several_steps_sends_one_catch_up(ctx, clock):
 
 
 def test_the_reminder_text_tags_the_person_and_says_how_late(ctx, clock):
-    incidents.create_incident(ctx, title="API down", severity="Sev1", created_by="U9")
+    incidents.create_incident(
+        ctx, IncidentDraft(title="API down", severity="Sev1", created_by="U9")
+    )
     clock.advance(minutes=16)
     reminders.sweep(ctx)
     _, primary = step_now(ctx, "primary")
@@ -185,7 +200,7 @@ def test_escalation_steps_are_configurable(ctx, clock):
         }
     )
     ctx = Context(ctx.db, custom, clock)
-    incidents.create_incident(ctx, title="slow", severity="Sev3", created_by="U9")
+    incidents.create_incident(ctx, IncidentDraft(title="slow", severity="Sev3", created_by="U9"))
     clock.advance(minutes=64)
     assert reminders.sweep_ack(ctx) == 0
     clock.advance(minutes=1)
@@ -194,7 +209,9 @@ def test_escalation_steps_are_configurable(ctx, clock):
 
 
 def test_update_reminder_repeats_while_an_open_sev2_is_silent(ctx, clock):
-    incident = incidents.create_incident(ctx, title="Qwen down", severity="Sev2", created_by="U9")
+    incident = incidents.create_incident(
+        ctx, IncidentDraft(title="Qwen down", severity="Sev2", created_by="U9")
+    )
     incidents.acknowledge(ctx, incident.id, "U0PARK")
     clock.advance(minutes=29)
     assert reminders.sweep_updates(ctx) == 0
@@ -216,7 +233,9 @@ def test_update_reminder_repeats_while_an_open_sev2_is_silent(ctx, clock):
     clock.advance(minutes=1)
     assert reminders.sweep_updates(ctx) == 1
     # Sev3 and resolved incidents get none.
-    low = incidents.create_incident(ctx, title="cache", severity="Sev3", created_by="U9")
+    low = incidents.create_incident(
+        ctx, IncidentDraft(title="cache", severity="Sev3", created_by="U9")
+    )
     incidents.acknowledge(ctx, low.id, "U0PARK")
     incidents.resolve(ctx, incident.id, actor="U0PARK")
     clock.advance(hours=3)
@@ -224,7 +243,9 @@ def test_update_reminder_repeats_while_an_open_sev2_is_silent(ctx, clock):
 
 
 def test_postmortem_reminders_until_the_url_is_recorded(ctx, clock):
-    incident = incidents.create_incident(ctx, title="DB down", severity="Sev1", created_by="U9")
+    incident = incidents.create_incident(
+        ctx, IncidentDraft(title="DB down", severity="Sev1", created_by="U9")
+    )
     incidents.acknowledge(ctx, incident.id, "U0LEE")
     incidents.resolve(ctx, incident.id, actor="U0LEE")
     incidents.close(ctx, incident.id, actor="U0LEE")
@@ -320,7 +341,7 @@ def test_handoff_post_names_both_people_open_incidents_pages_and_checklist(ctx, 
     ):
         clock.set(when)
         incident = incidents.create_incident(
-            ctx, title=f"page {severity}", severity=severity, created_by="U9"
+            ctx, IncidentDraft(title=f"page {severity}", severity=severity, created_by="U9")
         )
         if severity != "Sev1":
             incidents.resolve(ctx, incident.id, actor="U0KIM")
@@ -419,7 +440,9 @@ def test_an_unacknowledged_alert_group_is_reminded_until_acknowledged(ctx, clock
 def test_an_alert_group_taken_over_by_an_incident_is_reminded_as_the_incident(ctx, clock):
 
     group_id = _fire(ctx).group_id
-    actions.declare_incident(ctx, group_id, title="API errors", severity="Sev3", created_by="U0KIM")
+    actions.declare_incident(
+        ctx, group_id, IncidentDraft(title="API errors", severity="Sev3", created_by="U0KIM")
+    )
     clock.advance(minutes=61)
     reminders.sweep(ctx)
     refs = [m.thread_ref for m in owed(ctx, Template.ONCALL_ACK_REMINDER)]
@@ -432,7 +455,9 @@ def test_the_handoff_counts_alert_pages_but_not_twice_for_a_declared_incident(ct
     _fire(ctx, "DiskFull", severity="warning")
     clock.set(seoul(2026, 1, 7, 11, 0))
     declared = _fire(ctx, "ApiDown", severity="critical").group_id
-    actions.declare_incident(ctx, declared, title="API down", severity="Sev2", created_by="U0KIM")
+    actions.declare_incident(
+        ctx, declared, IncidentDraft(title="API down", severity="Sev2", created_by="U0KIM")
+    )
     summary = handoff.handoff_summary(ctx, seoul(2026, 1, 9, 17, 0))
     assert summary.pages.total == 2
     assert summary.pages.by_kind == {"alert": 1, "incident": 1}

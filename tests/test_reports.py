@@ -1,26 +1,31 @@
 from commands.incidents import lifecycle as incidents
+from commands.incidents.lifecycle import IncidentDraft
 from commands.incidents.report import incident_report
 
 
 def test_report_counts_mtta_mttr_targets_and_owed_postmortems(ctx, clock):
     # Sev1 acked after 10 minutes (within 15), resolved after 60, closed: postmortem owed.
-    a = incidents.create_incident(ctx, title="API down", severity="Sev1", created_by="U1")
+    a = incidents.create_incident(
+        ctx, IncidentDraft(title="API down", severity="Sev1", created_by="U1")
+    )
     clock.advance(minutes=10)
     incidents.acknowledge(ctx, a.id, "U2")
     clock.advance(minutes=50)
     incidents.resolve(ctx, a.id, actor="U2")
     incidents.close(ctx, a.id, actor="U2")
     # Sev1 acked after 20 minutes (late), resolved after 40.
-    b = incidents.create_incident(ctx, title="DB unreachable", severity="Sev1", created_by="U1")
+    b = incidents.create_incident(
+        ctx, IncidentDraft(title="DB unreachable", severity="Sev1", created_by="U1")
+    )
     clock.advance(minutes=20)
     incidents.acknowledge(ctx, b.id, "U3")
     clock.advance(minutes=20)
     incidents.resolve(ctx, b.id, actor="U3")
     # Sev3 never acked, past its 60-minute target: due and missed.
-    incidents.create_incident(ctx, title="cache", severity="Sev3", created_by="U1")
+    incidents.create_incident(ctx, IncidentDraft(title="cache", severity="Sev3", created_by="U1"))
     clock.advance(minutes=61)
     # Sev4 still inside its 4-hour target: not yet due.
-    incidents.create_incident(ctx, title="ui", severity="Sev4", created_by="U1")
+    incidents.create_incident(ctx, IncidentDraft(title="ui", severity="Sev4", created_by="U1"))
 
     report = incident_report(ctx)
     assert report.total == 4
@@ -43,7 +48,7 @@ def test_report_counts_mtta_mttr_targets_and_owed_postmortems(ctx, clock):
 
 
 def test_report_json_shape(ctx):
-    incidents.create_incident(ctx, title="x", severity="Sev2", created_by="U1")
+    incidents.create_incident(ctx, IncidentDraft(title="x", severity="Sev2", created_by="U1"))
     data = incident_report(ctx, days=7).as_json()
     assert data["total"] == 1
     assert data["since"].endswith("Z")
@@ -58,7 +63,9 @@ def test_report_json_shape(ctx):
 
 
 def test_period_filter_keeps_owed_postmortems(ctx, clock):
-    old = incidents.create_incident(ctx, title="old", severity="Sev2", created_by="U1")
+    old = incidents.create_incident(
+        ctx, IncidentDraft(title="old", severity="Sev2", created_by="U1")
+    )
     incidents.resolve(ctx, old.id, actor="U1")
     incidents.close(ctx, old.id, actor="U1")
     clock.advance(days=40)

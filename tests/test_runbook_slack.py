@@ -7,6 +7,7 @@ import time
 import pytest
 
 from commands.incidents import lifecycle as incidents
+from commands.incidents.lifecycle import IncidentDraft
 from commands.runbooks import runs
 from tests.conftest import poll_until
 from tests.factories import block_action
@@ -145,7 +146,7 @@ def test_reject_button_means_no_request_ever(bot, slack, service, clock):
 
 def test_run_runbook_button_on_an_incident_starts_one_run(bot, slack, service):
     incident = incidents.create_incident(
-        bot.ctx, title="RL reward 250", severity="Sev2", created_by="U1"
+        bot.ctx, IncidentDraft(title="RL reward 250", severity="Sev2", created_by="U1")
     )
     value = json.dumps({"runbook": "rl_reward_runaway_rollback", "ref": f"incident:{incident.id}"})
     first = _press_and_answer(bot, slack, "runbook_run", value, "U0ALICE")

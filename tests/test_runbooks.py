@@ -12,6 +12,7 @@ from commands.config import Config, PrometheusConfig, SlackConfig
 from commands.context import Context
 from commands.errors import CommandError, Conflict, NotFound
 from commands.incidents import lifecycle as incidents
+from commands.incidents.lifecycle import IncidentDraft
 from commands.notices import Template
 from commands.oncall import schedule as oncall
 from commands.runbooks import approvals, catalog, engine, runs, states
@@ -168,7 +169,9 @@ def test_dry_run_makes_no_request_and_stores_nothing(rctx, service):
 
 def test_a_run_starts_once_per_trigger_whatever_the_concurrency(any_database, clock, service):
     ctx = Context(any_database, make_config(prometheus_url=service.url), clock)
-    incident = incidents.create_incident(ctx, title="Qwen down", severity="Sev2", created_by="U1")
+    incident = incidents.create_incident(
+        ctx, IncidentDraft(title="Qwen down", severity="Sev2", created_by="U1")
+    )
     barrier = threading.Barrier(8)
 
     def press(n: int):
@@ -296,7 +299,9 @@ def test_approvals_expire_and_the_run_never_starts(rctx, clock, service):
 def test_an_expired_run_can_be_requested_again(rctx, clock):
     source = (
         "incident:"
-        + incidents.create_incident(rctx, title="RL", severity="Sev2", created_by="U1").id
+        + incidents.create_incident(
+            rctx, IncidentDraft(title="RL", severity="Sev2", created_by="U1")
+        ).id
     )
     first = runs.start_run(rctx, RL, requested_by="U0ALICE", source_ref=source).run
     again = runs.start_run(rctx, RL, requested_by="U0ALICE", source_ref=source)

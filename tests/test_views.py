@@ -12,6 +12,7 @@ from bot.slack.incidents.forms import create_incident_modal, submitted_values
 from commands.clock import FakeClock
 from commands.config import Config, SlackConfig
 from commands.incidents import lifecycle as incidents
+from commands.incidents.lifecycle import IncidentDraft
 from commands.incidents.report import incident_report
 
 
@@ -41,7 +42,10 @@ def _buttons(message):
 
 def test_announcement_shows_severity_status_ack_deadline_and_buttons(ctx, config):
     incident = incidents.create_incident(
-        ctx, title="Qwen LLM failure", severity="Sev2", created_by="U0ALICE", components=["qwen"]
+        ctx,
+        IncidentDraft(
+            title="Qwen LLM failure", severity="Sev2", created_by="U0ALICE", components=["qwen"]
+        ),
     )
     message = views.announcement(incident, config, _t(config))
     text = str(message)
@@ -56,7 +60,9 @@ def test_announcement_shows_severity_status_ack_deadline_and_buttons(ctx, config
 
 
 def test_acknowledged_announcement_shows_who_and_time_against_target(ctx, config, clock):
-    incident = incidents.create_incident(ctx, title="x", severity="Sev1", created_by="U1")
+    incident = incidents.create_incident(
+        ctx, IncidentDraft(title="x", severity="Sev1", created_by="U1")
+    )
     clock.advance(minutes=20)
     acked = incidents.acknowledge(ctx, incident.id, "U0BOB").incident
     message = views.announcement(acked, config, _t(config))
@@ -65,7 +71,9 @@ def test_acknowledged_announcement_shows_who_and_time_against_target(ctx, config
 
 
 def test_closed_announcement_has_no_buttons_and_shows_postmortem_owed(ctx, config):
-    incident = incidents.create_incident(ctx, title="x", severity="Sev1", created_by="U1")
+    incident = incidents.create_incident(
+        ctx, IncidentDraft(title="x", severity="Sev1", created_by="U1")
+    )
     incidents.resolve(ctx, incident.id, actor="U1")
     closed = incidents.close(ctx, incident.id, actor="U1")
     message = views.announcement(closed, config, _t(config))
@@ -75,7 +83,10 @@ def test_closed_announcement_has_no_buttons_and_shows_postmortem_owed(ctx, confi
 
 def test_user_text_cannot_ping_the_channel(ctx, config):
     incident = incidents.create_incident(
-        ctx, title="<!channel> ping & <https://evil|click>", severity="Sev3", created_by="U1"
+        ctx,
+        IncidentDraft(
+            title="<!channel> ping & <https://evil|click>", severity="Sev3", created_by="U1"
+        ),
     )
     message = views.announcement(incident, config, _t(config))
     section = message["blocks"][1]["text"]["text"]
@@ -85,7 +96,8 @@ def test_user_text_cannot_ping_the_channel(ctx, config):
 
 def test_long_text_is_cut_to_slack_limits(ctx, config):
     incident = incidents.create_incident(
-        ctx, title="장" * 400, severity="Sev3", created_by="U1", description="&" * 9000
+        ctx,
+        IncidentDraft(title="장" * 400, severity="Sev3", created_by="U1", description="&" * 9000),
     )
     message = views.announcement(incident, config, _t(config))
     assert len(message["blocks"][0]["text"]["text"]) <= HEADER_MAX
@@ -107,7 +119,9 @@ def test_who_mentions_slack_ids_and_escapes_names():
 
 
 def test_timeline_reply_in_korean(ctx, config):
-    incident = incidents.create_incident(ctx, title="x", severity="Sev2", created_by="U1")
+    incident = incidents.create_incident(
+        ctx, IncidentDraft(title="x", severity="Sev2", created_by="U1")
+    )
     incidents.set_status(
         ctx, incident.id, "investigating", actor="U0KIM", note="Qwen 헬스 체크 확인 중"
     )
@@ -121,7 +135,7 @@ def test_timeline_reply_in_korean(ctx, config):
 
 def test_postmortem_draft_has_every_section_and_the_timeline(ctx, config, clock):
     incident = incidents.create_incident(
-        ctx, title="Qwen down", severity="Sev2", created_by="U1", components=["qwen"]
+        ctx, IncidentDraft(title="Qwen down", severity="Sev2", created_by="U1", components=["qwen"])
     )
     clock.advance(minutes=5)
     incidents.acknowledge(ctx, incident.id, "U2")
@@ -146,7 +160,9 @@ def test_postmortem_draft_has_every_section_and_the_timeline(ctx, config, clock)
 
 
 def test_report_lines(ctx, config, clock):
-    incident = incidents.create_incident(ctx, title="x", severity="Sev1", created_by="U1")
+    incident = incidents.create_incident(
+        ctx, IncidentDraft(title="x", severity="Sev1", created_by="U1")
+    )
     clock.advance(minutes=10)
     incidents.acknowledge(ctx, incident.id, "U2")
     lines = views.report_lines(incident_report(ctx), _t(config))
@@ -177,8 +193,8 @@ def test_create_modal_round_trip(config):
 
 
 def test_incident_list_offers_ack_buttons_for_unacked(ctx, config):
-    a = incidents.create_incident(ctx, title="a", severity="Sev3", created_by="U1")
-    incidents.create_incident(ctx, title="b", severity="Sev3", created_by="U1")
+    a = incidents.create_incident(ctx, IncidentDraft(title="a", severity="Sev3", created_by="U1"))
+    incidents.create_incident(ctx, IncidentDraft(title="b", severity="Sev3", created_by="U1"))
     incidents.acknowledge(ctx, a.id, "U2")
     message = views.incident_list(incidents.list_incidents(ctx, open_only=True), _t(config))
     accessories = [b.get("accessory") for b in message["blocks"][1:]]
@@ -188,7 +204,9 @@ def test_incident_list_offers_ack_buttons_for_unacked(ctx, config):
 
 
 def test_unacknowledged_past_its_target_reads_overdue(ctx, config, clock):
-    incident = incidents.create_incident(ctx, title="x", severity="Sev1", created_by="U1")
+    incident = incidents.create_incident(
+        ctx, IncidentDraft(title="x", severity="Sev1", created_by="U1")
+    )
     t = _t(config)
     before = views.announcement(incident, config, t, now=clock.now() + timedelta(minutes=14))
     assert "Respond by 10:45 KST (15m target)" in str(before)

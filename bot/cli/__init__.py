@@ -12,9 +12,8 @@ from collections.abc import Sequence
 
 from bot.cli import incidents, oncall, runbooks, slo
 from bot.cli.output import INTERRUPTED, NO, OK, UNREACHABLE, USAGE, plain
-from bot.i18n import Translator
+from bot.i18n import Translator, error_text
 from bot.settings import Settings
-from bot.slack.common import error_text
 from bot.slack.slo import views as slo_views
 from commands.config import Config, resolve_config
 from commands.context import Context

@@ -4,11 +4,12 @@ import argparse
 
 from bot.cli.output import BY, NO, OK, default_actor, plain, print_json
 from bot.i18n import Translator
-from bot.slack.common import ack_answer
 from bot.slack.incidents import views
+from bot.slack.incidents.views import ack_answer
 from commands.clock import iso_utc
 from commands.context import Context
 from commands.incidents import lifecycle as incidents
+from commands.incidents.lifecycle import IncidentDraft
 from commands.incidents.report import incident_report
 from storage.models import Incident
 
@@ -111,11 +112,13 @@ def run(args: argparse.Namespace, ctx: Context, t: Translator) -> int:
     if action == "create":
         incident = incidents.create_incident(
             ctx,
-            title=args.title,
-            severity=args.severity,
-            description=args.description,
-            components=args.component,
-            created_by=actor,
+            IncidentDraft(
+                title=args.title,
+                severity=args.severity,
+                description=args.description,
+                components=args.component,
+                created_by=actor,
+            ),
         )
         if args.json:
             print_json(incident_json(incident))

@@ -1,7 +1,6 @@
 """What people do with an alert group: acknowledge it, declare an incident from it, silence it."""
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from sqlmodel import Session
@@ -13,6 +12,7 @@ from commands.alerts.payloads import Notification
 from commands.context import Context
 from commands.errors import CommandError, Conflict
 from commands.incidents import lifecycle as incidents
+from commands.incidents.lifecycle import IncidentDraft
 from commands.notices import Template
 from storage import alerts as repo
 from storage.models import AlertGroup, Incident
@@ -24,14 +24,6 @@ SILENCE_HOURS_MAX = 14 * 24
 class AckResult:
     group: AlertGroup
     acknowledged: bool  # False: someone else was first (see group.acknowledged_by)
-
-
-@dataclass(frozen=True)
-class IncidentDraft:
-    title: str
-    severity: str
-    description: str
-    components: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -123,32 +115,18 @@ def declare_for_route(
     ctx: Context, session: Session, group: AlertGroup, note: Notification, created: bool
 ) -> str:
     """The route says this group opens an incident: declare it, once per group."""
-    snapshot = read_snapshot(session, group)
-    draft = _draft(snapshot)
     actor = SOURCE_NAMES.get(note.source, note.source)
-    incident = incidents.declare(
-        ctx,
-        session,
-        title=draft.title,
+    draft = replace(
+        _draft(read_snapshot(session, group)),
         severity=str(group.declare_incident),
         created_by=actor,
-        description=draft.description,
-        components=draft.components,
     )
+    incident = incidents.declare(ctx, session, draft)
     _link(ctx, session, group, incident, actor, refresh=not created)
     return incident.id
 
 
-def declare_incident(
-    ctx: Context,
-    group_id: int,
-    *,
-    title: str,
-    severity: str,
-    created_by: str,
-    description: str = "",
-    components: Sequence[str] = (),
-) -> Incident:
+def declare_incident(ctx: Context, group_id: int, draft: IncidentDraft) -> Incident:
     """Declare an incident for the group (from its Declare incident button) and link them.
     A group has at most one incident: a second declaration is refused, naming the first."""
 
@@ -156,17 +134,9 @@ def declare_incident(
         group = load_group(session, group_id, for_update=True)
         if group.incident_id is not None:
             raise Conflict("alert.already_declared", id=group.incident_id)
-        _link(ctx, session, group, incident, created_by)
+        _link(ctx, session, group, incident, draft.created_by)
 
-    return incidents.create_incident(
-        ctx,
-        title=title,
-        severity=severity,
-        created_by=created_by,
-        description=description,
-        components=components,
-        within=link,
-    )
+    return incidents.create_incident(ctx, draft, within=link)
 
 
 def acknowledge(ctx: Context, group_id: int, who: str) -> AckResult:

@@ -113,14 +113,21 @@ def _new_id(ctx: Context, session: Session, at: datetime) -> str:
         return repo.allocate_id(own.connection(), base)
 
 
+@dataclass(frozen=True)
+class IncidentDraft:
+    """What declaring an incident takes: from a command, a form, an alert or a runbook."""
+
+    title: str
+    severity: str
+    created_by: str = ""
+    description: str = ""
+    components: Sequence[str] = ()
+
+
 def create_incident(
     ctx: Context,
+    draft: IncidentDraft,
     *,
-    title: str,
-    severity: str,
-    created_by: str,
-    description: str = "",
-    components: Sequence[str] = (),
     within: Callable[[Session, Incident], None] | None = None,
 ) -> Incident:
     """Declare an incident. `within`, when given, runs inside the declaring transaction, so
@@ -128,15 +135,7 @@ def create_incident(
     for attempt in range(8):
         try:
             with ctx.db.session() as session:
-                incident = declare(
-                    ctx,
-                    session,
-                    title=title,
-                    severity=severity,
-                    created_by=created_by,
-                    description=description,
-                    components=components,
-                )
+                incident = declare(ctx, session, draft)
                 if within is not None:
                     within(session, incident)
                 return incident
@@ -147,24 +146,16 @@ def create_incident(
     raise AssertionError("unreachable")
 
 
-def declare(
-    ctx: Context,
-    session: Session,
-    *,
-    title: str,
-    severity: str,
-    created_by: str,
-    description: str = "",
-    components: Sequence[str] = (),
-) -> Incident:
+def declare(ctx: Context, session: Session, draft: IncidentDraft) -> Incident:
     """Declare an incident within the caller's transaction (so that another change, such as
     linking an alert group, commits with it or not at all)."""
-    clean_title = _clean(title, TITLE_MAX)
+    clean_title = _clean(draft.title, TITLE_MAX)
     if not clean_title:
         raise CommandError("error.title_required")
-    level = _require_severity(severity)
+    level = _require_severity(draft.severity)
+    created_by = draft.created_by or "sre-bot"
     parts: list[str] = []
-    for component in components:
+    for component in draft.components:
         for piece in component.split(","):
             name = _clean(piece, COMPONENT_MAX)
             if name and name not in parts:
@@ -174,7 +165,7 @@ def declare(
     incident = Incident(
         id=_new_id(ctx, session, now),
         title=clean_title,
-        description=_clean(description, TEXT_MAX),
+        description=_clean(draft.description, TEXT_MAX),
         severity=level,
         status=Status.DETECTED,
         components=parts,

@@ -10,6 +10,7 @@ from sqlmodel import Session
 from commands.context import Context
 from commands.errors import CommandError
 from commands.incidents import lifecycle as incidents
+from commands.incidents.lifecycle import IncidentDraft
 from commands.notices import Template, runbook_ref
 from commands.oncall.schedule import primary_at
 from commands.runbooks.announce import owe_reply, owe_run_message, thread_parent
@@ -179,10 +180,9 @@ def tick_incident(
     try:
         incidents.create_incident(
             ctx,
-            title=title,
-            severity=step.severity,
-            description=description,
-            created_by=BOT_ACTOR,
+            IncidentDraft(
+                title=title, severity=step.severity, description=description, created_by=BOT_ACTOR
+            ),
             within=record,
         )
     except AlreadyDone:

@@ -3,7 +3,7 @@
 from slack_bolt import Ack, App
 
 from bot.runtime import Runtime
-from bot.slack.common import failure_text
+from bot.slack.common import answer_command, ephemeral
 from bot.slack.health import views
 from commands.health import watch as health_watch
 
@@ -12,9 +12,6 @@ def register(app: App, runtime: Runtime) -> None:
     @app.command("/health")
     def health_command(ack: Ack) -> None:
         t = runtime.t
-        try:
-            message = views.health_status(health_watch.status(runtime.ctx), t)
-        except Exception as exc:
-            ack(response_type="ephemeral", text=failure_text(t, exc))
-            return
-        ack(response_type="ephemeral", **message)
+        answer_command(
+            ack, t, lambda: ephemeral(views.health_status(health_watch.status(runtime.ctx), t))
+        )

@@ -3,31 +3,28 @@
 Only database work happens before `ack()`; Slack messages go through the outbox.
 """
 
-import logging
-
 from slack_bolt import Ack, App, Respond
-from slack_sdk import WebClient
 
 from bot.i18n import Translator
 from bot.runtime import Runtime
-from bot.slack.api import SlackFailure, call
-from bot.slack.common import ack_answer, failure_text, help_text
+from bot.slack.common import answer_command, ephemeral, failure_text, later, open_modal
 from bot.slack.incidents import views
 from bot.slack.incidents.forms import create_incident_modal
 from commands.context import Context
+from commands.errors import CommandError
 from commands.incidents import lifecycle as incidents
+from commands.incidents.lifecycle import IncidentDraft
 from commands.incidents.report import incident_report
 from commands.incidents.severity import Status
 from commands.incidents.slash import IncidentRequest, parse_incident
 
-log = logging.getLogger(__name__)
 
-
-def _ephemeral(text: str, blocks: list | None = None) -> dict:
-    answer: dict = {"response_type": "ephemeral", "text": text}
-    if blocks:
-        answer["blocks"] = blocks
-    return answer
+def incident_error_text(t: Translator, exc: BaseException) -> str:
+    """Like `failure_text`, with the help of `/incident` after an unknown sub-command."""
+    text = failure_text(t, exc)
+    if isinstance(exc, CommandError) and exc.key == "usage.unknown_sub":
+        text += "\n\n" + views.help_text(t)
+    return text
 
 
 def run_request(
@@ -36,52 +33,52 @@ def run_request(
     """Carry out one parsed `/incident` request; the ephemeral answer for the person."""
     sub = request.sub
     if sub == "help":
-        return _ephemeral(help_text(t))
+        return ephemeral(views.help_text(t))
     if sub == "create":
         incident = incidents.create_incident(
-            ctx, title=request.title, severity=request.severity, created_by=user
+            ctx, IncidentDraft(title=request.title, severity=request.severity, created_by=user)
         )
         text = t("created", id=incident.id, severity=incident.severity)
         text += f"\n{views.escape(incident.title)}\n" + t(
             "created.where", channel=_channel(incident.channel)
         )
-        return _ephemeral(text)
+        return ephemeral(text)
     if sub == "ack":
         return _acknowledge(ctx, t, request.incident_id, user, channel)
     if sub == "status":
         incident = incidents.set_status(
             ctx, request.incident_id, request.status, actor=user, note=request.text
         )
-        return _ephemeral(t("done.status", id=incident.id, status=t.status(incident.status)))
+        return ephemeral(t("done.status", id=incident.id, status=t.status(incident.status)))
     if sub == "severity":
         incident = incidents.set_severity(ctx, request.incident_id, request.severity, actor=user)
-        return _ephemeral(t("done.severity", id=incident.id, severity=incident.severity))
+        return ephemeral(t("done.severity", id=incident.id, severity=incident.severity))
     if sub == "root-cause":
         incident = incidents.set_root_cause(ctx, request.incident_id, request.text, actor=user)
-        return _ephemeral(t("done.root_cause", id=incident.id))
+        return ephemeral(t("done.root_cause", id=incident.id))
     if sub == "resolution":
         incident = incidents.set_resolution(ctx, request.incident_id, request.text, actor=user)
-        return _ephemeral(t("done.resolution", id=incident.id))
+        return ephemeral(t("done.resolution", id=incident.id))
     if sub == "note":
         incident = incidents.add_note(ctx, request.incident_id, request.text, actor=user)
-        return _ephemeral(t("done.note", id=incident.id))
+        return ephemeral(t("done.note", id=incident.id))
     if sub == "resolve":
         incident = incidents.resolve(ctx, request.incident_id, actor=user, resolution=request.text)
-        return _ephemeral(t("done.status", id=incident.id, status=t.status(Status.RESOLVED)))
+        return ephemeral(t("done.status", id=incident.id, status=t.status(Status.RESOLVED)))
     if sub == "close":
         incident = incidents.close(ctx, request.incident_id, actor=user)
         key = "done.closed_postmortem" if incident.postmortem_required else "done.closed"
-        return _ephemeral(t(key, id=incident.id))
+        return ephemeral(t(key, id=incident.id))
     if sub == "postmortem":
         incident = incidents.record_postmortem(ctx, request.incident_id, request.text, actor=user)
-        return _ephemeral(t("done.postmortem", id=incident.id))
+        return ephemeral(t("done.postmortem", id=incident.id))
     if sub == "list":
         found = incidents.list_incidents(ctx, open_only=not request.show_all)
         message = views.incident_list(found, t, open_only=not request.show_all)
-        return _ephemeral(message["text"], message["blocks"])
+        return ephemeral(message["text"], message["blocks"])
     if sub == "report":
         message = views.report_message(incident_report(ctx, days=request.days), t)
-        return _ephemeral(message["text"], message["blocks"])
+        return ephemeral(message["text"], message["blocks"])
     raise AssertionError(f"unhandled sub-command {sub}")
 
 
@@ -98,27 +95,14 @@ def _acknowledge(ctx: Context, t: Translator, incident_id: str, user: str, chann
             # Several here, or none here but some elsewhere: let the person pick.
             candidates = here or incidents.unacknowledged(ctx)
             if not candidates:
-                return _ephemeral(t("ack.none_open"))
+                return ephemeral(t("ack.none_open"))
             chooser = views.ack_chooser(candidates, t)
-            return _ephemeral(chooser["text"], chooser["blocks"])
+            return ephemeral(chooser["text"], chooser["blocks"])
     result = incidents.acknowledge(ctx, incident_id, user)
-    return _ephemeral(ack_answer(t, result))
-
-
-def open_create_modal(client: WebClient, t: Translator, trigger_id: str, channel: str) -> None:
-    view = create_incident_modal(t, metadata={"channel": channel})
-    call(client, "views.open", trigger_id=trigger_id, view=view)
+    return ephemeral(views.ack_answer(t, result))
 
 
 def register(app: App, runtime: Runtime) -> None:
-    def open_form(trigger_id: str, channel: str, respond: Respond) -> None:
-        t = runtime.t
-        try:
-            open_create_modal(runtime.client, t, trigger_id, channel)
-        except SlackFailure as failure:
-            log.warning("could not open the incident form: %s", failure)
-            respond(response_type="ephemeral", text=t("error.internal", ref=failure.error))
-
     @app.command("/incident")
     def incident_command(ack: Ack, command: dict, respond: Respond) -> None:
         t = runtime.t
@@ -126,14 +110,17 @@ def register(app: App, runtime: Runtime) -> None:
         channel = str(command.get("channel_id") or "")
         try:
             request = parse_incident(str(command.get("text") or ""))
-            if request.sub == "create" and not request.title:
-                ack()
-                trigger_id = str(command.get("trigger_id") or "")
-                runtime.later(lambda: open_form(trigger_id, channel, respond))
-                return
-            answer = run_request(runtime.ctx, t, request, user, channel)
-        except Exception as exc:
-            ack(response_type="ephemeral", text=failure_text(t, exc))
+        except CommandError as exc:
+            ack(**ephemeral(incident_error_text(t, exc)))
             return
-        ack(**answer)
-        runtime.changed()
+        if request.sub == "create" and not request.title:
+            ack()  # the form opens after the ack
+            view = create_incident_modal(t, metadata={"channel": channel})
+            trigger = command.get("trigger_id")
+            later(runtime, lambda: open_modal(runtime, trigger, view), respond, command)
+            return
+        answered = answer_command(
+            ack, t, lambda: run_request(runtime.ctx, t, request, user, channel), incident_error_text
+        )
+        if answered:
+            runtime.changed()

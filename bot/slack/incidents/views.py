@@ -22,8 +22,10 @@ from bot.slack.blocks import (
 )
 from bot.slack.ids import Action, Block
 from commands.config import Config
+from commands.incidents.lifecycle import AckResult
 from commands.incidents.report import Report
 from commands.incidents.severity import OPEN_STATUSES, SEVERITY_NAMES, Status
+from commands.incidents.slash import USAGE
 from storage.models import Incident, TimelineEntry
 
 SEVERITY_EMOJI = {
@@ -364,3 +366,53 @@ def postmortem_message(
     fence = "```"
     room = MESSAGE_TEXT_MAX - len(intro) - 10
     return {"text": f"{intro}\n{fence}\n{escape(cut(draft, room))}\n{fence}"}
+
+
+_HELP_KEYS = {
+    "create": ("usage.create_modal", "usage.create"),
+    "ack": ("usage.ack",),
+    "status": ("usage.status",),
+    "severity": ("usage.severity",),
+    "root-cause": ("usage.root_cause",),
+    "resolution": ("usage.resolution",),
+    "note": ("usage.note",),
+    "resolve": ("usage.resolve",),
+    "close": ("usage.close",),
+    "postmortem": ("usage.postmortem",),
+    "list": ("usage.list",),
+    "report": ("usage.report",),
+    "help": ("usage.help",),
+}
+
+
+def help_text(t: Translator) -> str:
+    """`/incident help`: every sub-command with what it does."""
+    lines = [t("usage.header")]
+    for sub, usage in USAGE.items():
+        keys = _HELP_KEYS[sub]
+        if sub == "create":
+            lines.append(f"• `/incident create` — {t(keys[0])}")
+            lines.append(f"• `/incident create sev2 &lt;title&gt;` — {t(keys[1])}")
+            continue
+        lines.append(f"• `{escape(usage)}` — {t(keys[0])}")
+    lines.append(
+        t(
+            "usage.severities",
+            levels=", ".join(SEVERITY_NAMES),
+            statuses=", ".join(s.value for s in Status),
+        )
+    )
+    return "\n".join(lines)
+
+
+def ack_answer(t: Translator, result: AckResult) -> str:
+    """What the person who acknowledged is told: done, or who was first."""
+    incident = result.incident
+    if result.acknowledged:
+        return t("ack.done", id=incident.id)
+    return t(
+        "ack.already",
+        id=incident.id,
+        who=who(incident.acknowledged_by or "?"),
+        time=t.time(incident.acknowledged_at, seconds=True),
+    )

@@ -6,7 +6,7 @@ from slack_bolt import Ack, App
 from bot.i18n import Translator
 from bot.runtime import Runtime
 from bot.slack.blocks import escape, who
-from bot.slack.common import failure_text
+from bot.slack.common import answer_command, ephemeral, failure_text
 from bot.slack.oncall import views
 from commands.context import Context
 from commands.errors import CommandError
@@ -42,7 +42,7 @@ def run_request(ctx: Context, t: Translator, request: OnCallRequest, user: str) 
     """Carry out one parsed `/oncall` request; the ephemeral answer for the person."""
     sub = request.sub
     if sub == "help":
-        return {"response_type": "ephemeral", "text": help_text(t)}
+        return ephemeral(help_text(t))
     if sub == "now":
         message = views.now_message(oncall.who_is_on_call(ctx), ctx.config, t)
     elif sub == "schedule":
@@ -62,7 +62,7 @@ def run_request(ctx: Context, t: Translator, request: OnCallRequest, user: str) 
         message = {"text": t(key, id=request.override_id)}
     else:
         raise AssertionError(f"unhandled sub-command {sub}")
-    return {"response_type": "ephemeral", **message}
+    return ephemeral(message)
 
 
 def register(app: App, runtime: Runtime) -> None:
@@ -70,10 +70,10 @@ def register(app: App, runtime: Runtime) -> None:
     def oncall_command(ack: Ack, command: dict) -> None:
         t = runtime.t
         user = str(command.get("user_id") or "")
-        try:
-            request = parse_oncall(str(command.get("text") or ""), runtime.ctx.config.slack.tz)
-            answer = run_request(runtime.ctx, t, request, user)
-        except Exception as exc:
-            ack(response_type="ephemeral", text=oncall_error_text(t, exc))
-            return
-        ack(**answer)
+        text = str(command.get("text") or "")
+
+        def answer() -> dict:
+            request = parse_oncall(text, runtime.ctx.config.slack.tz)
+            return run_request(runtime.ctx, t, request, user)
+
+        answer_command(ack, t, answer, oncall_error_text)

@@ -7,17 +7,18 @@ is told so, ephemerally, and nothing changes."""
 import json
 import re
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import App
 
 from bot.i18n import Translator
 from bot.runtime import Runtime
 from bot.scheduler import run_runbooks
 from bot.slack.blocks import who
-from bot.slack.common import failure_text, tell, user_id
+from bot.slack.common import channel_of, on_button, pressed_value, user_id
 from bot.slack.ids import Action
 from bot.slack.usergroups import UserGroups
 from commands.errors import CommandError
 from commands.runbooks import approvals, runs
+from commands.runbooks.states import RunState
 
 _REF = re.compile(r"^(alert:\d{1,18}|incident:INC-\d{8}-\d{6}(-\d{1,4})?)$")
 
@@ -26,26 +27,14 @@ class BadButton(CommandError):
     pass
 
 
-def _value(body: dict) -> str:
-    actions = body.get("actions") or [{}]
-    return str(actions[0].get("value") or "")
-
-
 def _json_value(body: dict) -> dict:
     try:
-        value = json.loads(_value(body))
+        value = json.loads(pressed_value(body))
     except ValueError:
         raise BadButton("runbook.bad_button") from None
     if not isinstance(value, dict):
         raise BadButton("runbook.bad_button")
     return value
-
-
-def _channel(body: dict) -> str | None:
-    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
-        "channel_id"
-    )
-    return str(channel) if channel else None
 
 
 def run_pressed(runtime: Runtime, body: dict, t: Translator) -> str:
@@ -57,14 +46,14 @@ def run_pressed(runtime: Runtime, body: dict, t: Translator) -> str:
     # Trigger data (an incident's fields, an alert group's labels and annotations) is read
     # from the database by start_run, never taken from the button.
     started = runs.start_run(
-        runtime.ctx, name, requested_by=user_id(body), source_ref=ref, channel=_channel(body)
+        runtime.ctx, name, requested_by=user_id(body), source_ref=ref, channel=channel_of(body)
     )
     run = started.run
     assert run is not None
     if not started.created:
         state = t(f"runbook.state.{run.state}")
         return t("runbook.already", name=run.runbook, id=run.id, state=state)
-    key = "runbook.approval_requested" if run.state == "awaiting_approval" else "runbook.started"
+    key = "runbook.approval_requested" if run.state == RunState.AWAITING else "runbook.started"
     return t(key, name=run.runbook, id=run.id)
 
 
@@ -97,43 +86,37 @@ def decision_pressed(
 def register(app: App, runtime: Runtime) -> None:
     groups = UserGroups(runtime.client)
 
-    def handle(body: dict, respond: Respond, work: str) -> None:
-        t = runtime.t
+    def settled(text: str) -> str:
+        """Carry the run on at once (the sweep would, within seconds)."""
+        runtime.later(lambda: run_runbooks(runtime))
+        return text
+
+    def run_id(body: dict) -> int:
         try:
-            if work == "run":
-                text = run_pressed(runtime, body, t)
-            elif work in ("approve", "reject"):
-                text = decision_pressed(runtime, body, t, groups, approve=work == "approve")
-            else:
-                try:
-                    run_id = int(_value(body))
-                except ValueError:
-                    raise BadButton("runbook.bad_button") from None
-                if work == "resume":
-                    run = approvals.resume(runtime.ctx, run_id, user_id(body), in_group=groups)
-                    text = t("runbook.resumed", id=run.id)
-                else:
-                    run = approvals.abandon(runtime.ctx, run_id, user_id(body), in_group=groups)
-                    text = t("runbook.abandoned", id=run.id)
-        except Exception as exc:
-            tell(respond, failure_text(t, exc))
-            return
-        runtime.changed()
-        tell(respond, text)
-        run_runbooks(runtime)
+            return int(pressed_value(body))
+        except ValueError:
+            raise BadButton("runbook.bad_button") from None
 
-    def listener(work: str):
-        def pressed(ack: Ack, body: dict, respond: Respond) -> None:
-            ack()
-            runtime.later(lambda: handle(body, respond, work))
+    def resume(body: dict, t: Translator) -> str:
+        run = approvals.resume(runtime.ctx, run_id(body), user_id(body), in_group=groups)
+        return settled(t("runbook.resumed", id=run.id))
 
-        return pressed
+    def abandon(body: dict, t: Translator) -> str:
+        run = approvals.abandon(runtime.ctx, run_id(body), user_id(body), in_group=groups)
+        return settled(t("runbook.abandoned", id=run.id))
 
-    for action, work in (
-        (Action.RUN_RUNBOOK, "run"),
-        (Action.APPROVE_RUN, "approve"),
-        (Action.REJECT_RUN, "reject"),
-        (Action.RESUME_RUN, "resume"),
-        (Action.ABANDON_RUN, "abandon"),
-    ):
-        app.action(action.value)(listener(work))
+    on_button(app, runtime, Action.RUN_RUNBOOK, lambda b, t: settled(run_pressed(runtime, b, t)))
+    on_button(
+        app,
+        runtime,
+        Action.APPROVE_RUN,
+        lambda b, t: settled(decision_pressed(runtime, b, t, groups, approve=True)),
+    )
+    on_button(
+        app,
+        runtime,
+        Action.REJECT_RUN,
+        lambda b, t: settled(decision_pressed(runtime, b, t, groups, approve=False)),
+    )
+    on_button(app, runtime, Action.RESUME_RUN, resume)
+    on_button(app, runtime, Action.ABANDON_RUN, abandon)

@@ -10,35 +10,31 @@ from slack_bolt import Ack, App
 from bot.i18n import Translator
 from bot.runtime import Runtime
 from bot.scheduler import run_runbooks
-from bot.slack.common import failure_text
+from bot.slack.common import answer_command, ephemeral
 from bot.slack.runbooks import views
 from commands.context import Context
 from commands.runbooks import catalog, runs
-from commands.runbooks.slash import RunbookUsage, parse_runbook_command
+from commands.runbooks.slash import parse_runbook_command
 
 log = logging.getLogger(__name__)
-
-
-def _ephemeral(message: dict) -> dict:
-    return {"response_type": "ephemeral", **message}
 
 
 def answer_runbook(ctx: Context, t: Translator, text: str, user: str, channel: str) -> dict:
     sub, name, dry = parse_runbook_command(text)
     if sub == "help":
-        return _ephemeral({"text": t("runbook.usage")})
+        return ephemeral(t("runbook.usage"))
     if sub == "list":
-        return _ephemeral(views.runbook_list(catalog.catalog(ctx), t))
+        return ephemeral(views.runbook_list(catalog.catalog(ctx), t))
     started = runs.start_run(ctx, name, requested_by=user, dry_run=dry, channel=channel or None)
     if dry:
-        return _ephemeral(views.plan_message(started.runbook.name, started.plan, t))
+        return ephemeral(views.plan_message(started.runbook.name, started.plan, t))
     run = started.run
     assert run is not None
     if not started.created:
         state = t(f"runbook.state.{run.state}")
-        return _ephemeral({"text": t("runbook.already", name=run.runbook, id=run.id, state=state)})
+        return ephemeral(t("runbook.already", name=run.runbook, id=run.id, state=state))
     key = "runbook.approval_requested" if run.state == "awaiting_approval" else "runbook.started"
-    return _ephemeral({"text": t(key, name=run.runbook, id=run.id)})
+    return ephemeral(t(key, name=run.runbook, id=run.id))
 
 
 def register(app: App, runtime: Runtime) -> None:
@@ -47,14 +43,7 @@ def register(app: App, runtime: Runtime) -> None:
         t = runtime.t
         user = str(command.get("user_id") or "")
         channel = str(command.get("channel_id") or "")
-        try:
-            answer = answer_runbook(runtime.ctx, t, str(command.get("text") or ""), user, channel)
-        except RunbookUsage:
-            ack(response_type="ephemeral", text=t("runbook.usage"))
-            return
-        except Exception as exc:
-            ack(response_type="ephemeral", text=failure_text(t, exc))
-            return
-        ack(**answer)
-        runtime.changed()
-        runtime.later(lambda: run_runbooks(runtime))
+        text = str(command.get("text") or "")
+        if answer_command(ack, t, lambda: answer_runbook(runtime.ctx, t, text, user, channel)):
+            runtime.changed()
+            runtime.later(lambda: run_runbooks(runtime))

@@ -12,7 +12,7 @@ from bot.i18n import Translator
 from bot.runtime import Runtime
 from bot.slack.api import SlackFailure, call
 from bot.slack.blocks import escape
-from bot.slack.common import failure_text
+from bot.slack.common import ephemeral, failure_text
 from bot.slack.slo import views
 from commands.context import Context
 from commands.errors import ConfigError
@@ -24,44 +24,38 @@ from commands.slo.slash import SloRequest, parse_slo
 log = logging.getLogger(__name__)
 
 
-def _ephemeral(text: str, blocks: list | None = None) -> dict:
-    answer: dict = {"response_type": "ephemeral", "text": text}
-    if blocks:
-        answer["blocks"] = blocks
-    return answer
+def slo_error_text(t: Translator, exc: BaseException) -> str:
+    """Like `failure_text`, naming an unreachable Prometheus or a broken spec file."""
+    if isinstance(exc, PrometheusUnavailable):
+        return views.unreachable_text(t, exc.url, exc.reason)
+    if isinstance(exc, ConfigError):
+        log.error("SLO spec problem: %s", exc)
+        return t("slo.spec_error", problem=escape(str(exc)))
+    return failure_text(t, exc)
 
 
 def slo_answer(ctx: Context, t: Translator, request: SloRequest) -> dict:
-    """The ephemeral answer to `/slo [name]`: the report, one SLO's detail, or what went wrong."""
-    name = request.name
-    try:
-        specs = load_slos(ctx.config)
-        if not specs:
-            return _ephemeral(t("slo.none"))
-        if name:
-            spec = slo.find_slo(specs, name)
-            [result] = slo.evaluate(ctx, [spec]).results
-            message = views.detail_message(result, t)
-        else:
-            message = views.report_message(slo.evaluate(ctx, specs), t)
-    except PrometheusUnavailable as exc:
-        return _ephemeral(views.unreachable_text(t, exc.url, exc.reason))
-    except ConfigError as exc:
-        log.error("SLO spec problem: %s", exc)
-        return _ephemeral(t("slo.spec_error", problem=escape(str(exc))))
-    except Exception as exc:
-        return _ephemeral(failure_text(t, exc))
-    return _ephemeral(message["text"], message["blocks"])
+    """The ephemeral answer to `/slo [name]`: the report, or one SLO's detail."""
+    specs = load_slos(ctx.config)
+    if not specs:
+        return ephemeral(t("slo.none"))
+    if request.name:
+        [result] = slo.evaluate(ctx, [slo.find_slo(specs, request.name)]).results
+        return ephemeral(views.detail_message(result, t))
+    return ephemeral(views.report_message(slo.evaluate(ctx, specs), t))
 
 
 def register(app: App, runtime: Runtime) -> None:
     def answer_later(request: SloRequest, user: str, channel: str, respond: Respond) -> None:
         t = runtime.t
-        answer = slo_answer(runtime.ctx, t, request)
+        try:
+            answer = slo_answer(runtime.ctx, t, request)
+        except Exception as exc:  # every failure becomes words for the person
+            answer = ephemeral(slo_error_text(t, exc))
         try:
             respond(**answer)
             return
-        except Exception as exc:
+        except Exception as exc:  # the response_url may have expired: post instead
             log.warning("/slo: the response_url did not take the answer (%s); posting", exc)
         try:
             call(
