@@ -1,6 +1,13 @@
-"""The Slack messages a state change can owe, named for the outbox."""
+"""The Slack messages a state change can owe, named for the outbox, and the threads they go to."""
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from enum import StrEnum
+
+from sqlmodel import Session
+
+from storage import outbox
 
 
 class Template(StrEnum):
@@ -67,3 +74,76 @@ def health_ref(target: str, episode: int) -> str:
 
 # Parent messages a run may reply under: an alert thread, an incident, a health episode.
 THREAD_PREFIXES = ("alert:", "incident:", "health:")
+
+
+@dataclass(frozen=True)
+class Thread:
+    """A message and its thread, as the outbox owes them. `ref` names the parent message (in
+    `channel`); `stream` orders everything owed about it (default: `ref`); `args` go with
+    every message. Messages are rendered when they are sent, from the state of then."""
+
+    ref: str
+    channel: str | None = None
+    args: Mapping[str, object] = field(default_factory=dict)
+    stream: str | None = None
+
+    def on_stream(self, stream: str) -> "Thread":
+        return replace(self, stream=stream)
+
+    def _args(self, args: Mapping[str, object]) -> dict:
+        return {**self.args, **args}
+
+    def post(self, session: Session, template: Template, now: datetime, **args: object) -> int:
+        """The parent message, posted in the channel."""
+        assert self.channel is not None, f"{self.ref}: a post needs a channel"
+        return outbox.post(
+            session,
+            stream=self.stream or self.ref,
+            ref=self.ref,
+            channel=self.channel,
+            template=template,
+            args=self._args(args),
+            now=now,
+        )
+
+    def update(self, session: Session, template: Template, at: datetime, **args: object) -> int:
+        """The parent message, rendered again and edited in place (at `at`)."""
+        return outbox.update(
+            session,
+            stream=self.stream or self.ref,
+            ref=self.ref,
+            template=template,
+            args=self._args(args),
+            now=at,
+        )
+
+    def reply(
+        self,
+        session: Session,
+        template: Template,
+        now: datetime,
+        *,
+        ref: str | None = None,
+        **args: object,
+    ) -> int:
+        """A message in the thread; `ref` names it for later updates."""
+        return outbox.reply(
+            session,
+            stream=self.stream or self.ref,
+            thread_ref=self.ref,
+            ref=ref,
+            template=template,
+            args=self._args(args),
+            now=now,
+        )
+
+    def upload(self, session: Session, template: Template, now: datetime, **args: object) -> int:
+        """A file in the thread."""
+        return outbox.upload(
+            session,
+            stream=self.stream or self.ref,
+            thread_ref=self.ref,
+            template=template,
+            args=self._args(args),
+            now=now,
+        )

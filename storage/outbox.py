@@ -2,11 +2,23 @@
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from enum import StrEnum
 
-from sqlalchemy import func, insert, update
+from sqlalchemy import func, insert
+from sqlalchemy import update as sql_update
 from sqlmodel import Session, col, select
 
 from storage.models import OutboxMessage, SlackMessage
+
+
+class Op(StrEnum):
+    """What an outbox message does in Slack (stored as its value)."""
+
+    POST = "post"  # a new message in a channel
+    UPDATE = "update"  # a message edited in place
+    REPLY = "reply"  # a message in a thread
+    UPLOAD = "upload"  # a file, in a thread or a channel
+
 
 PENDING = "pending"
 SENDING = "sending"
@@ -18,7 +30,7 @@ DEAD = "dead"
 _INSERT = insert(OutboxMessage.__table__)  # type: ignore[attr-defined]
 
 
-def enqueue(
+def _enqueue(
     session: Session,
     *,
     stream: str,
@@ -57,6 +69,85 @@ def enqueue(
     return int(result.inserted_primary_key[0])
 
 
+def post(
+    session: Session,
+    *,
+    stream: str,
+    channel: str,
+    template: str,
+    args: dict,
+    now: datetime,
+    ref: str | None = None,
+) -> int:
+    """A new message in `channel`; `ref` names it for later replies and updates."""
+    return _enqueue(
+        session,
+        stream=stream,
+        op=Op.POST,
+        ref=ref,
+        channel=channel,
+        template=template,
+        args=args,
+        now=now,
+    )
+
+
+def update(
+    session: Session, *, stream: str, ref: str, template: str, args: dict, now: datetime
+) -> int:
+    """The message `ref` rendered again (from current state) and edited in place. `now` may
+    be later than the present: the edit is then due at that time."""
+    return _enqueue(
+        session, stream=stream, op=Op.UPDATE, ref=ref, template=template, args=args, now=now
+    )
+
+
+def reply(
+    session: Session,
+    *,
+    stream: str,
+    thread_ref: str,
+    template: str,
+    args: dict,
+    now: datetime,
+    ref: str | None = None,
+) -> int:
+    """A message in the thread of `thread_ref`; `ref` names it for later updates."""
+    return _enqueue(
+        session,
+        stream=stream,
+        op=Op.REPLY,
+        ref=ref,
+        thread_ref=thread_ref,
+        template=template,
+        args=args,
+        now=now,
+    )
+
+
+def upload(
+    session: Session,
+    *,
+    stream: str,
+    template: str,
+    args: dict,
+    now: datetime,
+    thread_ref: str | None = None,
+    channel: str | None = None,
+) -> int:
+    """A file, into the thread of `thread_ref` (or into `channel`)."""
+    return _enqueue(
+        session,
+        stream=stream,
+        op=Op.UPLOAD,
+        thread_ref=thread_ref,
+        channel=channel,
+        template=template,
+        args=args,
+        now=now,
+    )
+
+
 def stream_heads(session: Session, now: datetime, limit: int) -> Sequence[OutboxMessage]:
     """The oldest undelivered message of each stream, when it is due and not claimed."""
     oldest = (
@@ -82,7 +173,7 @@ def stream_heads(session: Session, now: datetime, limit: int) -> Sequence[Outbox
 def claim(session: Session, message_id: int, worker: str, now: datetime, lease: timedelta) -> bool:
     """Take a message for delivery; False when another worker holds it."""
     result = session.execute(
-        update(OutboxMessage)
+        sql_update(OutboxMessage)
         .where(
             col(OutboxMessage.id) == message_id,
             (col(OutboxMessage.state) == PENDING)
@@ -101,7 +192,7 @@ def claim(session: Session, message_id: int, worker: str, now: datetime, lease: 
 
 def _finish(session: Session, message_id: int, worker: str, **values: object) -> bool:
     result = session.execute(
-        update(OutboxMessage)
+        sql_update(OutboxMessage)
         .where(
             col(OutboxMessage.id) == message_id,
             col(OutboxMessage.state) == SENDING,
@@ -154,7 +245,7 @@ def has_later_update(session: Session, message: OutboxMessage) -> bool:
     """A newer pending update of the same message makes this one redundant."""
     query = select(func.count()).where(
         OutboxMessage.stream == message.stream,
-        OutboxMessage.op == "update",
+        OutboxMessage.op == Op.UPDATE,
         OutboxMessage.ref == message.ref,
         col(OutboxMessage.id) > message.id,
         OutboxMessage.state == PENDING,
@@ -164,7 +255,7 @@ def has_later_update(session: Session, message: OutboxMessage) -> bool:
 
 def post_is_dead(session: Session, ref: str) -> bool:
     query = select(func.count()).where(
-        OutboxMessage.op == "post", OutboxMessage.ref == ref, OutboxMessage.state == DEAD
+        OutboxMessage.op == Op.POST, OutboxMessage.ref == ref, OutboxMessage.state == DEAD
     )
     return session.exec(query).one() > 0
 

@@ -26,11 +26,12 @@ from bot.delivery.slack_writer import UPLOAD_METHOD, Refused, SlackWriter
 from bot.slack.api import SlackFailure
 from bot.slack.channels import ChannelDirectory
 from commands.context import Context
-from commands.notices import Template
+from commands.notices import Template, Thread
 from storage import leases
 from storage import outbox as repo
 from storage.db import DatabaseUnavailable
 from storage.models import OutboxMessage, SlackMessage
+from storage.outbox import Op
 
 log = logging.getLogger(__name__)
 
@@ -164,7 +165,7 @@ class OutboxDelivery:
         """The channel the message goes to, by ID once known: pacing counts a channel's posts
         (named `#alerts` in the config) and its thread replies (whose parents Slack placed
         in `C0123`) against one budget."""
-        if message.op == "post":
+        if message.op == Op.POST:
             return self.channels.known(message.channel) if message.channel else None
         ref = message.thread_ref or message.ref or ""
         if ref not in self._parents:
@@ -178,9 +179,9 @@ class OutboxDelivery:
         return self._parents[ref]
 
     def _method(self, message: OutboxMessage) -> str:
-        if message.op == "upload":
+        if message.op == Op.UPLOAD:
             return UPLOAD_METHOD
-        return "chat.update" if message.op == "update" else "chat.postMessage"
+        return "chat.update" if message.op == Op.UPDATE else "chat.postMessage"
 
     def _deliver(self, head: OutboxMessage) -> int:
         method = self._method(head)
@@ -226,30 +227,30 @@ class OutboxDelivery:
     def _send(self, message: OutboxMessage, uncertain: bool) -> int:
         assert message.id is not None
         with self.ctx.db.reader() as session:
-            superseded = message.op == "update" and repo.has_later_update(session, message)
+            superseded = message.op == Op.UPDATE and repo.has_later_update(session, message)
             # A reply or an upload names its parent in thread_ref; a reply's own ref (if any)
             # is for later updates.
-            parent_ref = message.thread_ref if message.op in ("reply", "upload") else message.ref
+            parent_ref = message.thread_ref if message.op in (Op.REPLY, Op.UPLOAD) else message.ref
             target = repo.find_message(session, parent_ref or "")
         if superseded:
             self._finish(message, superseded=True)
             return 1
-        if message.op in ("update", "reply") and target is None:
+        if message.op in (Op.UPDATE, Op.REPLY) and target is None:
             return self._parent_missing(message)
-        if message.op == "upload" and target is None and message.thread_ref:
+        if message.op == Op.UPLOAD and target is None and message.thread_ref:
             return self._parent_missing(message)
         payload = self.renderer.render(message.template, message.args)
-        if message.op == "upload":
+        if message.op == Op.UPLOAD:
             return self._send_upload(message, target, payload["upload"], uncertain)
-        if message.op == "update":
+        if message.op == Op.UPDATE:
             assert target is not None
             self.writer.update(message, target.channel, target.ts, payload)
             self._finish(message, ts=target.ts)
             return 1
-        channel = target.channel if message.op == "reply" and target else message.channel
+        channel = target.channel if message.op == Op.REPLY and target else message.channel
         if channel is None:
             raise Gone("message without a channel")
-        thread_ts = target.ts if message.op == "reply" and target else None
+        thread_ts = target.ts if message.op == Op.REPLY and target else None
         if uncertain:
             found = self.writer.find_post(message, channel, thread_ts)
             if found is not None:
@@ -297,7 +298,7 @@ class OutboxDelivery:
         return 1
 
     def _parent_missing(self, message: OutboxMessage) -> int:
-        ref = message.ref if message.op == "update" else message.thread_ref
+        ref = message.ref if message.op == Op.UPDATE else message.thread_ref
         with self.ctx.db.reader() as session:
             parent_dead = repo.post_is_dead(session, ref or "")
         if parent_dead or ref is None:
@@ -316,7 +317,7 @@ class OutboxDelivery:
         attempts = message.attempts + 1
         if failure.kind == "rate_limited":
             delay = failure.retry_after or 1.0
-            paused = self._method(message) if message.op == "upload" else failure.method
+            paused = self._method(message) if message.op == Op.UPLOAD else failure.method
             self._paused_until[paused] = time.monotonic() + delay
             log.info("outbox: %s rate limited; waiting %.1fs", failure.method, delay)
             self._retry(message, str(failure), delay)
@@ -407,7 +408,7 @@ class OutboxDelivery:
             if superseded:
                 repo.mark_superseded(session, message.id, self.worker_id, now)  # type: ignore[arg-type]
                 return
-            if message.op in ("post", "reply") and message.ref and ts and channel:
+            if message.op in (Op.POST, Op.REPLY) and message.ref and ts and channel:
                 repo.record_message(session, message.ref, channel, ts, now)
             repo.mark_sent(session, message.id, self.worker_id, now, ts)  # type: ignore[arg-type]
         metrics.OUTBOX_DELIVERED.labels(op=message.op).inc()
@@ -422,22 +423,15 @@ def _owe_notice(session: Session, message: OutboxMessage, error: str, now: datet
     if message.template == Template.DELIVERY_FAILED:
         return
     args = {"outbox_id": message.id, "error": error[:80], "op": message.op}
-    parent = message.ref if message.op == "update" else message.thread_ref
+    parent = message.ref if message.op == Op.UPDATE else message.thread_ref
     if parent:
-        repo.enqueue(
-            session,
-            stream=message.stream,
-            op="reply",
-            thread_ref=parent,
-            template=Template.DELIVERY_FAILED,
-            args=args,
-            now=now,
+        Thread(parent, args=args, stream=message.stream).reply(
+            session, Template.DELIVERY_FAILED, now
         )
     elif message.channel:
-        repo.enqueue(
+        repo.post(
             session,
             stream=message.stream,
-            op="post",
             channel=message.channel,
             template=Template.DELIVERY_FAILED,
             args=args,

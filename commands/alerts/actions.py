@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from commands.alerts import alertmanager
 from commands.alerts.groups import GroupSnapshot, group_snapshot, load_group, read_snapshot
-from commands.alerts.messages import FIRING, SOURCE_NAMES, owe
+from commands.alerts.messages import FIRING, SOURCE_NAMES, thread_of
 from commands.alerts.payloads import Notification
 from commands.context import Context
 from commands.errors import CommandError, Conflict
@@ -98,11 +98,9 @@ def _link(
         {"group_id": group.id, "alertname": group_title(group), "source": group.source},
     )
     if refresh:  # (a parent still to be posted will show the link anyway)
-        owe(session, group, "update", Template.ALERT_GROUP, now)
-    owe(
+        thread_of(group).update(session, Template.ALERT_GROUP, now)
+    thread_of(group).reply(
         session,
-        group,
-        "reply",
         Template.ALERT_EVENT,
         now,
         kind="incident",
@@ -152,8 +150,8 @@ def acknowledge(ctx: Context, group_id: int, who: str) -> AckResult:
         won = repo.claim_acknowledgement(session, group_id, who, now)
         group = load_group(session, group_id)
         if won:
-            owe(session, group, "update", Template.ALERT_GROUP, now)
-            owe(session, group, "reply", Template.ALERT_EVENT, now, kind="acknowledged", who=who)
+            thread_of(group).update(session, Template.ALERT_GROUP, now)
+            thread_of(group).reply(session, Template.ALERT_EVENT, now, kind="acknowledged", who=who)
         return AckResult(group, acknowledged=won)
 
 
@@ -200,11 +198,9 @@ def silence(
                 silenced_until=until,
                 updated_at=now,
             )
-            owe(session, group, "update", Template.ALERT_GROUP, now)
-            owe(
+            thread_of(group).update(session, Template.ALERT_GROUP, now)
+            thread_of(group).reply(
                 session,
-                group,
-                "reply",
                 Template.ALERT_EVENT,
                 now,
                 kind="silenced",
@@ -213,10 +209,8 @@ def silence(
                 until=until.isoformat(),
             )
         else:
-            owe(
+            thread_of(group).reply(
                 session,
-                group,
-                "reply",
                 Template.ALERT_EVENT,
                 now,
                 kind="silence_failed",

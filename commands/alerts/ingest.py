@@ -19,7 +19,7 @@ from sqlmodel import Session
 from commands.alerts.actions import declare_for_route
 from commands.alerts.config import AlertRoute, AlertsConfig
 from commands.alerts.groups import get_group
-from commands.alerts.messages import FIRING, LISTED, RESOLVED, owe
+from commands.alerts.messages import FIRING, LISTED, RESOLVED, thread_of
 from commands.alerts.payloads import IncomingAlert, Notification
 from commands.clock import iso_utc
 from commands.config import Config
@@ -233,9 +233,9 @@ def _ingest(ctx: Context, note: Notification) -> IngestResult:
         repo.update_group(session, group.id, **values)
 
         if created:
-            owe(session, group, "post", Template.ALERT_GROUP, now)
+            thread_of(group).post(session, Template.ALERT_GROUP, now)
         elif changed:
-            owe(session, group, "update", Template.ALERT_GROUP, now)
+            thread_of(group).update(session, Template.ALERT_GROUP, now)
             change = {
                 "firing": [brief(a, note.common_labels) for a in fired[:LISTED]],
                 "firing_count": len(fired),
@@ -250,7 +250,7 @@ def _ingest(ctx: Context, note: Notification) -> IngestResult:
             if group_resolved:
                 lasted = values["resolved_at"] - group.started_at
                 change["lasted_seconds"] = max(0.0, lasted.total_seconds())
-            owe(session, group, "reply", Template.ALERT_CHANGE, now, **change)
+            thread_of(group).reply(session, Template.ALERT_CHANGE, now, **change)
         incident_id = None
         if new_status == FIRING and group.declare_incident and group.incident_id is None:
             incident_id = declare_for_route(ctx, session, group, note, created)

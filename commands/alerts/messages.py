@@ -1,11 +1,6 @@
 """The Slack messages an alert group owes: its parent message (kept current) and thread lines."""
 
-from datetime import datetime
-
-from sqlmodel import Session
-
-from commands.notices import Template, alert_ref
-from storage import outbox
+from commands.notices import Thread, alert_ref
 from storage.models import AlertGroup
 
 FIRING = "firing"
@@ -14,25 +9,7 @@ LISTED = 10  # alerts named in one thread reply; the rest are counted
 SOURCE_NAMES = {"alertmanager": "Alertmanager", "grafana": "Grafana"}
 
 
-def owe(
-    session: Session,
-    group: AlertGroup,
-    op: str,
-    template: Template,
-    now: datetime,
-    **args: object,
-) -> None:
-    """Owe a Slack message about the group: its parent (post, update) or a thread reply."""
+def thread_of(group: AlertGroup) -> Thread:
+    """The group's parent message and its thread."""
     assert group.id is not None
-    ref = alert_ref(group.id)
-    outbox.enqueue(
-        session,
-        stream=ref,
-        op=op,
-        ref=ref if op in ("post", "update") else None,
-        thread_ref=ref if op == "reply" else None,
-        channel=group.channel if op == "post" else None,
-        template=template,
-        args={"group_id": group.id, **args},
-        now=now,
-    )
+    return Thread(alert_ref(group.id), group.channel, {"group_id": group.id})

@@ -18,10 +18,9 @@ from commands.context import Context
 from commands.errors import CommandError
 from commands.health import probes
 from commands.health.config import HealthTarget
-from commands.notices import Template, health_ref
+from commands.notices import Template, Thread, health_ref
 from commands.runbooks import catalog, runs, states
 from storage import health as repo
-from storage import outbox
 from storage.models import WatchState
 
 log = logging.getLogger(__name__)
@@ -195,38 +194,15 @@ def _record(ctx: Context, watch: Watch, worker: str, check: Check) -> None:
 
 
 def _owe_change(session: Session, watch: Watch, episode: int, change: str, now: datetime) -> None:
+    """A failure episode's message (posted when it goes down), and its recovery: a reply, and
+    the message edited to say so."""
     ref = health_ref(watch.name.split(":", 1)[1], episode)
-    args = {"watch": watch.name, "episode": episode, "change": change}
+    thread = Thread(ref, watch.channel, {"watch": watch.name, "episode": episode})
     if change == "down":
-        outbox.enqueue(
-            session,
-            stream=ref,
-            op="post",
-            ref=ref,
-            channel=watch.channel,
-            template=Template.HEALTH_CHANGE,
-            args=args,
-            now=now,
-        )
+        thread.post(session, Template.HEALTH_CHANGE, now, change=change)
         return
-    outbox.enqueue(
-        session,
-        stream=ref,
-        op="reply",
-        thread_ref=ref,
-        template=Template.HEALTH_CHANGE,
-        args=args,
-        now=now,
-    )
-    outbox.enqueue(
-        session,
-        stream=ref,
-        op="update",
-        ref=ref,
-        template=Template.HEALTH_CHANGE,
-        args={**args, "change": "down"},
-        now=now,
-    )
+    thread.reply(session, Template.HEALTH_CHANGE, now, change=change)
+    thread.update(session, Template.HEALTH_CHANGE, now, change="down")
 
 
 def _start_owed_runs(ctx: Context, watch: Watch) -> None:

@@ -20,10 +20,9 @@ from commands.incidents.severity import (
     parse_severity,
     parse_status,
 )
-from commands.notices import Template, deadline_stream, incident_ref
+from commands.notices import Template, Thread, deadline_stream, incident_ref
 from commands.oncall.schedule import primary_at
 from storage import incidents as repo
-from storage import outbox
 from storage.models import Incident, TimelineEntry
 
 # Generous limits, so nothing a person types is refused for length in practice,
@@ -58,37 +57,16 @@ def _load(session: Session, incident_id: str, *, for_update: bool = True) -> Inc
     return incident
 
 
-def _owe(
-    session: Session,
-    incident: Incident,
-    op: str,
-    template: Template,
-    now: datetime,
-    *,
-    stream: str | None = None,
-    **args: object,
-) -> None:
-    """Owe a Slack message about the incident: its announcement (post, update) or a reply in
-    its thread. Messages of one stream go out in order; the default stream is the incident's."""
-    ref = incident_ref(incident.id)
-    outbox.enqueue(
-        session,
-        stream=stream or ref,
-        op=op,
-        ref=ref if op in ("post", "update") else None,
-        thread_ref=ref if op == "reply" else None,
-        channel=incident.channel if op == "post" else None,
-        template=template,
-        args={"incident_id": incident.id, **args},
-        now=now,
-    )
+def thread_of(incident: Incident) -> Thread:
+    """The incident's announcement and its thread, where its timeline is told."""
+    return Thread(incident_ref(incident.id), incident.channel, {"incident_id": incident.id})
 
 
 def _announce_changes(ctx: Context, session: Session, incident: Incident, entry_id: int) -> None:
     """Owe a thread reply for the timeline entry and a refresh of the announcement."""
     now = ctx.clock.now()
-    _owe(session, incident, "reply", Template.INCIDENT_TIMELINE, now, entry_id=entry_id)
-    _owe(session, incident, "update", Template.INCIDENT_ANNOUNCEMENT, now)
+    thread_of(incident).reply(session, Template.INCIDENT_TIMELINE, now, entry_id=entry_id)
+    thread_of(incident).update(session, Template.INCIDENT_ANNOUNCEMENT, now)
 
 
 def _refresh_at_deadline(ctx: Context, session: Session, incident: Incident) -> None:
@@ -98,8 +76,8 @@ def _refresh_at_deadline(ctx: Context, session: Session, incident: Incident) -> 
         minutes=ctx.config.response_minutes(incident.severity)
     )
     if deadline > ctx.clock.now():
-        stream = deadline_stream(incident.id)
-        _owe(session, incident, "update", Template.INCIDENT_ANNOUNCEMENT, deadline, stream=stream)
+        own = thread_of(incident).on_stream(deadline_stream(incident.id))
+        own.update(session, Template.INCIDENT_ANNOUNCEMENT, deadline)
 
 
 def _new_id(ctx: Context, session: Session, at: datetime) -> str:
@@ -176,11 +154,11 @@ def declare(ctx: Context, session: Session, draft: IncidentDraft) -> Incident:
         oncall_user=primary_at(session, ctx.config, now),
     )
     repo.add(session, incident)
-    _owe(session, incident, "post", Template.INCIDENT_ANNOUNCEMENT, now)
+    thread_of(incident).post(session, Template.INCIDENT_ANNOUNCEMENT, now)
     entry_id = repo.add_timeline(
         session, incident.id, now, created_by, "created", {"severity": level}
     )
-    _owe(session, incident, "reply", Template.INCIDENT_TIMELINE, now, entry_id=entry_id)
+    thread_of(incident).reply(session, Template.INCIDENT_TIMELINE, now, entry_id=entry_id)
     _refresh_at_deadline(ctx, session, incident)
     return incident
 
@@ -192,7 +170,7 @@ def note_in_timeline(
     its thread reply, in the caller's transaction."""
     now = ctx.clock.now()
     entry_id = repo.add_timeline(session, incident.id, now, actor, kind, data)
-    _owe(session, incident, "reply", Template.INCIDENT_TIMELINE, now, entry_id=entry_id)
+    thread_of(incident).reply(session, Template.INCIDENT_TIMELINE, now, entry_id=entry_id)
     return entry_id
 
 
@@ -206,7 +184,7 @@ def record_runbook_event(
         return
     now = ctx.clock.now()
     entry_id = repo.add_timeline(session, incident.id, now, actor, "runbook", data)
-    _owe(session, incident, "reply", Template.INCIDENT_TIMELINE, now, entry_id=entry_id)
+    thread_of(incident).reply(session, Template.INCIDENT_TIMELINE, now, entry_id=entry_id)
 
 
 def acknowledge(ctx: Context, incident_id: str, responder: str) -> AckResult:
@@ -361,7 +339,7 @@ def close(ctx: Context, incident_id: str, *, actor: str) -> Incident:
         )
         _announce_changes(ctx, session, incident, entry_id)
         if incident.postmortem_required and not incident.postmortem_url:
-            _owe(session, incident, "reply", Template.INCIDENT_POSTMORTEM_DRAFT, now)
+            thread_of(incident).reply(session, Template.INCIDENT_POSTMORTEM_DRAFT, now)
         return incident
 
 

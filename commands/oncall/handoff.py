@@ -19,13 +19,12 @@ from sqlmodel import Session
 from commands.clock import iso_utc
 from commands.context import Context
 from commands.incidents.severity import OPEN_STATUSES, SEVERITY_NAMES, Status
-from commands.notices import Template, handoff_ref
+from commands.notices import Template, Thread, handoff_ref
 from commands.oncall import rotation as rot
 from commands.oncall import schedule as oncall
 from storage import alerts as alert_repo
 from storage import incidents as incident_repo
 from storage import oncall as repo
-from storage import outbox
 from storage.models import Incident, OnCallHandoff
 
 LATE_AFTER = timedelta(minutes=5)
@@ -157,16 +156,8 @@ def post_due_handoff(ctx: Context) -> bool:
                 ),
             )
             ref = handoff_ref(key)
-            outbox.enqueue(
-                session,
-                stream=ref,
-                op="post",
-                ref=ref,
-                channel=ctx.config.oncall_channel,
-                template=Template.ONCALL_HANDOFF,
-                args={"handoff_at": key, "late": late},
-                now=now,
-            )
+            thread = Thread(ref, ctx.config.oncall_channel)
+            thread.post(session, Template.ONCALL_HANDOFF, now, handoff_at=key, late=late)
     except IntegrityError:
         return False  # another sweep or replica posted it
     return True

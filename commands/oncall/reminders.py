@@ -20,13 +20,13 @@ from sqlmodel import Session
 
 from commands.clock import iso_utc
 from commands.context import Context
+from commands.incidents.lifecycle import thread_of
 from commands.incidents.severity import OPEN_STATUSES, Status
-from commands.notices import Template, alert_ref, incident_ref
+from commands.notices import Template, Thread, alert_ref, incident_ref
 from commands.oncall import schedule as oncall
 from storage import alerts as alert_repo
 from storage import incidents as incident_repo
 from storage import oncall as repo
-from storage import outbox
 from storage.models import AlertGroup, Incident, Reminder
 
 log = logging.getLogger(__name__)
@@ -184,24 +184,19 @@ def _owe_ack(
         if not repo.advance_reminder(session, row.id, row.step, step + 1, next_at, now):
             return 0  # another sweep took it
         notify, user = _ack_target(ctx, session, step, now)
-        outbox.enqueue(
+        Thread(subject.thread_ref).reply(
             session,
-            stream=subject.thread_ref,
-            op="reply",
-            thread_ref=subject.thread_ref,
-            template=Template.ONCALL_ACK_REMINDER,
-            args={
-                "subject_kind": subject.kind,
-                "subject_id": subject.id,
-                "label": subject.label,
-                "severity": subject.severity,
-                "since": iso_utc(subject.since),
-                "step": step,
-                "steps": len(times),
-                "notify": notify,
-                "user": user,
-            },
-            now=now,
+            Template.ONCALL_ACK_REMINDER,
+            now,
+            subject_kind=subject.kind,
+            subject_id=subject.id,
+            label=subject.label,
+            severity=subject.severity,
+            since=iso_utc(subject.since),
+            step=step,
+            steps=len(times),
+            notify=notify,
+            user=user,
         )
         return 1
 
@@ -253,20 +248,13 @@ def _owe_repeat(
         assert row.id is not None
         if not repo.advance_reminder(session, row.id, row.step, row.step + 1, now + every, now):
             return 0
-        ref = incident_ref(incident.id)
-        outbox.enqueue(
+        thread_of(incident).reply(
             session,
-            stream=ref,
-            op="reply",
-            thread_ref=ref,
-            template=template,
-            args={
-                "incident_id": incident.id,
-                "quiet_since": iso_utc(quiet_since),
-                "user": _owner(ctx, session, incident, now),
-                "count": row.step + 1,
-            },
-            now=now,
+            template,
+            now,
+            quiet_since=iso_utc(quiet_since),
+            user=_owner(ctx, session, incident, now),
+            count=row.step + 1,
         )
         return 1
 

@@ -8,9 +8,8 @@ from sqlmodel import Session
 
 from commands.context import Context
 from commands.incidents import lifecycle as incidents
-from commands.notices import THREAD_PREFIXES, Template, runbook_ref
+from commands.notices import THREAD_PREFIXES, Template, Thread, runbook_ref
 from commands.runbooks.states import BOT_ACTOR
-from storage import outbox
 from storage import runbooks as repo
 from storage.models import RunbookRun
 
@@ -27,43 +26,22 @@ def _in_incident_thread(run: RunbookRun) -> bool:
     return bool(run.incident_id) and run.source_ref == f"incident:{run.incident_id}"
 
 
+def thread_of(run: RunbookRun) -> Thread:
+    """Where the run speaks: the thread it was started from (an alert's, an incident's, a
+    health episode's), or its own message's."""
+    return Thread(thread_parent(run), run.channel, {"run_id": run.id})
+
+
 def owe_run_message(session: Session, run: RunbookRun, now: datetime, *, create: bool) -> None:
     """Post the run's message (in the thread it came from, or the channel), or update it."""
     ref = runbook_ref(run.id)  # type: ignore[arg-type]
-    parent = thread_parent(run)
-    args = {"run_id": run.id}
+    thread = thread_of(run)
     if not create:
-        outbox.enqueue(
-            session,
-            stream=parent,
-            op="update",
-            ref=ref,
-            template=Template.RUNBOOK_RUN,
-            args=args,
-            now=now,
-        )
-    elif parent == ref:
-        outbox.enqueue(
-            session,
-            stream=parent,
-            op="post",
-            ref=ref,
-            channel=run.channel,
-            template=Template.RUNBOOK_RUN,
-            args=args,
-            now=now,
-        )
+        Thread(ref, args=thread.args, stream=thread.ref).update(session, Template.RUNBOOK_RUN, now)
+    elif thread.ref == ref:
+        thread.post(session, Template.RUNBOOK_RUN, now)
     else:
-        outbox.enqueue(
-            session,
-            stream=parent,
-            op="reply",
-            ref=ref,
-            thread_ref=parent,
-            template=Template.RUNBOOK_RUN,
-            args=args,
-            now=now,
-        )
+        thread.reply(session, Template.RUNBOOK_RUN, now, ref=ref)
 
 
 def owe_reply(
@@ -78,16 +56,7 @@ def owe_reply(
     """A line in the run's thread, and in the linked incident's timeline. When the run
     lives in that incident's thread, the timeline entry is the line (not two of them)."""
     if not _in_incident_thread(run):
-        parent = thread_parent(run)
-        outbox.enqueue(
-            session,
-            stream=parent,
-            op="reply",
-            thread_ref=parent,
-            template=template,
-            args={"run_id": run.id, **args},
-            now=now,
-        )
+        thread_of(run).reply(session, template, now, **args)
     if run.incident_id and timeline is not None:
         data = {"runbook": run.runbook, "run_id": run.id, **timeline}
         incidents.record_runbook_event(ctx, session, run.incident_id, actor=BOT_ACTOR, data=data)

@@ -11,9 +11,9 @@ from commands.context import Context
 from commands.errors import CommandError
 from commands.incidents import lifecycle as incidents
 from commands.incidents.lifecycle import IncidentDraft
-from commands.notices import Template, runbook_ref
+from commands.notices import Template, Thread, runbook_ref
 from commands.oncall.schedule import primary_at
-from commands.runbooks.announce import owe_reply, owe_run_message, thread_parent
+from commands.runbooks.announce import owe_reply, owe_run_message, thread_of
 from commands.runbooks.runs import end_run
 from commands.runbooks.spec import (
     IncidentStep,
@@ -22,7 +22,6 @@ from commands.runbooks.spec import (
 )
 from commands.runbooks.states import BOT_ACTOR, RunState
 from commands.runbooks.templates import TemplateError, render
-from storage import outbox
 from storage import runbooks as repo
 from storage.models import RunbookRun, RunbookStep
 
@@ -81,27 +80,10 @@ def tick_notify(
         repo.set_step(session, row.id, None, result=result, finished_at=now)  # type: ignore[arg-type]
         notify_ref = f"{runbook_ref(run.id)}:notify:{row.index}"  # type: ignore[arg-type]
         if step.channel:
-            outbox.enqueue(
-                session,
-                stream=notify_ref,
-                op="post",
-                ref=notify_ref,
-                channel=step.channel,
-                template=Template.RUNBOOK_NOTIFY,
-                args={"run_id": run.id, "index": row.index},
-                now=now,
-            )
+            elsewhere = Thread(notify_ref, step.channel, {"run_id": run.id})
+            elsewhere.post(session, Template.RUNBOOK_NOTIFY, now, index=row.index)
         else:
-            parent = thread_parent(run)
-            outbox.enqueue(
-                session,
-                stream=parent,
-                op="reply",
-                thread_ref=parent,
-                template=Template.RUNBOOK_NOTIFY,
-                args={"run_id": run.id, "index": row.index},
-                now=now,
-            )
+            thread_of(run).reply(session, Template.RUNBOOK_NOTIFY, now, index=row.index)
         if run.incident_id:
             incidents.record_runbook_event(
                 ctx,

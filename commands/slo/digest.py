@@ -16,12 +16,11 @@ from apscheduler.triggers.cron import CronTrigger
 
 from commands.context import Context
 from commands.errors import ConfigError
-from commands.notices import Template, digest_ref
+from commands.notices import Template, Thread, digest_ref
 from commands.prometheus import PrometheusClient, PrometheusQueryError, PrometheusUnavailable
 from commands.slo.evaluation import SloReport, budget_history, evaluate
 from commands.slo.loading import load_slos
 from commands.slo.specs import SloSpec
-from storage import outbox
 from storage import slo as repo
 
 log = logging.getLogger(__name__)
@@ -163,16 +162,8 @@ def run_digest(
                     result.sli,
                     now,
                 )
-        outbox.enqueue(
-            session,
-            stream=ref,
-            op="post",
-            ref=ref,
-            channel=ctx.config.digest_channel,
-            template=Template.SLO_DIGEST,
-            args={"slot": slot},
-            now=now,
-        )
+        thread = Thread(ref, ctx.config.digest_channel)
+        thread.post(session, Template.SLO_DIGEST, now, slot=slot)
         for spec, png in charts:
             chart_id = repo.add_chart(
                 session,
@@ -183,15 +174,7 @@ def run_digest(
                 png,
                 now,
             )
-            outbox.enqueue(
-                session,
-                stream=ref,
-                op="upload",
-                thread_ref=ref,
-                template=Template.SLO_CHART,
-                args={"chart_id": chart_id},
-                now=now,
-            )
+            thread.upload(session, Template.SLO_CHART, now, chart_id=chart_id)
         repo.forget_charts(session, now - KEEP_CHARTS)
     return DigestOutcome(slot, True, reason)
 

@@ -74,10 +74,9 @@ def record_statuses(ctx: Context, report: SloReport) -> list[Change]:
                 continue
             changes.append(Change(key, old, new.value))
             if _worth_posting(old, new.value):
-                outbox.enqueue(
+                outbox.post(
                     session,
                     stream=slo_stream(key),
-                    op="post",
                     channel=channel,
                     template=Template.SLO_STATUS_CHANGE,
                     args=_args(result, old),
