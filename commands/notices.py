@@ -10,6 +10,15 @@ from sqlmodel import Session
 from storage import outbox
 
 
+class Gone(Exception):
+    """What an owed message was about no longer exists; there is nothing to send."""
+
+
+class Moot(Gone):
+    """An owed message's reason passed before it could be sent (a reminder about an incident
+    acknowledged meanwhile): it is dropped as superseded, not set aside as dead."""
+
+
 class Template(StrEnum):
     INCIDENT_ANNOUNCEMENT = "incident.announcement"
     INCIDENT_TIMELINE = "incident.timeline"

@@ -3,6 +3,7 @@
 import json
 from datetime import timedelta
 
+import pytest
 from slack_sdk import WebClient
 from sqlmodel import select
 
@@ -308,3 +309,12 @@ def test_a_slow_sweep_that_found_nothing_does_not_delay_the_next_change(start_se
     poll_until(lambda: slack.ok_calls("chat.postMessage"), timeout=10)
     posted = time.monotonic()
     assert posted - ended[0] < 1.0, posted - ended[0]  # a rest of 2 x 1 s would be >= 2 s
+
+
+def test_every_kind_of_message_has_a_renderer_and_an_unknown_one_is_gone(ctx):
+    from bot.delivery.render import RENDERERS, NoticeRenderer
+    from commands.notices import Gone, Template
+
+    assert set(RENDERERS) == set(Template)
+    with pytest.raises(Gone):
+        NoticeRenderer(ctx).render("from.a.newer.version", {})

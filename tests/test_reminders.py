@@ -9,14 +9,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import select
 
-from bot.delivery.render import Moot, NoticeRenderer
+from bot.delivery.render import NoticeRenderer
 from commands.alerts import actions, groups, ingest
 from commands.clock import FakeClock
 from commands.config import Config, SlackConfig
 from commands.context import Context
 from commands.incidents import lifecycle as incidents
 from commands.incidents.lifecycle import IncidentDraft
-from commands.notices import Template
+from commands.notices import Moot, Template
 from commands.oncall import handoff, reminders
 from commands.oncall import schedule as oncall
 from commands.oncall.config import OnCallConfig

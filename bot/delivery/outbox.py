@@ -21,12 +21,12 @@ from sqlmodel import Session
 
 from bot import metrics
 from bot.delivery.pacing import TokenBucket
-from bot.delivery.render import Gone, Moot, NoticeRenderer
+from bot.delivery.render import NoticeRenderer
 from bot.delivery.slack_writer import UPLOAD_METHOD, Refused, SlackWriter
 from bot.slack.api import SlackFailure
 from bot.slack.channels import ChannelDirectory
 from commands.context import Context
-from commands.notices import Template, Thread
+from commands.notices import Gone, Moot, Template, Thread
 from storage import leases
 from storage import outbox as repo
 from storage.db import DatabaseUnavailable
