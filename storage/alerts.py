@@ -152,11 +152,6 @@ def link_incident(session: Session, group_id: int, incident_id: str, at: datetim
     return result.rowcount == 1
 
 
-def groups_for_incident(session: Session, incident_id: str) -> Sequence[AlertGroup]:
-    query = select(AlertGroup).where(AlertGroup.incident_id == incident_id)
-    return session.exec(query.order_by(col(AlertGroup.id))).all()
-
-
 def unacknowledged_groups(session: Session, seen_before: datetime) -> Sequence[AlertGroup]:
     """Firing groups nobody has acknowledged and no incident has taken over, firing (and
     shown in Slack) since before `seen_before`."""

@@ -36,7 +36,6 @@ class GateDecision:
     reasons: list[Reason] = field(default_factory=list)
     report: SloReport | None = None
     prometheus_error: str | None = None
-    slo_count: int = 0
 
     @property
     def allowed(self) -> bool:
@@ -101,4 +100,4 @@ def check_deploy(
         verdict = BLOCKED if blocked else UNKNOWN
     else:
         verdict = BLOCKED if reasons else ALLOWED
-    return GateDecision(verdict, reasons, report, problem, len(specs))
+    return GateDecision(verdict, reasons, report, problem)

@@ -5,7 +5,6 @@ the overrides that cover T applied."""
 
 import re
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -278,9 +277,3 @@ def remove_override(ctx: Context, override_id: int) -> list[OnCallOverride]:
                 session.add(item)
                 kept.append(item)
         return kept
-
-
-def upcoming_overrides(ctx: Context) -> Sequence[OnCallOverride]:
-    now = ctx.clock.now()
-    with ctx.db.reader() as session:
-        return repo.overrides_between(session, now, now + MAX_AHEAD * 2)

@@ -20,7 +20,6 @@ from commands.runbooks.spec import (
     PromqlStep,
     Runbook,
     WaitStep,
-    idempotent,
     parse_runbook,
     step_name,
 )
@@ -70,7 +69,6 @@ class PlannedStep:
     kind: str
     lines: list[str]
     problem: str = ""
-    repeats_safely: bool = True
 
 
 def _missing(path: str) -> str:
@@ -136,9 +134,7 @@ def plan(runbook: Runbook, raw: dict, data: dict, ctx: Context) -> list[PlannedS
                 lines.append(f"timeout {step.timeout:g}s")
         except TemplateError as exc:
             problem = str(exc)
-        planned.append(
-            PlannedStep(index, step_name(step, index), step.kind, lines, problem, idempotent(step))
-        )
+        planned.append(PlannedStep(index, step_name(step, index), step.kind, lines, problem))
     return planned
 
 

@@ -242,12 +242,6 @@ class Runbook(Strict):
             raise ValueError("`two_person_rule` applies to runbooks that need approval")
         return self
 
-    def user_approvers(self) -> list[str]:
-        return [a for a in self.approvers if not a.startswith("S")]
-
-    def group_approvers(self) -> list[str]:
-        return [a for a in self.approvers if a.startswith("S")]
-
 
 def expand_tree(data: Any, environ: Mapping[str, str] | None = None) -> Any:
     """`${VAR}` and `${VAR:-default}` in every string of a raw runbook (KeyError: unset)."""
