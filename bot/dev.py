@@ -16,7 +16,6 @@ from bot.local_slack.terminal import run_terminal
 from bot.local_slack.workspace import Workspace
 from bot.process import DeliveryTuning, Service
 from bot.settings import Settings
-from commands.clock import SlackClock
 from commands.config import Config
 
 log = logging.getLogger(__name__)
@@ -60,7 +59,7 @@ def run_dev(
     # One clock for the bot and its Slack: message timestamps and request signatures agree
     # with the bot's time, also when SRE_BOT_NOW has moved it.
     clock = settings.clock()
-    workspace = Workspace(channels=_channel_names(config), clock=SlackClock(clock).now)
+    workspace = Workspace(channels=_channel_names(config), clock=lambda: clock.now().timestamp())
     slack = LocalSlackServer(workspace).start()
     signing_secret = secrets.token_hex(16)
     local = settings.model_copy(

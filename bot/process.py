@@ -7,6 +7,7 @@ import socket
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import uvicorn
 from slack_bolt import App
@@ -25,6 +26,9 @@ from commands.context import Context
 from commands.errors import ConfigError
 from storage.db import Database
 from storage.migrate import upgrade
+
+if TYPE_CHECKING:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +99,7 @@ class Service:
         self.bolt: App = build_bolt_app(self.runtime, signing_secret)
         self.scheduler = build_scheduler(self.runtime)
         self.http = create_http_app(self.runtime, self.bolt, self.scheduler, signing_secret)
-        self._socket_mode = None
+        self._socket_mode: SocketModeHandler | None = None
         self._stopping = threading.Event()
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None

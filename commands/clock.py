@@ -80,17 +80,6 @@ def clock_from_env(value: str | None) -> Clock:
     return RunningClock(parse_instant(value))
 
 
-class SlackClock:
-    """`slack_sdk`'s clock interface (seconds since the epoch) over ours, so that request
-    signatures are checked against the same time as everything else."""
-
-    def __init__(self, clock: Clock) -> None:
-        self.clock = clock
-
-    def now(self) -> float:
-        return self.clock.now().timestamp()
-
-
 def iso_utc(moment: datetime) -> str:
     """ISO 8601 in UTC with a `Z`, as the JSON outputs promise."""
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")

@@ -75,13 +75,13 @@ def compare(actual: Any, op: str, expected: str) -> bool:
         pair = ("" if actual is None else str(actual), expected)
     a, b = pair
     if op == "==":
-        return a == b
+        return bool(a == b)
     if op == "!=":
-        return a != b
+        return bool(a != b)
     if isinstance(a, str) != isinstance(b, str):
         return False
     try:
-        return {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]
+        return bool({"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op])
     except TypeError:
         return False
 

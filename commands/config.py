@@ -192,7 +192,7 @@ def load_config(path: Path) -> Config:
                 model = _model_at(parent)
                 if model is not None:
                     hint = f" (known keys: {', '.join(sorted(model.model_fields))})"
-            problems.append(f"{where}: {key}: {describe(error)}{hint}")
+            problems.append(f"{where}: {key}: {describe(dict(error))}{hint}")
         raise ConfigError("\n".join(problems)) from None
     return config.model_copy(update={"source": str(path)})
 

@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
 from commands.context import Context
+from storage.db import rows_changed
 from storage.models import SlackEventSeen
 
 KEEP = timedelta(days=2)
@@ -26,7 +27,8 @@ def first_delivery(ctx: Context, event_id: str) -> bool:
 
 def forget_old(ctx: Context) -> int:
     with ctx.db.session() as session:
-        result = session.execute(
-            delete(SlackEventSeen).where(col(SlackEventSeen.seen_at) < ctx.clock.now() - KEEP)
+        changed = rows_changed(
+            session,
+            delete(SlackEventSeen).where(col(SlackEventSeen.seen_at) < ctx.clock.now() - KEEP),
         )
-        return int(result.rowcount or 0)
+        return int(changed or 0)

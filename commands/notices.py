@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlmodel import Session
 
@@ -99,7 +100,7 @@ class Thread:
     def on_stream(self, stream: str) -> "Thread":
         return replace(self, stream=stream)
 
-    def _args(self, args: Mapping[str, object]) -> dict:
+    def _args(self, args: Mapping[str, object]) -> dict[str, Any]:
         return {**self.args, **args}
 
     def post(self, session: Session, template: Template, now: datetime, **args: object) -> int:
@@ -126,16 +127,14 @@ class Thread:
             now=at,
         )
 
-    def reply(
-        self,
-        session: Session,
-        template: Template,
-        now: datetime,
-        *,
-        ref: str | None = None,
-        **args: object,
+    def reply(self, session: Session, template: Template, now: datetime, **args: object) -> int:
+        """A message in the thread."""
+        return self.reply_as(session, None, template, now, **args)
+
+    def reply_as(
+        self, session: Session, ref: str | None, template: Template, now: datetime, **args: object
     ) -> int:
-        """A message in the thread; `ref` names it for later updates."""
+        """A message in the thread that `ref` names, for later updates."""
         return outbox.reply(
             session,
             stream=self.stream or self.ref,

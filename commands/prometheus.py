@@ -180,7 +180,7 @@ class PrometheusClient:
             return PrometheusQueryError(query, reason)
         return PrometheusUnavailable(self.url, f"HTTP {status}")
 
-    def _range(self, request: Range, params: dict, timeout: float) -> list:
+    def _range(self, request: Range, params: dict[str, Any], timeout: float) -> list[Any]:
         response = self._session.get(
             f"{self.url}/api/v1/query_range",
             params={
@@ -196,9 +196,10 @@ class PrometheusClient:
             raise PrometheusApiClientException(
                 f"HTTP Status Code {response.status_code} ({response.content!r})"
             )
-        return response.json()["data"]["result"]
+        result: list[Any] = response.json()["data"]["result"]
+        return result
 
-    def _label_values(self, label: str, params: dict, timeout: float) -> list[str]:
+    def _label_values(self, label: str, params: dict[str, Any], timeout: float) -> list[str]:
         response = self._session.get(
             f"{self.url}/api/v1/label/{label}/values", params=params, timeout=timeout
         )
@@ -220,13 +221,16 @@ class PrometheusClient:
             thread_name_prefix="promql",
         )
         try:
-            futures: list[Future] = [pool.submit(self._run, r, at, deadline) for r in requests_]
+            futures: list[Future[Any]] = [
+                pool.submit(self._run, r, at, deadline) for r in requests_
+            ]
             done, pending = wait(
                 futures, timeout=max(0.0, deadline - time.monotonic()), return_when=FIRST_EXCEPTION
             )
             for future in futures:
-                if future in done and future.exception() is not None:
-                    raise future.exception()  # type: ignore[misc]
+                failed = future.exception() if future in done else None
+                if failed is not None:
+                    raise failed
             if pending:
                 raise PrometheusUnavailable(self.url, f"no answer within {self.timeout:g} s")
             return [future.result() for future in futures]
@@ -234,7 +238,7 @@ class PrometheusClient:
             pool.shutdown(wait=False, cancel_futures=True)
 
 
-def vector_parts(result: list[dict], label: str) -> dict[str, float | None]:
+def vector_parts(result: list[dict[str, Any]], label: str) -> dict[str, float | None]:
     """An instant vector whose series carry `label`: the sum of each label value's samples
     (NaN and infinities are left out; a value with no finite sample is None)."""
     out: dict[str, float | None] = {}
@@ -248,7 +252,7 @@ def vector_parts(result: list[dict], label: str) -> dict[str, float | None]:
     return out
 
 
-def vector_min(result: list[dict], label: str, part: str) -> float | None:
+def vector_min(result: list[dict[str, Any]], label: str, part: str) -> float | None:
     values = [
         _number((s.get("value") or [None, None])[1])
         for s in result
@@ -258,7 +262,7 @@ def vector_min(result: list[dict], label: str, part: str) -> float | None:
     return min(finite) if finite else None
 
 
-def matrix_parts(result: list[dict], label: str) -> dict[str, dict[float, float]]:
+def matrix_parts(result: list[dict[str, Any]], label: str) -> dict[str, dict[float, float]]:
     """A range vector whose series carry `label`: per label value, timestamp -> summed value."""
     out: dict[str, dict[float, float]] = {}
     for series in result:

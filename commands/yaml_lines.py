@@ -3,6 +3,7 @@
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,10 +12,13 @@ import yaml
 
 from commands.errors import ConfigError
 
+# The line of every key of a YAML document, by its path (("slos", 0, "name") -> 12).
+Lines = dict[tuple[str | int, ...], int]
+
 _ENV_PATTERN = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
 
-def expand_env(value: str, environ: dict[str, str] | os._Environ[str] = os.environ) -> str:
+def expand_env(value: str, environ: Mapping[str, str] = os.environ) -> str:
     """Expand `${VAR}` and `${VAR:-default}`; `$$` is a literal dollar sign."""
 
     def replace(match: re.Match[str]) -> str:

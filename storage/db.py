@@ -9,17 +9,31 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
+from typing import Any, cast
 
-from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.engine import Connection
+from sqlalchemy import Engine, Table, create_engine, event, text
+from sqlalchemy.engine import Connection, CursorResult
 from sqlalchemy.exc import OperationalError
-from sqlmodel import Session
+from sqlalchemy.sql.expression import Executable
+from sqlmodel import Session, SQLModel
 
 _READ_ONLY = "sre_bot_read_only"
 
 
 class DatabaseUnavailable(Exception):
     """The database cannot be reached or opened."""
+
+
+def table(model: type[SQLModel]) -> Table:
+    """A model's Core table, for the bulk statements that skip the ORM."""
+    return SQLModel.metadata.tables[str(model.__tablename__)]
+
+
+def rows_changed(session: Session, statement: Executable) -> int:
+    """Run an UPDATE or DELETE (a claim, a conditional change) and say how many rows it
+    changed: 0 means another writer was first."""
+    result = cast("CursorResult[Any]", session.execute(statement))
+    return result.rowcount
 
 
 def normalise_url(url: str) -> str:
@@ -53,7 +67,7 @@ class Database:
         )
 
         @event.listens_for(engine, "connect")
-        def _on_connect(dbapi_connection, _record) -> None:  # noqa: ANN001
+        def _on_connect(dbapi_connection: Any, _record: object) -> None:
             dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")

@@ -7,6 +7,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from storage.db import rows_changed
 from storage.models import WatchState
 
 
@@ -31,7 +32,8 @@ def ensure(session: Session, name: str, now: datetime) -> None:
 
 def claim(session: Session, name: str, worker: str, now: datetime, until: datetime) -> bool:
     """Take the target for one check when it is due; False when not due or held."""
-    result = session.execute(
+    changed = rows_changed(
+        session,
         update(WatchState)
         .where(
             col(WatchState.name) == name,
@@ -39,27 +41,29 @@ def claim(session: Session, name: str, worker: str, now: datetime, until: dateti
             col(WatchState.claimed_until).is_(None) | (col(WatchState.claimed_until) < now),
         )
         .values(claimed_by=worker, claimed_until=until)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False),
     )
-    return result.rowcount == 1
+    return changed == 1
 
 
 def save(session: Session, name: str, worker: str, **values: object) -> bool:
     """Record a check's result; False when our claim was lost (someone else checked)."""
-    result = session.execute(
+    changed = rows_changed(
+        session,
         update(WatchState)
         .where(col(WatchState.name) == name, col(WatchState.claimed_by) == worker)
         .values(claimed_by=None, claimed_until=None, **values)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False),
     )
-    return result.rowcount == 1
+    return changed == 1
 
 
 def mark_triggered(session: Session, name: str, episode: int) -> bool:
-    result = session.execute(
+    changed = rows_changed(
+        session,
         update(WatchState)
         .where(col(WatchState.name) == name, col(WatchState.triggered_episode) < episode)
         .values(triggered_episode=episode)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False),
     )
-    return result.rowcount == 1
+    return changed == 1

@@ -2,10 +2,12 @@
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Connection, func, insert, literal, text, update
 from sqlmodel import Session, col, select
 
+from storage.db import rows_changed, table
 from storage.models import Incident, SlackMessage, TimelineEntry
 
 
@@ -18,8 +20,8 @@ def get(session: Session, incident_id: str, *, for_update: bool = False) -> Inci
 
 # The declaration path runs on every `/incident create`: its statements are built once and
 # executed on the connection, skipping the ORM's per-call statement building.
-_INCIDENTS = Incident.__table__  # type: ignore[attr-defined]
-_TIMELINE = TimelineEntry.__table__  # type: ignore[attr-defined]
+_INCIDENTS = table(Incident)
+_TIMELINE = table(TimelineEntry)
 _ALLOCATE = text(
     "INSERT INTO incident_id_counter (base, used) VALUES (:base, 1) "
     "ON CONFLICT (base) DO UPDATE SET used = incident_id_counter.used + 1 RETURNING used"
@@ -50,25 +52,28 @@ def claim_acknowledgement(
     values["updated_at"] = at
     if new_status is not None:
         values["status"] = new_status
-    result = session.execute(
+    changed = rows_changed(
+        session,
         update(Incident)
         .where(col(Incident.id) == incident_id, col(Incident.acknowledged_at).is_(None))
         .values(**values)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False),
     )
     session.expire_all()
-    return result.rowcount == 1
+    return changed == 1
 
 
 def add_timeline(
-    session: Session, incident_id: str, at: datetime, actor: str, kind: str, data: dict
+    session: Session, incident_id: str, at: datetime, actor: str, kind: str, data: dict[str, Any]
 ) -> int:
     """Append a timeline entry; its ID."""
     result = session.connection().execute(
         _INSERT_TIMELINE,
         {"incident_id": incident_id, "at": at, "actor": actor, "kind": kind, "data": data},
     )
-    return int(result.inserted_primary_key[0])
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
 
 
 def timeline(session: Session, incident_id: str) -> Sequence[TimelineEntry]:
@@ -122,6 +127,7 @@ def ack_delays(session: Session) -> list[tuple[str, float]]:
     return [
         (severity, (acked - created).total_seconds())
         for severity, created, acked in session.exec(query)
+        if acked is not None
     ]
 
 
@@ -130,7 +136,7 @@ def channel_names_posted_in(session: Session, channel_id: str) -> set[str]:
     `channel_id` (a name like `#incidents` is only resolved to an ID by posting there)."""
     query = (
         select(Incident.channel)
-        .join(SlackMessage, SlackMessage.ref == literal("incident:") + Incident.id)
+        .join(SlackMessage, col(SlackMessage.ref) == literal("incident:") + col(Incident.id))
         .where(SlackMessage.channel == channel_id)
         .distinct()
     )

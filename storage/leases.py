@@ -6,18 +6,22 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
+from storage.db import rows_changed
 from storage.models import Lease
 
 
 def acquire(session: Session, name: str, holder: str, now: datetime, ttl: timedelta) -> bool:
     """Take or renew the lease; False while another holder's lease is still valid."""
-    result = session.execute(
+    changed = rows_changed(
+        session,
         update(Lease)
-        .where(col(Lease.name) == name, (Lease.holder == holder) | (Lease.expires_at < now))
+        .where(
+            col(Lease.name) == name, (col(Lease.holder) == holder) | (col(Lease.expires_at) < now)
+        )
         .values(holder=holder, expires_at=now + ttl)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False),
     )
-    if result.rowcount == 1:
+    if changed == 1:
         return True
     if session.get(Lease, name) is not None:
         return False

@@ -1,6 +1,10 @@
-"""Every table sre-bot keeps. Datetimes are timezone-aware and stored in UTC."""
+"""Every table sre-bot keeps. Datetimes are timezone-aware and stored in UTC.
+
+An integer `id` is typed `int`: it is None only between building a row and inserting it,
+and every row storage hands back has one."""
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -43,13 +47,13 @@ class IncidentIdCounter(SQLModel, table=True):
 class TimelineEntry(SQLModel, table=True):
     __tablename__ = "timeline_entry"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set when the row is inserted
     incident_id: str = Field(foreign_key="incident.id", index=True, max_length=40)
     at: datetime
     actor: str = Field(max_length=120)
     kind: str = Field(max_length=32)
     # What changed, for rendering in any language: {"from": .., "to": .., "note": ..}.
-    data: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
 class OutboxMessage(SQLModel, table=True):
@@ -61,14 +65,14 @@ class OutboxMessage(SQLModel, table=True):
         Index("ix_outbox_dead", "state", "dead_at"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set when the row is inserted
     stream: str = Field(max_length=120)
     op: str = Field(max_length=16)  # post | reply | update | upload
     ref: str | None = Field(default=None, max_length=120)  # message this post creates/updates
     thread_ref: str | None = Field(default=None, max_length=120)  # parent of a reply
     channel: str | None = Field(default=None, max_length=80)
     template: str = Field(max_length=64)
-    args: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    args: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     state: str = Field(default="pending", max_length=16)
     attempts: int = 0
     # Refusals with an `ok: false` error Slack documents for no method we call: a few, then
@@ -118,7 +122,7 @@ class OnCallOverride(SQLModel, table=True):
 
     __tablename__ = "oncall_override"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set when the row is inserted
     kind: str = Field(max_length=8)  # swap | cover
     group_id: str = Field(max_length=40, index=True)
     start_at: datetime = Field(index=True)
@@ -141,7 +145,7 @@ class Reminder(SQLModel, table=True):
         UniqueConstraint("subject_kind", "subject_id", "kind", name="uq_reminder_subject"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set when the row is inserted
     subject_kind: str = Field(max_length=16)  # incident | alert
     subject_id: str = Field(max_length=64)
     kind: str = Field(max_length=16)  # ack | update | postmortem
@@ -175,18 +179,24 @@ class AlertGroup(SQLModel, table=True):
         Index("ix_alert_group_status", "status", "severity"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set when the row is inserted
     source: str = Field(max_length=16)  # alertmanager | grafana
     group_key: str = Field(sa_column=Column(Text, nullable=False))
     group_key_hash: str = Field(max_length=64)
     receiver: str = Field(default="", max_length=200)
     status: str = Field(max_length=16)  # firing | resolved
-    group_labels: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    common_labels: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    common_annotations: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    group_labels: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False)
+    )
+    common_labels: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False)
+    )
+    common_annotations: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False)
+    )
     external_url: str = Field(default="", max_length=2000)
     # What the source says beyond Alertmanager's fields (Grafana: title, message, orgId).
-    extra: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    extra: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     channel: str = Field(max_length=80)
     severity: str = Field(max_length=8)
     mentions: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
@@ -210,18 +220,20 @@ class Alert(SQLModel, table=True):
     __tablename__ = "alert"
     __table_args__ = (UniqueConstraint("group_id", "fingerprint", name="uq_alert_fingerprint"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set when the row is inserted
     group_id: int = Field(foreign_key="alert_group.id")
     fingerprint: str = Field(max_length=64)
     status: str = Field(max_length=16)  # firing | resolved
-    labels: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    annotations: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    labels: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    annotations: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False)
+    )
     value: str | None = Field(default=None, sa_column=Column(Text))
     starts_at: datetime
     ends_at: datetime | None = None
     generator_url: str = Field(default="", max_length=2000)
     # Grafana's per-alert links and values (dashboardURL, panelURL, silenceURL, values).
-    extra: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    extra: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     first_seen_at: datetime
     updated_at: datetime
 
@@ -245,7 +257,7 @@ class SloSnapshot(SQLModel, table=True):
     __tablename__ = "slo_snapshot"
     __table_args__ = (UniqueConstraint("slo_key", "day", name="uq_slo_snapshot_day"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set when the row is inserted
     slo_key: str = Field(max_length=200)
     day: str = Field(max_length=10, index=True)  # YYYY-MM-DD in the team's timezone
     status: str = Field(max_length=16)
@@ -267,7 +279,7 @@ class DigestRun(SQLModel, table=True):
     started_at: datetime
     finished_at: datetime | None = None
     # What the digest says, as the message renders it: SLO figures or the Prometheus error.
-    data: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
 class SloChart(SQLModel, table=True):
@@ -275,7 +287,7 @@ class SloChart(SQLModel, table=True):
 
     __tablename__ = "slo_chart"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set when the row is inserted
     slot: str = Field(max_length=40, index=True)
     slo_key: str = Field(max_length=200)
     filename: str = Field(max_length=200)
@@ -294,13 +306,13 @@ class RunbookRun(SQLModel, table=True):
     __tablename__ = "runbook_run"
     __table_args__ = (Index("ix_runbook_run_due", "state", "next_at"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set when the row is inserted
     key: str = Field(max_length=200, unique=True)
     base_key: str = Field(max_length=200, index=True)
     runbook: str = Field(max_length=120, index=True)
     # The runbook as it was when the run started (raw, before ${ENV} expansion: no secrets).
-    spec: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    trigger: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    spec: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    trigger: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     state: str = Field(max_length=24)
     requested_by: str = Field(max_length=120)
     source_ref: str | None = Field(default=None, max_length=120)
@@ -323,7 +335,7 @@ class RunbookStep(SQLModel, table=True):
     __tablename__ = "runbook_step"
     __table_args__ = (Index("ux_runbook_step", "run_id", "index", unique=True),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set when the row is inserted
     run_id: int = Field(foreign_key="runbook_run.id")
     index: int
     name: str = Field(max_length=200)
@@ -332,7 +344,7 @@ class RunbookStep(SQLModel, table=True):
     attempts: int = 0
     # The step's idempotency key, e.g. the incident an `incident` step created.
     idempotency_key: str = Field(max_length=200, unique=True)
-    result: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    result: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     started_at: datetime | None = None
     finished_at: datetime | None = None
 
@@ -343,7 +355,7 @@ class RunbookApproval(SQLModel, table=True):
     __tablename__ = "runbook_approval"
     __table_args__ = (Index("ux_runbook_approval_gate", "run_id", "gate", unique=True),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # set when the row is inserted
     run_id: int = Field(foreign_key="runbook_run.id", index=True)
     gate: int  # -1: before the first step; otherwise the index of the `approval` step
     state: str = Field(max_length=16)  # pending | approved | rejected | expired
@@ -376,4 +388,4 @@ class WatchState(SQLModel, table=True):
     last_status: int | None = None
     last_latency_ms: float | None = None
     last_error: str | None = Field(default=None, max_length=500)
-    last_body: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    last_body: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

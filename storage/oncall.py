@@ -1,12 +1,14 @@
 """On-call overrides, reminder state and handoffs. Plain functions; callers own the transaction."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
+from storage.db import rows_changed
 from storage.models import Incident, OnCallHandoff, OnCallOverride, Reminder, TimelineEntry
 
 _OVERRIDE_LOCK = 724_032  # PostgreSQL advisory lock: one override change at a time
@@ -40,7 +42,7 @@ def add_overrides(session: Session, rows: Sequence[OnCallOverride]) -> None:
     session.flush()
 
 
-def _insert(session: Session):
+def _insert(session: Session) -> Callable[..., Any]:
     if session.get_bind().dialect.name == "postgresql":
         return postgresql.insert
     return sqlite.insert
@@ -80,13 +82,14 @@ def advance_reminder(
     now: datetime,
 ) -> bool:
     """Move a reminder from `old_step` to `new_step`; False when someone else moved it first."""
-    result = session.execute(
+    changed = rows_changed(
+        session,
         update(Reminder)
         .where(col(Reminder.id) == reminder_id, col(Reminder.step) == old_step)
         .values(step=new_step, next_at=next_at, last_sent_at=now)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False),
     )
-    return result.rowcount == 1
+    return changed == 1
 
 
 def unacknowledged_incidents(

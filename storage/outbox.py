@@ -3,11 +3,13 @@
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import func, insert
 from sqlalchemy import update as sql_update
 from sqlmodel import Session, col, select
 
+from storage.db import rows_changed, table
 from storage.models import OutboxMessage, SlackMessage
 
 
@@ -27,7 +29,7 @@ SUPERSEDED = "superseded"
 DEAD = "dead"
 
 # Every state change enqueues: build the insert once (see storage/incidents.py).
-_INSERT = insert(OutboxMessage.__table__)  # type: ignore[attr-defined]
+_INSERT = insert(table(OutboxMessage))
 
 
 def _enqueue(
@@ -36,7 +38,7 @@ def _enqueue(
     stream: str,
     op: str,
     template: str,
-    args: dict,
+    args: dict[str, Any],
     now: datetime,
     ref: str | None = None,
     thread_ref: str | None = None,
@@ -66,7 +68,9 @@ def _enqueue(
             "ts": None,
         },
     )
-    return int(result.inserted_primary_key[0])
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
 
 
 def post(
@@ -75,7 +79,7 @@ def post(
     stream: str,
     channel: str,
     template: str,
-    args: dict,
+    args: dict[str, Any],
     now: datetime,
     ref: str | None = None,
 ) -> int:
@@ -93,7 +97,7 @@ def post(
 
 
 def update(
-    session: Session, *, stream: str, ref: str, template: str, args: dict, now: datetime
+    session: Session, *, stream: str, ref: str, template: str, args: dict[str, Any], now: datetime
 ) -> int:
     """The message `ref` rendered again (from current state) and edited in place. `now` may
     be later than the present: the edit is then due at that time."""
@@ -108,7 +112,7 @@ def reply(
     stream: str,
     thread_ref: str,
     template: str,
-    args: dict,
+    args: dict[str, Any],
     now: datetime,
     ref: str | None = None,
 ) -> int:
@@ -130,7 +134,7 @@ def upload(
     *,
     stream: str,
     template: str,
-    args: dict,
+    args: dict[str, Any],
     now: datetime,
     thread_ref: str | None = None,
     channel: str | None = None,
@@ -162,7 +166,10 @@ def stream_heads(session: Session, now: datetime, limit: int) -> Sequence[Outbox
         .where(OutboxMessage.next_attempt_at <= now)
         .where(
             (col(OutboxMessage.state) == PENDING)
-            | (col(OutboxMessage.claimed_until).is_not(None) & (OutboxMessage.claimed_until < now))
+            | (
+                col(OutboxMessage.claimed_until).is_not(None)
+                & (col(OutboxMessage.claimed_until) < now)
+            )
         )
         .order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
         .limit(limit)
@@ -172,12 +179,13 @@ def stream_heads(session: Session, now: datetime, limit: int) -> Sequence[Outbox
 
 def claim(session: Session, message_id: int, worker: str, now: datetime, lease: timedelta) -> bool:
     """Take a message for delivery; False when another worker holds it."""
-    result = session.execute(
+    changed = rows_changed(
+        session,
         sql_update(OutboxMessage)
         .where(
             col(OutboxMessage.id) == message_id,
             (col(OutboxMessage.state) == PENDING)
-            | ((col(OutboxMessage.state) == SENDING) & (OutboxMessage.claimed_until < now)),
+            | ((col(OutboxMessage.state) == SENDING) & (col(OutboxMessage.claimed_until) < now)),
         )
         .values(
             state=SENDING,
@@ -185,13 +193,14 @@ def claim(session: Session, message_id: int, worker: str, now: datetime, lease: 
             claimed_until=now + lease,
             attempts=OutboxMessage.attempts + 1,
         )
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False),
     )
-    return result.rowcount == 1
+    return changed == 1
 
 
 def _finish(session: Session, message_id: int, worker: str, **values: object) -> bool:
-    result = session.execute(
+    changed = rows_changed(
+        session,
         sql_update(OutboxMessage)
         .where(
             col(OutboxMessage.id) == message_id,
@@ -199,9 +208,9 @@ def _finish(session: Session, message_id: int, worker: str, **values: object) ->
             col(OutboxMessage.claimed_by) == worker,
         )
         .values(claimed_until=None, **values)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False),
     )
-    return result.rowcount == 1
+    return changed == 1
 
 
 def mark_sent(

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
+from storage.db import rows_changed
 from storage.models import RunbookApproval, RunbookRun, RunbookStep
 
 
@@ -38,13 +39,16 @@ def set_run(session: Session, run_id: int, expect: Sequence[str] | None, **value
     query = update(RunbookRun).where(col(RunbookRun.id) == run_id)
     if expect is not None:
         query = query.where(col(RunbookRun.state).in_(expect))
-    result = session.execute(query.values(**values).execution_options(synchronize_session=False))
-    return result.rowcount == 1
+    changed = rows_changed(
+        session, query.values(**values).execution_options(synchronize_session=False)
+    )
+    return changed == 1
 
 
 def claim_run(session: Session, run_id: int, worker: str, now: datetime, until: datetime) -> bool:
     """Take a due run for execution; False when it is not due or another worker holds it."""
-    result = session.execute(
+    changed = rows_changed(
+        session,
         update(RunbookRun)
         .where(
             col(RunbookRun.id) == run_id,
@@ -53,13 +57,14 @@ def claim_run(session: Session, run_id: int, worker: str, now: datetime, until: 
             col(RunbookRun.claimed_until).is_(None) | (col(RunbookRun.claimed_until) < now),
         )
         .values(claimed_by=worker, claimed_until=until)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False),
     )
-    return result.rowcount == 1
+    return changed == 1
 
 
 def extend_claim(session: Session, run_id: int, worker: str, until: datetime) -> bool:
-    result = session.execute(
+    changed = rows_changed(
+        session,
         update(RunbookRun)
         .where(
             col(RunbookRun.id) == run_id,
@@ -67,9 +72,9 @@ def extend_claim(session: Session, run_id: int, worker: str, until: datetime) ->
             col(RunbookRun.state) == "running",
         )
         .values(claimed_until=until)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False),
     )
-    return result.rowcount == 1
+    return changed == 1
 
 
 def release_claim(session: Session, run_id: int, worker: str) -> None:
@@ -126,8 +131,10 @@ def set_step(
     query = update(RunbookStep).where(col(RunbookStep.id) == step_id)
     if expect is not None:
         query = query.where(col(RunbookStep.state).in_(expect))
-    result = session.execute(query.values(**values).execution_options(synchronize_session=False))
-    return result.rowcount == 1
+    changed = rows_changed(
+        session, query.values(**values).execution_options(synchronize_session=False)
+    )
+    return changed == 1
 
 
 def add_approval(session: Session, approval: RunbookApproval) -> RunbookApproval:
@@ -159,12 +166,13 @@ def decide_approval(
     )
     if state != "expired":
         query = query.where(col(RunbookApproval.expires_at) > now)
-    result = session.execute(
+    changed = rows_changed(
+        session,
         query.values(state=state, decided_by=who, decided_at=now).execution_options(
             synchronize_session=False
-        )
+        ),
     )
-    return result.rowcount == 1
+    return changed == 1
 
 
 def expired_approvals(session: Session, now: datetime, limit: int = 50) -> list[RunbookApproval]:

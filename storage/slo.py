@@ -2,11 +2,13 @@
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from storage.db import rows_changed
 from storage.models import DigestRun, SloChart, SloSnapshot, SloState
 
 RUNNING = "running"
@@ -46,13 +48,14 @@ def move_state(
     session: Session, key: str, old: str, new: str, remaining: float | None, now: datetime
 ) -> bool:
     """Claim the change old -> new: True for exactly one evaluation, however many race."""
-    result = session.execute(
+    changed = rows_changed(
+        session,
         update(SloState)
         .where(col(SloState.slo_key) == key, col(SloState.status) == old)
         .values(status=new, remaining=remaining, changed_at=now, evaluated_at=now)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False),
     )
-    return result.rowcount == 1
+    return changed == 1
 
 
 def touch_state(session: Session, key: str, remaining: float | None, now: datetime) -> None:
@@ -103,7 +106,8 @@ def claim_run(
 ) -> bool:
     """Take the digest for `slot`: the first claim wins; a claim left by a crashed replica is
     taken over once its lease runs out; a finished digest is never taken again."""
-    result = session.execute(
+    changed = rows_changed(
+        session,
         update(DigestRun)
         .where(
             col(DigestRun.slot) == slot,
@@ -111,9 +115,9 @@ def claim_run(
             col(DigestRun.claimed_until) < now,
         )
         .values(claimed_by=worker, claimed_until=now + lease, started_at=now)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False),
     )
-    if result.rowcount == 1:
+    if changed == 1:
         return True
     if session.get(DigestRun, slot) is not None:
         return False
@@ -135,9 +139,12 @@ def claim_run(
     return True
 
 
-def finish_run(session: Session, slot: str, worker: str, data: dict, now: datetime) -> bool:
+def finish_run(
+    session: Session, slot: str, worker: str, data: dict[str, Any], now: datetime
+) -> bool:
     """Mark the digest done, if this worker still holds it."""
-    result = session.execute(
+    changed = rows_changed(
+        session,
         update(DigestRun)
         .where(
             col(DigestRun.slot) == slot,
@@ -145,9 +152,9 @@ def finish_run(session: Session, slot: str, worker: str, data: dict, now: dateti
             col(DigestRun.claimed_by) == worker,
         )
         .values(state=DONE, data=data, finished_at=now)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False),
     )
-    return result.rowcount == 1
+    return changed == 1
 
 
 # --- charts -----------------------------------------------------------------------------------
@@ -168,5 +175,5 @@ def get_chart(session: Session, chart_id: int) -> SloChart | None:
 
 
 def forget_charts(session: Session, before: datetime) -> int:
-    result = session.execute(delete(SloChart).where(col(SloChart.created_at) < before))
-    return int(result.rowcount or 0)
+    changed = rows_changed(session, delete(SloChart).where(col(SloChart.created_at) < before))
+    return int(changed or 0)

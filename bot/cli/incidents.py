@@ -1,6 +1,7 @@
 """`sre-bot incident ...`: the incident lifecycle from a terminal, on the bot's database."""
 
 import argparse
+from datetime import datetime
 
 from bot.cli.output import BY, NO, OK, default_actor, plain, print_json
 from bot.i18n import Translator
@@ -75,8 +76,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def incident_json(incident: Incident) -> dict:
-    def when(moment: object) -> str | None:
-        return iso_utc(moment) if moment is not None else None  # type: ignore[arg-type]
+    def when(moment: datetime | None) -> str | None:
+        return iso_utc(moment) if moment is not None else None
 
     return {
         "id": incident.id,

@@ -202,7 +202,7 @@ class OutboxDelivery:
         # mid-send or a timeout, look for it before posting again.
         uncertain = head.state == repo.SENDING or (head.last_error or "").endswith(": timeout")
         with self.ctx.db.session() as session:
-            if not repo.claim(session, head.id, self.worker_id, now, self.claim):  # type: ignore[arg-type]
+            if not repo.claim(session, head.id, self.worker_id, now, self.claim):
                 return 0
         try:
             return self._send(head, uncertain)
@@ -380,7 +380,7 @@ class OutboxDelivery:
         with self.ctx.db.session() as session:
             repo.mark_retry(
                 session,
-                message.id,  # type: ignore[arg-type]
+                message.id,
                 self.worker_id,
                 at,
                 error,
@@ -401,16 +401,16 @@ class OutboxDelivery:
         now = self.ctx.clock.now()
         with self.ctx.db.session() as session:
             if dead is not None:
-                marked = repo.mark_dead(session, message.id, self.worker_id, dead, now)  # type: ignore[arg-type]
+                marked = repo.mark_dead(session, message.id, self.worker_id, dead, now)
                 if marked and notice is not None:
                     _owe_notice(session, message, notice, now)
                 return
             if superseded:
-                repo.mark_superseded(session, message.id, self.worker_id, now)  # type: ignore[arg-type]
+                repo.mark_superseded(session, message.id, self.worker_id, now)
                 return
             if message.op in (Op.POST, Op.REPLY) and message.ref and ts and channel:
                 repo.record_message(session, message.ref, channel, ts, now)
-            repo.mark_sent(session, message.id, self.worker_id, now, ts)  # type: ignore[arg-type]
+            repo.mark_sent(session, message.id, self.worker_id, now, ts)
         metrics.OUTBOX_DELIVERED.labels(op=message.op).inc()
         metrics.OUTBOX_DELIVERY_SECONDS.observe(
             max(0.0, (now - message.created_at).total_seconds())

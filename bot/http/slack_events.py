@@ -17,10 +17,11 @@ import anyio.to_thread
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from slack_bolt import App, BoltRequest
+from slack_sdk import signature
 from slack_sdk.signature import SignatureVerifier
 
 from bot import metrics
-from commands.clock import Clock, SlackClock
+from commands.clock import Clock
 
 # Threads that run listeners. More would only queue on the GIL and the database; enough
 # that one slow request (a lock wait, a slow database) does not hold up the others.
@@ -37,6 +38,17 @@ def _kind(body: str) -> str:
     if "command=" in body:
         return "command"
     return "event"
+
+
+class SlackClock(signature.Clock):
+    """`slack_sdk`'s clock interface (seconds since the epoch) over ours, so that request
+    signatures are checked against the same time as everything else."""
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+
+    def now(self) -> float:
+        return self.clock.now().timestamp()
 
 
 def mount_slack_events(api: FastAPI, bolt: App, signing_secret: str, clock: Clock) -> None:

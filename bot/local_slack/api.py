@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import unquote, urlsplit
 
 from bot.local_slack.methods import Methods, decode_params
 from bot.local_slack.objects import SlackError
@@ -195,21 +195,6 @@ class LocalSlackServer(Methods):
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
-
-    @property
-    def base_url(self) -> str:
-        return f"http://{self.host}:{self.port}"
-
-    @property
-    def api_url(self) -> str:
-        """The Web API base URL, with its trailing slash, for `WebClient(base_url=...)`."""
-        return f"{self.base_url}/api/"
-
-    def response_url(self, key: str) -> str:
-        return f"{self.base_url}/response/{quote(key, safe='')}"
-
-    def upload_url(self, file_id: str) -> str:
-        return f"{self.base_url}/upload/{quote(file_id, safe='')}"
 
     # ---- recorded calls
 

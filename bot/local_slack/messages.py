@@ -21,12 +21,13 @@ from bot.local_slack.objects import (
     SlackError,
     _mutator,
 )
+from bot.local_slack.state import WorkspaceState
 
 log = logging.getLogger(__name__)
 
 
-class Messages:
-    """Mixed into `Workspace`: uses its lock, its state and `_emit`."""
+class Messages(WorkspaceState):
+    """Messages, ephemeral messages and file uploads, over the workspace's state."""
 
     # ---- messages
 
@@ -51,7 +52,7 @@ class Messages:
         if thread_ts:
             parent = history.get(thread_ts)
             if parent is not None:
-                if parent.is_reply:
+                if parent.is_reply and parent.thread_ts:
                     thread_ts = parent.thread_ts
                     parent = history.get(thread_ts)
                 if parent is not None and parent.thread_ts is None:

@@ -8,10 +8,12 @@ import json
 import logging
 from datetime import datetime
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, quote
 from zoneinfo import ZoneInfo
 
 from bot.local_slack.objects import Channel, Message, SlackError, User
+from bot.local_slack.socket_mode import SocketMode
+from bot.local_slack.workspace import Workspace
 
 log = logging.getLogger(__name__)
 _JSON_FIELDS = {"attachments", "blocks", "files", "metadata", "unfurls", "user_auth_blocks", "view"}
@@ -94,7 +96,28 @@ def _in_range(ts: str, params: dict[str, Any]) -> bool:
 
 
 class Methods:
-    """Mixed into `LocalSlackServer`: each method reads its parameters and its workspace."""
+    """The Web API's methods, over the workspace the server serves (a base of
+    `LocalSlackServer`, which sets these)."""
+
+    workspace: Workspace
+    socket_mode: SocketMode
+    host: str
+    port: int
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def api_url(self) -> str:
+        """The Web API base URL, with its trailing slash, for `WebClient(base_url=...)`."""
+        return f"{self.base_url}/api/"
+
+    def response_url(self, key: str) -> str:
+        return f"{self.base_url}/response/{quote(key, safe='')}"
+
+    def upload_url(self, file_id: str) -> str:
+        return f"{self.base_url}/upload/{quote(file_id, safe='')}"
 
     # ---- payloads
 

@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import Any
 
 from bot.local_slack import objects
+from bot.local_slack.messages import Messages
 from bot.local_slack.objects import (
     MAX_VIEW_STACK,
     RESPONSE_POSTED,
@@ -29,8 +30,8 @@ from bot.local_slack.objects import (
 log = logging.getLogger(__name__)
 
 
-class Modals:
-    """Mixed into `Workspace`: uses its lock, its state and `_emit`."""
+class Modals(Messages):
+    """Modals and response_url deliveries, over the workspace's messages."""
 
     # ---- modals
 

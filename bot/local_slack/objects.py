@@ -170,7 +170,7 @@ def _mutator(fn: Callable[P, T]) -> Callable[P, T]:
         with ws.condition:
             result = fn(*args, **kwargs)
         # Nested in another locked call (or a wait_for predicate): the outermost one delivers.
-        if not ws.condition._is_owned():  # type: ignore[attr-defined]
+        if not ws.condition._is_owned():
             ws._dispatch(block=False)
         return result
 

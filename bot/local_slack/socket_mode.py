@@ -28,7 +28,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 from urllib.parse import parse_qs
 
 from bot.local_slack.workspace import Workspace
@@ -247,7 +247,7 @@ class SocketMode:
                 return 401, "invalid_ticket"
             self._tickets.discard(ticket)
 
-        sock: socket.socket = request.connection  # type: ignore[assignment]
+        sock: socket.socket = request.connection
         conn = _Connection(sock)
         try:
             sock.sendall(
@@ -285,7 +285,7 @@ class SocketMode:
                 daemon=True,
             ).start()
         try:
-            self._read_loop(conn, request.rfile)
+            self._read_loop(conn, cast(BinaryIO, request.rfile))
         finally:
             conn.ended.set()
             with self.workspace.condition:

@@ -8,34 +8,15 @@ Works on a plain pipe too (no prompts, input echoed), which is how the tests dri
 from __future__ import annotations
 
 import contextlib
-import json
-import re
 import sys
 import threading
-import time
-import urllib.error
-import urllib.request
-from typing import Any, TextIO
-from urllib.parse import urlencode
-
-from slack_sdk.signature import SignatureVerifier
+from typing import TextIO
 
 from bot.local_slack.api import LocalSlackServer
-from bot.local_slack.objects import (
-    Channel,
-    User,
-    View,
+from bot.local_slack.terminal_base import (
+    EndOfInput,
 )
 from bot.local_slack.terminal_commands import TerminalCommands
-from bot.local_slack.terminal_modals import ModalFilling
-from bot.local_slack.terminal_output import (
-    HTTP_TIMEOUT,
-    QUIET,
-    SLACK_ACK_DEADLINE,
-    Button,
-    EndOfInput,
-    TerminalOutput,
-)
 from bot.local_slack.workspace import Workspace
 from commands.clock import Clock, SystemClock
 
@@ -53,172 +34,7 @@ HELP = """\
   then 'submit', 'cancel', 'edit' or a button number."""
 
 
-class _Style:
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-
-    def _wrap(self, code: str, text: str) -> str:
-        return f"\x1b[{code}m{text}\x1b[0m" if self.enabled else text
-
-    def bold(self, text: str) -> str:
-        return self._wrap("1", text)
-
-    def dim(self, text: str) -> str:
-        return self._wrap("2", text)
-
-    def red(self, text: str) -> str:
-        return self._wrap("31", text)
-
-    def cyan(self, text: str) -> str:
-        return self._wrap("1;36", text)
-
-    def numbers(self, line: str) -> str:
-        if not self.enabled:
-            return line
-        return re.sub(r"\[(\d+)\]", lambda m: self._wrap("1;33", m.group(0)), line)
-
-
-def _isatty(stream: Any) -> bool:
-    try:
-        return bool(stream.isatty())
-    except (AttributeError, ValueError):
-        return False
-
-
-class _Terminal(TerminalOutput, TerminalCommands, ModalFilling):
-    def __init__(
-        self,
-        workspace: Workspace,
-        server: LocalSlackServer,
-        events_url: str,
-        signing_secret: str,
-        *,
-        stdin: TextIO,
-        stdout: TextIO,
-        user_name: str,
-        team_id: str,
-        api_app_id: str,
-        channel: str | None,
-        modal_wait: float,
-        clock: Clock,
-    ) -> None:
-        self.ws = workspace
-        self.clock = clock
-        self.server = server
-        self.events_url = events_url
-        self.verifier = SignatureVerifier(signing_secret)
-        self.stdin = stdin
-        self.stdout = stdout
-        self.team_id = team_id
-        self.api_app_id = api_app_id
-        self.modal_wait = modal_wait
-        self.interactive = _isatty(stdin) and _isatty(stdout)
-        self.style = _Style(_isatty(stdout))
-        self.lock = threading.RLock()
-        self.prompt: str | None = None
-        self.buttons: dict[int, Button] = {}
-        self.awaiting: set[str] = set()
-        user = workspace.user(user_name)
-        if user is None:
-            raise ValueError(f"bad user name {user_name!r}")
-        self.user: User = user
-        first = channel or next((c.name for c in workspace.channels() if not c.is_im), "general")
-        found = workspace.channel(first)
-        if found is None:
-            raise ValueError(f"bad channel {first!r}")
-        self.channel: Channel = found
-
-    # ---- talking to the bot
-
-    def user_object(self) -> dict[str, Any]:
-        return {
-            "id": self.user.id,
-            "username": self.user.name,
-            "name": self.user.name,
-            "team_id": self.team_id,
-        }
-
-    def team_object(self) -> dict[str, Any]:
-        return {"id": self.team_id, "domain": self.ws.team_domain}
-
-    def post(self, body: str) -> tuple[int, bytes, float] | str:
-        """POST a signed Slack request; (status, body, seconds taken) or an error text."""
-        # Signed at the bot's time, which is the machine's unless SRE_BOT_NOW moved it.
-        timestamp = str(int(self.clock.now().timestamp()))
-        signature = self.verifier.generate_signature(timestamp=timestamp, body=body) or ""
-        request = urllib.request.Request(
-            self.events_url,
-            data=body.encode(),
-            method="POST",
-            headers={
-                "Content-Type": "application/x-www-form-urlencoded",
-                "X-Slack-Request-Timestamp": timestamp,
-                "X-Slack-Signature": signature,
-                "User-Agent": "Slackbot 1.0 (local)",
-            },
-        )
-        started = time.monotonic()
-        try:
-            with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT) as response:
-                result: tuple[int, bytes, float] | str = (
-                    response.status,
-                    response.read(),
-                    time.monotonic() - started,
-                )
-        except urllib.error.HTTPError as e:
-            result = e.code, e.read(), time.monotonic() - started
-        except (urllib.error.URLError, OSError) as e:
-            reason = getattr(e, "reason", e)
-            result = f"could not reach the bot at {self.events_url}: {reason}"
-        # Show what the bot posted while handling the request before its answer.
-        self.ws.flush()
-        return result
-
-    def post_payload(self, payload: dict[str, Any]) -> tuple[int, bytes, float] | None:
-        result = self.post(urlencode({"payload": json.dumps(payload, ensure_ascii=False)}))
-        return self._check(result, payload.get("type", "interaction"))
-
-    def _check(
-        self, result: tuple[int, bytes, float] | str, what: str
-    ) -> tuple[int, bytes, float] | None:
-        s = self.style
-        if isinstance(result, str):
-            self.out(s.red(f"! {result}"))
-            return None
-        status, body, took = result
-        if took > SLACK_ACK_DEADLINE:
-            self.out(s.red(f"! the bot took {took:.1f} s to answer {what}; Slack waits 3 s"))
-        if not 200 <= status < 300:
-            text = body.decode("utf-8", "replace").strip()
-            self.out(s.red(f"! {what} → HTTP {status}" + (f": {text}" if text else "")))
-            return None
-        return result
-
-    def await_view(self, trigger_id: str, answered: float) -> View | None:
-        """The modal the bot opens with `trigger_id`, if it does: wait until it appears, the bot has
-        been quiet for QUIET seconds, or `modal_wait` seconds passed."""
-        deadline = answered + self.modal_wait
-        with self.ws.condition:
-            while True:
-                view = self.ws.view_for_trigger(trigger_id)
-                now = time.monotonic()
-                if view is not None or now >= deadline:
-                    return view
-                busy, last = self.server.activity()
-                idle = now - max(last, answered)
-                if not busy and idle >= QUIET:
-                    return None
-                wait = deadline - now if busy else min(deadline - now, QUIET - idle)
-                self.ws.condition.wait(wait)
-
-    def _after_request(self, trigger_id: str) -> None:
-        """Show the modal the bot opens in answer to a request (`trigger_id` is awaited)."""
-        view = self.await_view(trigger_id, time.monotonic())
-        self.ws.flush()  # while the trigger is still awaited, so the view is not announced
-        self.awaiting.discard(trigger_id)
-        if view is not None and not view.closed:
-            self.run_modal(view)
-
+class _Terminal(TerminalCommands):
     # ---- the loop
 
     def banner(self) -> None:

@@ -13,12 +13,12 @@ from bot.local_slack.objects import (
     Message,
     SlackError,
 )
-from bot.local_slack.render import text_of
-from bot.local_slack.terminal_output import VERIFICATION_TOKEN, find_element
+from bot.local_slack.terminal_base import VERIFICATION_TOKEN, find_element
+from bot.local_slack.terminal_modals import ModalFilling
 
 
-class TerminalCommands:
-    """Mixed into the terminal: uses its workspace, its user and its output."""
+class TerminalCommands(ModalFilling):
+    """What a person types: slash commands, button numbers, `as`, `channel`, `thread`."""
 
     # ---- commands
 
@@ -94,7 +94,7 @@ class TerminalCommands:
         if not self.confirm(element):
             return
         channel = self.ws.channel(found.channel, create=False)
-        thread_ts = found.thread_ts if ephemeral or found.is_reply else None  # type: ignore[union-attr]
+        thread_ts = found.thread_ts if isinstance(found, Ephemeral) or found.is_reply else None
         key = secrets.token_hex(8)
         self.ws.register_response_url(
             key,
@@ -132,32 +132,6 @@ class TerminalCommands:
         if self.post_payload(payload) is not None:
             self._after_request(trigger_id)
         self.awaiting.discard(trigger_id)
-
-    def action(self, element: dict[str, Any], block_id: str | None) -> dict[str, Any]:
-        action = {
-            "type": element.get("type", "button"),
-            "action_id": element.get("action_id"),
-            "block_id": block_id,
-            "text": element.get("text"),
-            "action_ts": self.ws.new_ts(),
-        }
-        for key in ("value", "style", "url"):
-            if key in element:
-                action[key] = element[key]
-        return action
-
-    def confirm(self, element: dict[str, Any]) -> bool:
-        dialog = element.get("confirm")
-        if not isinstance(dialog, dict):
-            return True
-        self.out(f"{text_of(dialog.get('title'))}: {text_of(dialog.get('text'), self.names)}")
-        yes = text_of(dialog.get("confirm")) or "yes"
-        no = text_of(dialog.get("deny")) or "no"
-        answer = self.read(f"{yes}? [y/N] ").strip().lower()
-        if answer in ("y", "yes", yes.lower()):
-            return True
-        self.out(f"({no})")
-        return False
 
     def switch_user(self, name: str) -> None:
         user = self.ws.user(name) if name else None

@@ -13,11 +13,11 @@ from bot.local_slack.objects import (
     View,
 )
 from bot.local_slack.render import render_blocks, text_of
-from bot.local_slack.terminal_output import VERIFICATION_TOKEN, find_element
+from bot.local_slack.terminal_base import VERIFICATION_TOKEN, TerminalBase, find_element
 
 
-class ModalFilling:
-    """Mixed into the terminal: uses its workspace, its user and its output."""
+class ModalFilling(TerminalBase):
+    """Filling in a modal, one input at a time."""
 
     # ---- modals
 
@@ -414,3 +414,11 @@ class ModalFilling:
                 self.out(self.style.red("! this field is required"))
                 continue
             return {"type": kind, field: ids if multi else (ids[0] if ids else None)}
+
+    def _after_request(self, trigger_id: str) -> None:
+        """Show the modal the bot opens in answer to a request (`trigger_id` is awaited)."""
+        view = self.await_view(trigger_id, time.monotonic())
+        self.ws.flush()  # while the trigger is still awaited, so the view is not announced
+        self.awaiting.discard(trigger_id)
+        if view is not None and not view.closed:
+            self.run_modal(view)

@@ -5,6 +5,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 
 class AlertmanagerError(Exception):
@@ -19,7 +20,7 @@ class Silence:
     created_by: str
     comment: str
 
-    def body(self) -> dict:
+    def body(self) -> dict[str, Any]:
         return {
             "matchers": [
                 {"name": name, "value": value, "isRegex": False, "isEqual": True}

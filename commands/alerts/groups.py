@@ -1,6 +1,7 @@
 """Reading alert groups: a group with its alerts as its messages show them."""
 
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from sqlmodel import Session
 
@@ -78,7 +79,7 @@ def get_group(ctx: Context, group_id: int) -> AlertGroup:
         return load_group(session, group_id)
 
 
-def list_groups(ctx: Context, *, status: str | None = None, limit: int | None = 50) -> list:
+def list_groups(ctx: Context, *, status: str | None = None, limit: int | None = 50) -> list[Any]:
     with ctx.db.reader() as session:
         return list(repo.listing(session, status=status, limit=limit))
 

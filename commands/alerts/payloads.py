@@ -35,7 +35,7 @@ class IncomingAlert:
     ends_at: datetime | None
     generator_url: str = ""
     value: str | None = None
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ class Notification:
     external_url: str
     alerts: list[IncomingAlert]
     truncated_alerts: int = 0
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 class _Model(BaseModel):
@@ -138,7 +138,7 @@ def _alert(model: _Alert) -> IncomingAlert:
     ends_at = _aware(model.endsAt) if model.endsAt is not None else None
     if ends_at is not None and ends_at < _NO_END_BEFORE:
         ends_at = None
-    extra = {
+    extra: dict[str, Any] = {
         name: _text(url, 2000)
         for name, url in (
             ("dashboard_url", model.dashboardURL),

@@ -7,6 +7,7 @@ open incident already blocks: then it is "blocked", with Prometheus named among 
 """
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from commands.clock import iso_utc
 from commands.context import Context
@@ -24,9 +25,9 @@ UNKNOWN = "unknown"
 @dataclass(frozen=True)
 class Reason:
     kind: str  # slo_exhausted | incident_open | prometheus_unreachable
-    data: dict
+    data: dict[str, Any]
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {"kind": self.kind, **self.data}
 
 
@@ -41,7 +42,7 @@ class GateDecision:
     def allowed(self) -> bool:
         return self.verdict == ALLOWED
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {
             "allowed": self.allowed,
             "status": self.verdict,

@@ -22,10 +22,10 @@ class ProbeResult:
     status: int | None
     latency_ms: float
     detail: str  # why it is not healthy ('' when it is)
-    body: dict = field(default_factory=dict)  # the JSON answer, when it was a JSON object
+    body: dict[str, Any] = field(default_factory=dict)  # the JSON answer, when it was a JSON object
     excerpt: str = ""
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {
             "healthy": self.healthy,
             "status": self.status,
@@ -88,7 +88,7 @@ class PromQLError(Exception):
     """The query could not be answered; the message says why."""
 
 
-def query(base_url: str, promql: str, *, timeout: float) -> list[tuple[dict, float]]:
+def query(base_url: str, promql: str, *, timeout: float) -> list[tuple[dict[str, Any], float]]:
     """An instant query: (labels, value) of each series (a scalar is one unlabelled value)."""
     url = base_url.rstrip("/") + "/api/v1/query"
     try:
@@ -104,7 +104,7 @@ def query(base_url: str, promql: str, *, timeout: float) -> list[tuple[dict, flo
             f"Prometheus answered {response.status_code}: {error or excerpt(response.text, 200)}"
         )
     result = data.get("data") or {}
-    kind, items = result.get("resultType"), result.get("result")
+    kind, items = result.get("resultType"), result.get("result") or []
     try:
         if kind == "scalar":
             return [({}, float(items[1]))]

@@ -9,7 +9,7 @@ happen once, whatever restarts or replicas do."""
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from sqlmodel import Session
 
@@ -110,7 +110,7 @@ class Check:
     status: int | None = None
     latency_ms: float | None = None
     error: str = ""
-    body: dict = field(default_factory=dict)
+    body: dict[str, Any] = field(default_factory=dict)
 
 
 def _probe(ctx: Context, watch: Watch) -> Check:

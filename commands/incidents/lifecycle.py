@@ -5,6 +5,7 @@ the new state, its timeline entry and the Slack messages it owes (the outbox).""
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from urllib.parse import urlparse
 
 from sqlalchemy.exc import IntegrityError
@@ -164,7 +165,7 @@ def declare(ctx: Context, session: Session, draft: IncidentDraft) -> Incident:
 
 
 def note_in_timeline(
-    ctx: Context, session: Session, incident: Incident, actor: str, kind: str, data: dict
+    ctx: Context, session: Session, incident: Incident, actor: str, kind: str, data: dict[str, Any]
 ) -> int:
     """Add a timeline entry that another use-case caused (an alert group linked, say) and owe
     its thread reply, in the caller's transaction."""
@@ -175,7 +176,7 @@ def note_in_timeline(
 
 
 def record_runbook_event(
-    ctx: Context, session: Session, incident_id: str, *, actor: str, data: dict
+    ctx: Context, session: Session, incident_id: str, *, actor: str, data: dict[str, Any]
 ) -> None:
     """A runbook's progress in the incident's timeline (and so its thread), written in the
     caller's transaction together with the change it reports."""

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from statistics import mean, median
+from typing import Any
 
 from commands.clock import iso_utc
 from commands.context import Context
@@ -40,7 +41,7 @@ class Report:
     severities: list[SeverityStats]
     postmortems_owed: list[Incident] = field(default_factory=list)
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {
             "generated_at": iso_utc(self.generated_at),
             "since": iso_utc(self.since) if self.since else None,
@@ -99,8 +100,10 @@ def incident_report(ctx: Context, *, days: int | None = None) -> Report:
         group = [i for i in incidents if i.severity == name]
         acked = [i for i in group if i.acknowledged_at is not None]
         resolved = [i for i in group if i.resolved_at is not None]
-        mtta, mtta_median = _seconds([i.acknowledged_at - i.created_at for i in acked])  # type: ignore[operator]
-        mttr, mttr_median = _seconds([i.resolved_at - i.created_at for i in resolved])  # type: ignore[operator]
+        to_ack = [i.acknowledged_at - i.created_at for i in group if i.acknowledged_at]
+        to_resolve = [i.resolved_at - i.created_at for i in group if i.resolved_at]
+        mtta, mtta_median = _seconds(to_ack)
+        mttr, mttr_median = _seconds(to_resolve)
         due = [i for i in group if i.acknowledged_at is not None or now - i.created_at > target]
         within = [
             i

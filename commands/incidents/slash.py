@@ -1,6 +1,7 @@
 """Reading `/incident` command text. Pure: text in, a request or a usage error out."""
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from commands.errors import CommandError
 from commands.incidents.severity import parse_severity
@@ -33,7 +34,7 @@ class IncidentRequest:
     text: str = ""
     days: int | None = None
     show_all: bool = False
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 class UsageError(CommandError):

@@ -204,8 +204,8 @@ def segments(
         for begins, ends in pairwise(points):
             if ends <= start or begins >= end:
                 continue
-            override = next((o for o in ordered if o.start <= begins < o.end), None)
-            primary = override.user if override else shift.primary
+            covering = next((o for o in ordered if o.start <= begins < o.end), None)
+            primary = covering.user if covering else shift.primary
             out.append(
                 Segment(
                     start=begins,
@@ -213,7 +213,7 @@ def segments(
                     shift=shift,
                     primary=primary,
                     secondary=secondary_of_week(rotation, shift.week, primary),
-                    override=override,
+                    override=covering,
                 )
             )
     return out

@@ -7,6 +7,7 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -178,7 +179,7 @@ def _check_free(ctx: Context, session: Session, start: datetime, end: datetime) 
 
 def _row(
     kind: str, group: str, shift_start: datetime, shift_end: datetime, user: str, replaces: str
-) -> dict:
+) -> dict[str, Any]:
     return {
         "kind": kind,
         "group_id": group,

@@ -3,6 +3,7 @@ its incident's timeline."""
 
 import logging
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session
 
@@ -19,7 +20,7 @@ log = logging.getLogger(__name__)
 def thread_parent(run: RunbookRun) -> str:
     if run.source_ref and run.source_ref.startswith(THREAD_PREFIXES):
         return run.source_ref
-    return runbook_ref(run.id)  # type: ignore[arg-type]
+    return runbook_ref(run.id)
 
 
 def _in_incident_thread(run: RunbookRun) -> bool:
@@ -34,14 +35,14 @@ def thread_of(run: RunbookRun) -> Thread:
 
 def owe_run_message(session: Session, run: RunbookRun, now: datetime, *, create: bool) -> None:
     """Post the run's message (in the thread it came from, or the channel), or update it."""
-    ref = runbook_ref(run.id)  # type: ignore[arg-type]
+    ref = runbook_ref(run.id)
     thread = thread_of(run)
     if not create:
         Thread(ref, args=thread.args, stream=thread.ref).update(session, Template.RUNBOOK_RUN, now)
     elif thread.ref == ref:
         thread.post(session, Template.RUNBOOK_RUN, now)
     else:
-        thread.reply(session, Template.RUNBOOK_RUN, now, ref=ref)
+        thread.reply_as(session, ref, Template.RUNBOOK_RUN, now)
 
 
 def owe_reply(
@@ -50,7 +51,7 @@ def owe_reply(
     run: RunbookRun,
     template: Template,
     now: datetime,
-    timeline: dict | None = None,
+    timeline: dict[str, Any] | None = None,
     **args: object,
 ) -> None:
     """A line in the run's thread, and in the linked incident's timeline. When the run

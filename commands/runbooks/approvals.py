@@ -27,7 +27,7 @@ class Decision:
     won: bool  # False: someone else decided first (see approval.decided_by)
 
 
-def may_approve(spec: Mapping, user: str, in_group: GroupCheck | None) -> bool:
+def may_approve(spec: Mapping[str, Any], user: str, in_group: GroupCheck | None) -> bool:
     approvers = [str(a) for a in spec.get("approvers") or []]
     if user in approvers:
         return True
@@ -67,10 +67,11 @@ def decide(
         if approval is None:
             raise NotFound("runbook.run_not_found", id=run_id)
         state = "approved" if approve else "rejected"
-        won = repo.decide_approval(session, approval.id, state, user, now)  # type: ignore[arg-type, union-attr]
+        won = repo.decide_approval(session, approval.id, state, user, now)
         approval = repo.approval(session, run_id, gate)
-        run = repo.get_run(session, run_id)
-        assert approval is not None and run is not None
+        current = repo.get_run(session, run_id)
+        assert approval is not None and current is not None
+        run = current
         if not won:
             if approval.state == "expired":
                 raise Conflict("runbook.approval_expired", id=run.id, runbook=run.runbook)
@@ -85,7 +86,7 @@ def decide(
                         row.id,
                         None,
                         state=RunState.SUCCEEDED,
-                        finished_at=now,  # type: ignore[arg-type]
+                        finished_at=now,
                         result={**row.result, "approved_by": user},
                     )
                 values["step_index"] = gate + 1
@@ -94,7 +95,7 @@ def decide(
             if gate != START_GATE:
                 row = repo.step(session, run_id, gate)
                 if row is not None:
-                    repo.set_step(session, row.id, None, state=RunState.FAILED, finished_at=now)  # type: ignore[arg-type]
+                    repo.set_step(session, row.id, None, state=RunState.FAILED, finished_at=now)
             repo.set_run(
                 session,
                 run_id,
@@ -110,12 +111,12 @@ def decide(
 
 
 def _expire(ctx: Context, session: Session, approval: RunbookApproval, now: datetime) -> bool:
-    if not repo.decide_approval(session, approval.id, "expired", None, now):  # type: ignore[arg-type]
+    if not repo.decide_approval(session, approval.id, "expired", None, now):
         return False
     if approval.gate != START_GATE:
         row = repo.step(session, approval.run_id, approval.gate)
         if row is not None:
-            repo.set_step(session, row.id, None, state=RunState.FAILED, finished_at=now)  # type: ignore[arg-type]
+            repo.set_step(session, row.id, None, state=RunState.FAILED, finished_at=now)
     repo.set_run(
         session,
         approval.run_id,
@@ -200,5 +201,5 @@ def _settle_interrupted(
         if event == "resumed":
             row = repo.step(session, run_id, run.step_index)
             if row is not None:
-                repo.set_step(session, row.id, (RunState.INTERRUPTED,), state="resumed")  # type: ignore[arg-type]
+                repo.set_step(session, row.id, (RunState.INTERRUPTED,), state="resumed")
         return announce(ctx, session, run_id, now, event, actor=user)

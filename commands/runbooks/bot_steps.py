@@ -40,7 +40,7 @@ def row_for(
         return repo.save_step(
             session,
             RunbookStep(
-                run_id=run.id,  # type: ignore[arg-type]
+                run_id=run.id,
                 index=index,
                 name=step_name(step, index)[:200],
                 kind=step.kind,
@@ -51,7 +51,7 @@ def row_for(
                 started_at=now,
             ),
         )
-    repo.set_step(session, row.id, None, state=state, attempts=row.attempts + 1)  # type: ignore[arg-type]
+    repo.set_step(session, row.id, None, state=state, attempts=row.attempts + 1)
     row.state, row.attempts = state, row.attempts + 1
     return row
 
@@ -61,7 +61,7 @@ def tick_notify(
     run: RunbookRun,
     step: NotifyStep,
     row: RunbookStep | None,
-    data: dict,
+    data: dict[str, Any],
     now: datetime,
 ) -> bool:
     """Notify: the message and the step's success commit together (never sent twice)."""
@@ -77,8 +77,8 @@ def tick_notify(
             "oncall": step.oncall,
             "oncall_user": primary_at(session, ctx.config, now) if step.oncall else None,
         }
-        repo.set_step(session, row.id, None, result=result, finished_at=now)  # type: ignore[arg-type]
-        notify_ref = f"{runbook_ref(run.id)}:notify:{row.index}"  # type: ignore[arg-type]
+        repo.set_step(session, row.id, None, result=result, finished_at=now)
+        notify_ref = f"{runbook_ref(run.id)}:notify:{row.index}"
         if step.channel:
             elsewhere = Thread(notify_ref, step.channel, {"run_id": run.id})
             elsewhere.post(session, Template.RUNBOOK_NOTIFY, now, index=row.index)
@@ -105,7 +105,7 @@ def tick_notify(
             step_index=row.index + 1,
             next_at=now,
             updated_at=now,
-        )  # type: ignore[arg-type]
+        )
         owe_run_message(session, run, now, create=False)
     return True
 
@@ -115,7 +115,7 @@ def tick_incident(
     run: RunbookRun,
     step: IncidentStep,
     row: RunbookStep | None,
-    data: dict,
+    data: dict[str, Any],
     now: datetime,
 ) -> bool:
     """Declare the incident once: the incident, the step's success and the run's link to it
@@ -128,24 +128,24 @@ def tick_incident(
     index = run.step_index
 
     def record(session: Session, incident: Any) -> None:
-        existing = repo.step(session, run.id, index)  # type: ignore[arg-type]
+        existing = repo.step(session, run.id, index)
         if existing is not None and existing.state == RunState.SUCCEEDED:
             raise AlreadyDone
         saved = row_for(session, run, step, existing, now, RunState.SUCCEEDED)
         result = {"incident_id": incident.id, "severity": incident.severity}
-        repo.set_step(session, saved.id, None, result=result, finished_at=now)  # type: ignore[arg-type]
+        repo.set_step(session, saved.id, None, result=result, finished_at=now)
         changed = repo.set_run(
             session,
             run.id,
             (RunState.RUNNING,),
             step_index=index + 1,
-            next_at=now,  # type: ignore[arg-type]
+            next_at=now,
             updated_at=now,
             incident_id=run.incident_id or incident.id,
         )
         if not changed:
             raise AlreadyDone
-        linked = repo.get_run(session, run.id)  # type: ignore[arg-type]
+        linked = repo.get_run(session, run.id)
         assert linked is not None
         detail = f"{incident.id} [{incident.severity}]"
         owe_reply(
@@ -179,7 +179,7 @@ def fail_db_step(
 ) -> bool:
     with ctx.db.session() as session:
         row = row_for(session, run, step, row, now, RunState.FAILED)
-        repo.set_step(session, row.id, None, result={"error": error}, finished_at=now)  # type: ignore[arg-type]
+        repo.set_step(session, row.id, None, result={"error": error}, finished_at=now)
         owe_reply(
             ctx,
             session,

@@ -3,17 +3,18 @@
 import logging
 import threading
 from pathlib import Path
+from typing import Any
 
 from commands.context import Context
 from commands.errors import NotFound
 from commands.runbooks.files import Catalog, LoadedRunbook, load_folder
 
 log = logging.getLogger(__name__)
-_CACHE: dict[tuple, Catalog] = {}
+_CACHE: dict[tuple[object, ...], Catalog] = {}
 _CACHE_LOCK = threading.Lock()
 
 
-def _fingerprint(folder: Path | None, allow_commands: bool) -> tuple:
+def _fingerprint(folder: Path | None, allow_commands: bool) -> tuple[Any, ...]:
     if folder is None or not folder.is_dir():
         return (str(folder), allow_commands)
     files = []

@@ -27,7 +27,7 @@ from commands.runbooks.spec import (
     idempotent,
     parse_runbook,
 )
-from commands.runbooks.states import CLAIM_MARGIN, RunState
+from commands.runbooks.states import CLAIM_MARGIN, RunState, StepState
 from commands.runbooks.templates import TemplateError
 from storage import runbooks as repo
 from storage.models import RunbookRun, RunbookStep
@@ -103,7 +103,7 @@ def _tick(
         return _tick_approval(ctx, run, runbook, step, row, now)
     budget = _step_budget(step)
     with ctx.db.session() as session:
-        if not repo.extend_claim(session, run.id, worker, now + budget + CLAIM_MARGIN):  # type: ignore[arg-type]
+        if not repo.extend_claim(session, run.id, worker, now + budget + CLAIM_MARGIN):
             return False
         row = row_for(session, run, step, row, now, "started")
     prior = dict(row.result or {})
@@ -117,14 +117,16 @@ def _tick(
         elif isinstance(step, CommandStep):
             if not ctx.config.runbooks.allow_commands:
                 outcome = steps_.Outcome(
-                    "failed", {"error": "command steps are off"}, detail="command steps are off"
+                    StepState.FAILED,
+                    {"error": "command steps are off"},
+                    detail="command steps are off",
                 )
             else:
                 outcome = steps_.run_command(step, data, now)
         else:  # pragma: no cover - the spec's union is exhaustive
             raise AssertionError(step.kind)
     except TemplateError as exc:
-        outcome = steps_.Outcome("failed", {**prior, "error": str(exc)}, detail=str(exc))
+        outcome = steps_.Outcome(StepState.FAILED, {**prior, "error": str(exc)}, detail=str(exc))
     return _record(ctx, run, row, outcome)
 
 
@@ -140,8 +142,8 @@ def _record(ctx: Context, run: RunbookRun, row: RunbookStep, outcome: steps_.Out
     now = ctx.clock.now()
     with ctx.db.session() as session:
         if outcome.state == "waiting":
-            repo.set_step(session, row.id, ("started",), state="waiting", result=outcome.result)  # type: ignore[arg-type]
-            repo.set_run(session, run.id, (RunState.RUNNING,), next_at=outcome.at, updated_at=now)  # type: ignore[arg-type]
+            repo.set_step(session, row.id, ("started",), state="waiting", result=outcome.result)
+            repo.set_run(session, run.id, (RunState.RUNNING,), next_at=outcome.at, updated_at=now)
             owe_run_message(session, run, now, create=False)
             return False
         if not repo.set_step(
@@ -149,20 +151,20 @@ def _record(ctx: Context, run: RunbookRun, row: RunbookStep, outcome: steps_.Out
             row.id,
             ("started",),
             state=outcome.state,
-            result=outcome.result,  # type: ignore[arg-type]
+            result=outcome.result,
             finished_at=now,
         ):
             return False
         timeline = {"step": row.name, "outcome": outcome.state, "detail": outcome.detail[:500]}
         owe_reply(ctx, session, run, Template.RUNBOOK_STEP, now, timeline=timeline, index=row.index)
-        if outcome.state == RunState.SUCCEEDED:
+        if outcome.state == StepState.SUCCEEDED:
             repo.set_run(
                 session,
                 run.id,
                 (RunState.RUNNING,),
                 step_index=row.index + 1,
                 next_at=now,
-                updated_at=now,  # type: ignore[arg-type]
+                updated_at=now,
             )
             owe_run_message(session, run, now, create=False)
             return True
@@ -177,15 +179,15 @@ def _tick_wait(
         if row is None:
             until = now + timedelta(seconds=step.duration)
             row = row_for(session, run, step, None, now, "waiting")
-            repo.set_step(session, row.id, None, result={"until": until.isoformat()})  # type: ignore[arg-type]
-            repo.set_run(session, run.id, (RunState.RUNNING,), next_at=until, updated_at=now)  # type: ignore[arg-type]
+            repo.set_step(session, row.id, None, result={"until": until.isoformat()})
+            repo.set_run(session, run.id, (RunState.RUNNING,), next_at=until, updated_at=now)
             owe_run_message(session, run, now, create=False)
             return False
         until = datetime.fromisoformat(str(row.result.get("until")))
         if now < until:
-            repo.set_run(session, run.id, (RunState.RUNNING,), next_at=until)  # type: ignore[arg-type]
+            repo.set_run(session, run.id, (RunState.RUNNING,), next_at=until)
             return False
-        repo.set_step(session, row.id, None, state=RunState.SUCCEEDED, finished_at=now)  # type: ignore[arg-type]
+        repo.set_step(session, row.id, None, state=RunState.SUCCEEDED, finished_at=now)
         repo.set_run(
             session,
             run.id,
@@ -193,7 +195,7 @@ def _tick_wait(
             step_index=row.index + 1,
             next_at=now,
             updated_at=now,
-        )  # type: ignore[arg-type]
+        )
         owe_run_message(session, run, now, create=False)
         return True
 
@@ -208,7 +210,7 @@ def _tick_approval(
 ) -> bool:
     with ctx.db.session() as session:
         row = row_for(session, run, step, row, now, "waiting")
-        if repo.approval(session, run.id, row.index) is None:  # type: ignore[arg-type]
+        if repo.approval(session, run.id, row.index) is None:
             timeout = step.timeout or runbook.approval_timeout
             add_approval(session, run, row.index, now, timeout)
         repo.set_run(
@@ -218,8 +220,8 @@ def _tick_approval(
             state=RunState.AWAITING,
             next_at=None,
             updated_at=now,
-        )  # type: ignore[arg-type]
-        announce(ctx, session, run.id, now, "approval_needed", step=row.name)  # type: ignore[arg-type]
+        )
+        announce(ctx, session, run.id, now, "approval_needed", step=row.name)
     return False
 
 
@@ -239,10 +241,10 @@ def _interrupt(ctx: Context, run: RunbookRun, row: RunbookStep) -> None:
             (RunState.RUNNING,),
             state=RunState.INTERRUPTED,
             next_at=None,
-            updated_at=now,  # type: ignore[arg-type]
+            updated_at=now,
             claimed_by=None,
             claimed_until=None,
         ):
             return
-        repo.set_step(session, row.id, ("started",), state=RunState.INTERRUPTED)  # type: ignore[arg-type]
-        announce(ctx, session, run.id, now, "interrupted", step=row.name)  # type: ignore[arg-type]
+        repo.set_step(session, row.id, ("started",), state=RunState.INTERRUPTED)
+        announce(ctx, session, run.id, now, "interrupted", step=row.name)

@@ -1,6 +1,7 @@
 """Runbook files: loading a folder, with clear errors (file, line, step and field) for a bad
 file, which is skipped while the others still load."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,13 +21,13 @@ from commands.runbooks.spec import (
     step_name,
 )
 from commands.runbooks.templates import TemplateError, _for_request, template_names
-from commands.yaml_lines import load_yaml
+from commands.yaml_lines import Lines, load_yaml
 
 
 @dataclass(frozen=True)
 class LoadedRunbook:
     runbook: Runbook
-    raw: dict
+    raw: dict[str, Any]
     path: Path
 
 
@@ -39,12 +40,12 @@ class Catalog:
         return sorted(self.runbooks)
 
 
-def _where(path: Path, lines: dict, loc: tuple) -> str:
+def _where(path: Path, lines: Lines, loc: tuple[Any, ...]) -> str:
     line = next((lines[loc[:n]] for n in range(len(loc), -1, -1) if loc[:n] in lines), None)
     return f"{path}:{line}" if line else str(path)
 
 
-def describe_error(raw: Any, error: dict) -> tuple[tuple, str]:
+def describe_error(raw: Any, error: Mapping[str, Any]) -> tuple[tuple[Any, ...], str]:
     loc = tuple(error["loc"])
     # Discriminated unions put the step kind in the location: steps.2.http.url.
     if len(loc) > 2 and loc[0] == "steps" and loc[2] in KINDS:
@@ -108,7 +109,7 @@ def load_file(path: Path, *, allow_commands: bool) -> LoadedRunbook:
     except ValidationError as exc:
         problems = []
         for error in exc.errors():
-            loc, text = describe_error(located.data, error)
+            loc, text = describe_error(located.data, dict(error))
             problems.append(f"{_where(path, located.lines, loc)}: {text}")
         raise ConfigError("\n".join(problems)) from None
     problems = [f"{path}: {p}" for p in _check_templates(runbook)]

@@ -29,7 +29,9 @@ from storage import alerts as alert_repo
 log = logging.getLogger(__name__)
 
 
-def trigger_data(ctx: Context, source_ref: str | None, trigger: Mapping | None) -> dict:
+def trigger_data(
+    ctx: Context, source_ref: str | None, trigger: Mapping[str, Any] | None
+) -> dict[str, Any]:
     data: dict[str, Any] = dict(trigger or {})
     if source_ref and source_ref.startswith("alert:") and "labels" not in data:
         group_id = source_ref.split(":", 1)[1]
@@ -58,7 +60,7 @@ def trigger_data(ctx: Context, source_ref: str | None, trigger: Mapping | None) 
     return data
 
 
-def template_data(run_id: int | None, name: str, trigger: Mapping) -> dict:
+def template_data(run_id: int | None, name: str, trigger: Mapping[str, Any]) -> dict[str, Any]:
     return {**trigger, "run": {"id": run_id or 0}, "runbook": {"name": name}}
 
 
@@ -75,8 +77,11 @@ def _missing(path: str) -> str:
     return f"⟨{path}: no value⟩"
 
 
-def _masked_headers(raw_step: Mapping, step: HttpStep | HealthCheckStep, data: dict) -> list[str]:
-    raw_headers = raw_step.get("headers") if isinstance(raw_step.get("headers"), dict) else {}
+def _masked_headers(
+    raw_step: Mapping[str, Any], step: HttpStep | HealthCheckStep, data: dict[str, Any]
+) -> list[str]:
+    given = raw_step.get("headers")
+    raw_headers: dict[str, Any] = given if isinstance(given, dict) else {}
     lines = []
     for name, value in step.headers.items():
         raw_value = str(raw_headers.get(name, ""))
@@ -85,7 +90,9 @@ def _masked_headers(raw_step: Mapping, step: HttpStep | HealthCheckStep, data: d
     return lines
 
 
-def plan(runbook: Runbook, raw: dict, data: dict, ctx: Context) -> list[PlannedStep]:
+def plan(
+    runbook: Runbook, raw: dict[str, Any], data: dict[str, Any], ctx: Context
+) -> list[PlannedStep]:
     """Every step with its parameters resolved from the trigger data. Performs nothing."""
     planned = []
     raw_steps = raw.get("steps") or []
@@ -146,7 +153,7 @@ def _shell_quote(arg: str) -> str:
     return shlex.quote(arg)
 
 
-def parse(raw: dict) -> Runbook:
+def parse(raw: dict[str, Any]) -> Runbook:
     try:
         return parse_runbook(raw)
     except KeyError as missing:

@@ -4,6 +4,7 @@ import logging
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
@@ -38,7 +39,7 @@ def start_run(
     *,
     requested_by: str,
     source_ref: str | None = None,
-    trigger: dict | None = None,
+    trigger: dict[str, Any] | None = None,
     dry_run: bool = False,
     channel: str | None = None,
     key: str | None = None,
@@ -112,7 +113,7 @@ def add_approval(
     return repo.add_approval(
         session,
         RunbookApproval(
-            run_id=run.id,  # type: ignore[arg-type]
+            run_id=run.id,
             gate=gate,
             state="pending",
             requested_by=run.requested_by,
@@ -130,7 +131,7 @@ class RunView:
     step_names: list[tuple[str, str]]  # (name, kind) of every step of the runbook
 
 
-def _step_names(spec: dict) -> list[tuple[str, str]]:
+def _step_names(spec: dict[str, Any]) -> list[tuple[str, str]]:
     names = []
     for index, raw in enumerate(spec.get("steps") or []):
         kind = str(raw.get("kind", "?")) if isinstance(raw, dict) else "?"
@@ -173,9 +174,9 @@ def end_run(
         (RunState.RUNNING,),
         state=state,
         error=error,
-        finished_at=now,  # type: ignore[arg-type]
+        finished_at=now,
         updated_at=now,
         next_at=None,
     ):
         return
-    announce(ctx, session, run.id, now, state, detail=(error or "")[:500])  # type: ignore[arg-type]
+    announce(ctx, session, run.id, now, state, detail=(error or "")[:500])

@@ -247,7 +247,7 @@ def expand_tree(data: Any, environ: Mapping[str, str] | None = None) -> Any:
     """`${VAR}` and `${VAR:-default}` in every string of a raw runbook (KeyError: unset)."""
     env = os.environ if environ is None else environ
     if isinstance(data, str):
-        return expand_env(data, env)  # type: ignore[arg-type]
+        return expand_env(data, env)
     if isinstance(data, list):
         return [expand_tree(item, env) for item in data]
     if isinstance(data, dict):
@@ -255,6 +255,6 @@ def expand_tree(data: Any, environ: Mapping[str, str] | None = None) -> Any:
     return data
 
 
-def parse_runbook(raw: dict, environ: Mapping[str, str] | None = None) -> Runbook:
+def parse_runbook(raw: dict[str, Any], environ: Mapping[str, str] | None = None) -> Runbook:
     """A runbook from its raw (unexpanded) form, as stored with a run."""
     return Runbook.model_validate(expand_tree(raw, environ))

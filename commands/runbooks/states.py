@@ -18,6 +18,17 @@ class RunState(StrEnum):
     ABANDONED = "abandoned"
 
 
+class StepState(StrEnum):
+    """Where one step of a run is (stored as its value)."""
+
+    STARTED = "started"  # recorded before it acts: found so after a crash, it was cut off
+    WAITING = "waiting"  # checks again at a time (health checks, retries, waits)
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    INTERRUPTED = "interrupted"  # cut off mid-way; a person decides (Resume, Abandon)
+    RESUMED = "resumed"
+
+
 ACTIVE = (RunState.AWAITING, RunState.RUNNING, RunState.INTERRUPTED)
 TERMINAL = (
     RunState.SUCCEEDED,

@@ -11,13 +11,14 @@ import json
 import subprocess
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any
 
 import httpx
 
 from commands.conditions import parse_condition
 from commands.health import probes
 from commands.runbooks.spec import CommandStep, HealthCheckStep, HttpStep, PromqlStep
+from commands.runbooks.states import StepState
 from commands.runbooks.templates import render, render_body
 
 # Statuses that say the request was not carried out, so even a POST may be sent again.
@@ -26,21 +27,21 @@ NOT_APPLIED = (429, 502, 503, 504)
 
 @dataclass(frozen=True)
 class Outcome:
-    state: Literal["succeeded", "failed", "waiting"]
-    result: dict = field(default_factory=dict)
+    state: StepState
+    result: dict[str, Any] = field(default_factory=dict)
     at: datetime | None = None  # when to come back (waiting)
     detail: str = ""  # one line for people
 
     @property
     def done(self) -> bool:
-        return self.state != "waiting"
+        return self.state != StepState.WAITING
 
 
-def _headers(step: HttpStep | HealthCheckStep, data: dict) -> dict[str, str]:
+def _headers(step: HttpStep | HealthCheckStep, data: dict[str, Any]) -> dict[str, str]:
     return {name: render(value, data, "header") for name, value in step.headers.items()}
 
 
-def run_http(step: HttpStep, data: dict, prior: dict, now: datetime) -> Outcome:
+def run_http(step: HttpStep, data: dict[str, Any], prior: dict[str, Any], now: datetime) -> Outcome:
     url = render(step.url, data, "url")
     headers = _headers(step, data)
     body = render_body(step.body, data) if step.body is not None else None
@@ -72,14 +73,14 @@ def run_http(step: HttpStep, data: dict, prior: dict, now: datetime) -> Outcome:
     result = {"method": step.method, "url": url, "attempts": attempts, "status": status}
     result["body"] = text
     if not error:
-        return Outcome("succeeded", result, detail=f"{step.method} {url} → {status}")
+        return Outcome(StepState.SUCCEEDED, result, detail=f"{step.method} {url} → {status}")
     # Retry when asked, and only when a retry cannot apply a change twice.
     may_repeat = step.idempotent or not sent or status in NOT_APPLIED
     if len(attempts) <= step.retries and may_repeat:
         at = now + timedelta(seconds=step.retry_delay)
-        return Outcome("waiting", result, at=at, detail=error)
+        return Outcome(StepState.WAITING, result, at=at, detail=error)
     result["error"] = error
-    return Outcome("failed", result, detail=f"{step.method} {url}: {error}")
+    return Outcome(StepState.FAILED, result, detail=f"{step.method} {url}: {error}")
 
 
 def _json_problem(conditions: list[str], response: httpx.Response) -> str:
@@ -96,7 +97,9 @@ def _json_problem(conditions: list[str], response: httpx.Response) -> str:
     return ""
 
 
-def run_health_check(step: HealthCheckStep, data: dict, prior: dict, now: datetime) -> Outcome:
+def run_health_check(
+    step: HealthCheckStep, data: dict[str, Any], prior: dict[str, Any], now: datetime
+) -> Outcome:
     url = render(step.url, data, "url")
     probe = probes.check(
         url,
@@ -106,26 +109,30 @@ def run_health_check(step: HealthCheckStep, data: dict, prior: dict, now: dateti
         headers=_headers(step, data),
     )
     checks = [*list(prior.get("checks") or []), {"at": now.isoformat(), **probe.as_json()}]
-    result = {"url": url, "checks": checks, "want": step.want}
+    result: dict[str, Any] = {"url": url, "checks": checks, "want": step.want}
     n = len(checks)
     state = "healthy" if probe.healthy else "unhealthy"
     line = f"check {n}/{step.times}: {state}" + (f" ({probe.detail})" if probe.detail else "")
     if step.want == "healthy":
         if probe.healthy:
-            return Outcome("succeeded", result, detail=line)
+            return Outcome(StepState.SUCCEEDED, result, detail=line)
         if n >= step.times:
             result["error"] = f"still unhealthy after {n} checks: {probe.detail}"
-            return Outcome("failed", result, detail=result["error"])
+            return Outcome(StepState.FAILED, result, detail=result["error"])
     else:
         if probe.healthy:
             result["error"] = f"check {n} was healthy: the failure is not confirmed"
-            return Outcome("failed", result, detail=result["error"])
+            return Outcome(StepState.FAILED, result, detail=result["error"])
         if n >= step.times:
-            return Outcome("succeeded", result, detail=f"unhealthy {n} times in a row")
-    return Outcome("waiting", result, at=now + timedelta(seconds=step.interval), detail=line)
+            return Outcome(StepState.SUCCEEDED, result, detail=f"unhealthy {n} times in a row")
+    return Outcome(
+        StepState.WAITING, result, at=now + timedelta(seconds=step.interval), detail=line
+    )
 
 
-def run_promql(step: PromqlStep, data: dict, prometheus_url: str, now: datetime) -> Outcome:
+def run_promql(
+    step: PromqlStep, data: dict[str, Any], prometheus_url: str, now: datetime
+) -> Outcome:
     promql = render(step.query, data, "promql")
     condition = parse_condition(step.condition, field=False)
     result: dict[str, Any] = {"query": promql, "condition": step.condition}
@@ -133,22 +140,22 @@ def run_promql(step: PromqlStep, data: dict, prometheus_url: str, now: datetime)
         series = probes.query(prometheus_url, promql, timeout=step.timeout)
     except probes.PromQLError as exc:
         result["error"] = str(exc)
-        return Outcome("failed", result, detail=str(exc))
+        return Outcome(StepState.FAILED, result, detail=str(exc))
     values = [value for _, value in series]
     result["values"] = values[:20]
     if not values:
         result["error"] = "the query returned no data"
-        return Outcome("failed", result, detail=result["error"])
+        return Outcome(StepState.FAILED, result, detail=result["error"])
     holding = [condition.holds(v) for v in values]
     ok = any(holding) if step.match == "any" else all(holding)
     shown = ", ".join(f"{v:g}" for v in values[:5])
     if ok:
-        return Outcome("succeeded", result, detail=f"{shown} {step.condition}: yes")
+        return Outcome(StepState.SUCCEEDED, result, detail=f"{shown} {step.condition}: yes")
     result["error"] = f"{shown} {step.condition}: no"
-    return Outcome("failed", result, detail=result["error"])
+    return Outcome(StepState.FAILED, result, detail=result["error"])
 
 
-def run_command(step: CommandStep, data: dict, now: datetime) -> Outcome:
+def run_command(step: CommandStep, data: dict[str, Any], now: datetime) -> Outcome:
     argv = [render(arg, data, "argv") for arg in step.argv]
     result: dict[str, Any] = {"argv": argv}
     try:
@@ -157,16 +164,16 @@ def run_command(step: CommandStep, data: dict, now: datetime) -> Outcome:
         )
     except subprocess.TimeoutExpired:
         result["error"] = f"did not finish within {step.timeout:g}s (stopped)"
-        return Outcome("failed", result, detail=result["error"])
+        return Outcome(StepState.FAILED, result, detail=result["error"])
     except OSError as exc:
         result["error"] = f"could not start {argv[0]!r}: {exc.strerror or exc}"
-        return Outcome("failed", result, detail=result["error"])
+        return Outcome(StepState.FAILED, result, detail=result["error"])
     result.update(
         exit_code=done.returncode,
         stdout=probes.excerpt(done.stdout),
         stderr=probes.excerpt(done.stderr),
     )
     if done.returncode == 0:
-        return Outcome("succeeded", result, detail=f"exit 0: {result['stdout'][:200]}")
+        return Outcome(StepState.SUCCEEDED, result, detail=f"exit 0: {result['stdout'][:200]}")
     result["error"] = f"exit {done.returncode}: {(done.stderr or done.stdout).strip()[:300]}"
-    return Outcome("failed", result, detail=result["error"])
+    return Outcome(StepState.FAILED, result, detail=result["error"])

@@ -84,7 +84,7 @@ def render(
             raise TemplateError(
                 f"{{{{ {path} }}}} = {value[:60]!r} has characters refused in a PromQL query"
             )
-        return value
+        return str(value)
 
     return _TEMPLATE.sub(replace, text)
 

@@ -25,12 +25,15 @@ def budget_chart(
     with _LOCK:
         figure = Figure(figsize=(6.4, 3.2), dpi=100)
         axes = figure.add_subplot(1, 1, 1)
-        xs = [p.at.astimezone(tz) for p in points]
+        # Times as matplotlib's day numbers (days since 1970, UTC), shown as dates in the
+        # team's timezone.
+        xs = [p.at.timestamp() / 86400 for p in points]
         ys = [p.remaining * 100 for p in points]
         if xs:
             colour = "#15803d" if ys[-1] > 20 else ("#b45309" if ys[-1] > 0 else "#b91c1c")
             axes.plot(xs, ys, color=colour, linewidth=2)
             axes.fill_between(xs, ys, 0, color=colour, alpha=0.12)
+        axes.xaxis_date(tz)
         axes.axhline(20, color="#b45309", linestyle="--", linewidth=1)
         axes.axhline(0, color="#b91c1c", linewidth=1)
         low = min([0.0, *ys]) - 5

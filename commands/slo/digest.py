@@ -11,6 +11,7 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from apscheduler.triggers.cron import CronTrigger
 
@@ -61,7 +62,7 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-")[:80] or "slo"
 
 
-def _figures(ctx: Context, report: SloReport, day: str, yesterday: str) -> list[dict]:
+def _figures(ctx: Context, report: SloReport, day: str, yesterday: str) -> list[dict[str, Any]]:
     with ctx.db.reader() as session:
         previous = {
             r.spec.key: repo.snapshot(session, r.spec.key, yesterday) for r in report.results
@@ -125,7 +126,7 @@ def run_digest(
             return DigestOutcome(slot, False, "taken")
     own = client is None
     client = client or PrometheusClient.from_config(ctx.config)
-    data: dict = {"day": day, "prometheus_url": client.url}
+    data: dict[str, Any] = {"day": day, "prometheus_url": client.url}
     charts: list[tuple[SloSpec, bytes]] = []
     report = None
     reason = "posted"
@@ -179,7 +180,7 @@ def run_digest(
     return DigestOutcome(slot, True, reason)
 
 
-def get_run_data(ctx: Context, slot: str) -> dict | None:
+def get_run_data(ctx: Context, slot: str) -> dict[str, Any] | None:
     with ctx.db.reader() as session:
         run = repo.get_run(session, slot)
         return None if run is None else dict(run.data)

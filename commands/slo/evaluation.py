@@ -8,6 +8,7 @@ ratios.
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from commands.clock import iso_utc
 from commands.context import Context
@@ -77,7 +78,7 @@ class SloResult:
     def partial(self) -> bool:
         return self.coverage is not None and self.coverage < 0.99
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         spec = self.spec
         return {
             "service": spec.service,
@@ -122,7 +123,7 @@ class SloReport:
 class _Plan:
     """The queries of one report, and where each answer goes."""
 
-    requests: list = field(default_factory=list)
+    requests: list[Any] = field(default_factory=list)
     slots: list[tuple[int, str]] = field(default_factory=list)  # (spec index, window)
 
 
@@ -165,7 +166,9 @@ def plan_queries(specs: list[SloSpec]) -> _Plan:
     return plan
 
 
-def _results(specs: list[SloSpec], plan: _Plan, answers: list, at: datetime) -> list[SloResult]:
+def _results(
+    specs: list[SloSpec], plan: _Plan, answers: list[Any], at: datetime
+) -> list[SloResult]:
     windows: dict[int, dict[str, WindowNumbers]] = {i: {} for i in range(len(specs))}
     firsts: dict[int, float | None] = {}
     for (index, window), answer in zip(plan.slots, answers, strict=True):

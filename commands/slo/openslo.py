@@ -2,6 +2,7 @@
 
 import re
 from datetime import timedelta
+from typing import Any
 
 from commands.slo.spec_documents import SpecDocument
 from commands.slo.specs import (
@@ -131,7 +132,7 @@ def _openslo_window(doc: SpecDocument) -> timedelta:
     return doc.duration((*at, "duration"), "30d")
 
 
-def _metric_source(doc: SpecDocument, at: tuple) -> str:
+def _metric_source(doc: SpecDocument, at: tuple[Any, ...]) -> str:
     doc.mapping(at, {"type", "spec", "metricSourceRef"}, {"spec"})
     if doc.get((*at, "metricSourceRef")) is not None:
         raise doc.fail((*at, "metricSourceRef"), "unsupported field (give type and spec.query)")
@@ -142,7 +143,7 @@ def _metric_source(doc: SpecDocument, at: tuple) -> str:
     return doc.text((*at, "spec", "query")).strip()
 
 
-def _openslo_ratio(doc: SpecDocument, at: tuple) -> SliQueries:
+def _openslo_ratio(doc: SpecDocument, at: tuple[Any, ...]) -> SliQueries:
     ratio = doc.mapping(at, {"counter", "good", "bad", "total"}, {"total"})
     if ("good" in ratio) == ("bad" in ratio):
         raise doc.fail(at, "give exactly one of good or bad, and total")

@@ -13,6 +13,7 @@ windows scale them: factor = budget share x period / long window.
 """
 
 from datetime import timedelta
+from typing import Any
 
 import yaml
 
@@ -42,7 +43,7 @@ def sli_windows(spec: SloSpec) -> list[str]:
     return windows
 
 
-def recording_group(spec: SloSpec) -> dict:
+def recording_group(spec: SloSpec) -> dict[str, Any]:
     rules = []
     for window in sli_windows(spec):
         rules.append(
@@ -55,7 +56,7 @@ def recording_group(spec: SloSpec) -> dict:
     return {"name": f"sloth-slo-sli-recordings-{spec.id}", "rules": rules}
 
 
-def meta_group(spec: SloSpec) -> dict:
+def meta_group(spec: SloSpec) -> dict[str, Any]:
     labels = {**spec.labels, **_ids(spec)}
     sel = _selector(spec)
     period = spec.window_text
@@ -155,7 +156,7 @@ def alert_name(spec: SloSpec) -> str:
     return "".join(w[:1].upper() + w[1:] for w in words) + "ErrorBudgetBurn"
 
 
-def alert_group(spec: SloSpec) -> dict | None:
+def alert_group(spec: SloSpec) -> dict[str, Any] | None:
     factors = alert_factors(spec)
     rules = []
     for severity, alert in (("page", spec.alerting.page), ("ticket", spec.alerting.ticket)):
@@ -186,7 +187,7 @@ def alert_group(spec: SloSpec) -> dict | None:
     return {"name": f"sloth-slo-alerts-{spec.id}", "rules": rules}
 
 
-def rule_groups(specs: list[SloSpec]) -> dict:
+def rule_groups(specs: list[SloSpec]) -> dict[str, Any]:
     groups = []
     for spec in specs:
         groups.append(recording_group(spec))

@@ -1,6 +1,7 @@
 """Sloth `prometheus/v1` spec files, read as Sloth writes them (plus a per-SLO `time_window`)."""
 
 import re
+from typing import Any
 
 from commands.slo.spec_documents import SpecDocument, check_window_query
 from commands.slo.specs import Alerting, AlertSpec, SliQueries, SloSpec
@@ -20,7 +21,7 @@ def read_sloth(doc: SpecDocument) -> list[SloSpec]:
         raise doc.fail(("slos",), "must be a list of SLOs")
     specs = []
     for i in range(len(slos)):
-        at: tuple = ("slos", i)
+        at: tuple[Any, ...] = ("slos", i)
         doc.mapping(at, _SLOTH_SLO, {"name", "objective", "sli"})
         name = doc.text((*at, "name"))
         if not re.match(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", name):
@@ -74,7 +75,7 @@ def read_sloth(doc: SpecDocument) -> list[SloSpec]:
     return specs
 
 
-def _sloth_alerting(doc: SpecDocument, at: tuple) -> Alerting:
+def _sloth_alerting(doc: SpecDocument, at: tuple[Any, ...]) -> Alerting:
     doc.mapping(at, _SLOTH_ALERTING)
 
     def alert(kind: str) -> AlertSpec:
@@ -98,7 +99,7 @@ def _sloth_alerting(doc: SpecDocument, at: tuple) -> Alerting:
     )
 
 
-def _annotations(doc: SpecDocument, at: tuple) -> dict[str, str]:
+def _annotations(doc: SpecDocument, at: tuple[Any, ...]) -> dict[str, str]:
     value = doc.get(at)
     if value is None:
         return {}

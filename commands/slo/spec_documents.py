@@ -10,21 +10,21 @@ import yaml
 
 from commands.errors import ConfigError
 from commands.slo.specs import WINDOW_PLACEHOLDER, parse_duration
-from commands.yaml_lines import located
+from commands.yaml_lines import Lines, located
 
 
 class SpecDocument:
     """A parsed YAML document that knows where its keys are, to name them in errors."""
 
-    def __init__(self, path: Path, data: Any, lines: dict[tuple, int]) -> None:
+    def __init__(self, path: Path, data: Any, lines: Lines) -> None:
         self.path, self.data, self.lines = path, data, lines
 
-    def fail(self, at: tuple, problem: str) -> ConfigError:
+    def fail(self, at: tuple[Any, ...], problem: str) -> ConfigError:
         line = next((self.lines[at[:n]] for n in range(len(at), -1, -1) if at[:n] in self.lines), 0)
         where = f"{self.path}:{line}" if line else str(self.path)
         return ConfigError(f"{where}: {dotted(at) or '(top level)'}: {problem}")
 
-    def get(self, at: tuple) -> Any:
+    def get(self, at: tuple[Any, ...]) -> Any:
         value = self.data
         for part in at:
             if isinstance(value, dict):
@@ -35,7 +35,12 @@ class SpecDocument:
                 return None
         return value
 
-    def mapping(self, at: tuple, allowed: set[str], required: set[str] = frozenset()) -> dict:
+    def mapping(
+        self,
+        at: tuple[Any, ...],
+        allowed: set[str],
+        required: frozenset[str] | set[str] = frozenset(),
+    ) -> dict[str, Any]:
         value = self.get(at)
         if value is None:
             value = {}
@@ -50,7 +55,7 @@ class SpecDocument:
                 raise self.fail((*at, key), "required field is missing")
         return value
 
-    def text(self, at: tuple, *, required: bool = True) -> str:
+    def text(self, at: tuple[Any, ...], *, required: bool = True) -> str:
         value = self.get(at)
         if value is None or value == "":
             if required:
@@ -60,7 +65,7 @@ class SpecDocument:
             raise self.fail(at, "must be text")
         return str(value)
 
-    def labels(self, at: tuple) -> dict[str, str]:
+    def labels(self, at: tuple[Any, ...]) -> dict[str, str]:
         value = self.get(at)
         if value is None:
             return {}
@@ -75,7 +80,7 @@ class SpecDocument:
             out[str(key)] = str(item).lower() if isinstance(item, bool) else str(item)
         return out
 
-    def duration(self, at: tuple, default: str) -> timedelta:
+    def duration(self, at: tuple[Any, ...], default: str) -> timedelta:
         value = self.get(at)
         try:
             window = parse_duration(default if value is None else str(value))
@@ -86,7 +91,7 @@ class SpecDocument:
         return window
 
 
-def dotted(at: tuple) -> str:
+def dotted(at: tuple[Any, ...]) -> str:
     out = ""
     for part in at:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
@@ -114,7 +119,7 @@ def documents(path: Path) -> list[SpecDocument]:
     return documents
 
 
-def check_window_query(doc: SpecDocument, at: tuple, query: str) -> str:
+def check_window_query(doc: SpecDocument, at: tuple[Any, ...], query: str) -> str:
     if WINDOW_PLACEHOLDER not in query:
         raise doc.fail(at, "the query must use {{.window}} as its range, e.g. [{{.window}}]")
     return query.strip()

@@ -7,6 +7,7 @@ twice, post it once. `no_data` changes nothing: a scrape gap is not news.
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from commands.context import Context
 from commands.notices import Template, slo_stream
@@ -34,7 +35,7 @@ def _worth_posting(old: str | None, new: str) -> bool:
     return new == SloStatus.HEALTHY and old in WORTH_TELLING
 
 
-def _args(result: SloResult, old: str | None) -> dict:
+def _args(result: SloResult, old: str | None) -> dict[str, Any]:
     spec = result.spec
     return {
         "service": spec.service,

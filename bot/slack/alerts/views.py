@@ -105,7 +105,8 @@ def _links(t: Translator, snapshot: GroupSnapshot, annotations: dict[str, str]) 
         links.append(t("alert.runbook", name=escape(cut(runbook, 100))))
     if runbook_url:
         links.append(t("alert.runbook_link", url=runbook_url))
-    first = (snapshot.firing or snapshot.resolved or [None])[0]
+    shown = snapshot.firing or snapshot.resolved
+    first = shown[0] if shown else None
     extra = (first.extra or {}) if first is not None else {}
     dashboard = (
         _link(annotations.get("dashboard_url"))

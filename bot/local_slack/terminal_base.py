@@ -3,21 +3,35 @@
 
 from __future__ import annotations
 
+import json
+import re
 import sys
+import threading
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TextIO
+from urllib.parse import urlencode
+
+from slack_sdk.signature import SignatureVerifier
 
 from bot.local_slack import objects
+from bot.local_slack.api import LocalSlackServer
 from bot.local_slack.objects import (
+    Channel,
     Ephemeral,
     Event,
     Message,
     ResponseDelivery,
+    User,
     View,
 )
 from bot.local_slack.render import render_message, text_of
+from bot.local_slack.workspace import Workspace
+from commands.clock import Clock
 
 HTTP_TIMEOUT = 10.0
 SLACK_ACK_DEADLINE = 3.0  # Slack gives up on a slash command or interaction after 3 s
@@ -51,8 +65,82 @@ def find_element(blocks: list[dict[str, Any]], button: Button) -> dict[str, Any]
     return None
 
 
-class TerminalOutput:
-    """Mixed into the terminal: uses its workspace, its user and its output."""
+class Style:
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    def _wrap(self, code: str, text: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if self.enabled else text
+
+    def bold(self, text: str) -> str:
+        return self._wrap("1", text)
+
+    def dim(self, text: str) -> str:
+        return self._wrap("2", text)
+
+    def red(self, text: str) -> str:
+        return self._wrap("31", text)
+
+    def cyan(self, text: str) -> str:
+        return self._wrap("1;36", text)
+
+    def numbers(self, line: str) -> str:
+        if not self.enabled:
+            return line
+        return re.sub(r"\[(\d+)\]", lambda m: self._wrap("1;33", m.group(0)), line)
+
+
+def isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+class TerminalBase:
+    """The terminal's state, how it shows the workspace, and how it talks to the bot."""
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        server: LocalSlackServer,
+        events_url: str,
+        signing_secret: str,
+        *,
+        stdin: TextIO,
+        stdout: TextIO,
+        user_name: str,
+        team_id: str,
+        api_app_id: str,
+        channel: str | None,
+        modal_wait: float,
+        clock: Clock,
+    ) -> None:
+        self.ws = workspace
+        self.clock = clock
+        self.server = server
+        self.events_url = events_url
+        self.verifier = SignatureVerifier(signing_secret)
+        self.stdin = stdin
+        self.stdout = stdout
+        self.team_id = team_id
+        self.api_app_id = api_app_id
+        self.modal_wait = modal_wait
+        self.interactive = isatty(stdin) and isatty(stdout)
+        self.style = Style(isatty(stdout))
+        self.lock = threading.RLock()
+        self.prompt: str | None = None
+        self.buttons: dict[int, Button] = {}
+        self.awaiting: set[str] = set()
+        user = workspace.user(user_name)
+        if user is None:
+            raise ValueError(f"bad user name {user_name!r}")
+        self.user: User = user
+        first = channel or next((c.name for c in workspace.channels() if not c.is_im), "general")
+        found = workspace.channel(first)
+        if found is None:
+            raise ValueError(f"bad channel {first!r}")
+        self.channel: Channel = found
 
     # ---- output
 
@@ -206,3 +294,112 @@ class TerminalOutput:
             )
             return [f"(response_url {delivery.key})"] + [f"  {line}" for line in body]
         return []
+
+    # ---- talking to the bot
+
+    def user_object(self) -> dict[str, Any]:
+        return {
+            "id": self.user.id,
+            "username": self.user.name,
+            "name": self.user.name,
+            "team_id": self.team_id,
+        }
+
+    def team_object(self) -> dict[str, Any]:
+        return {"id": self.team_id, "domain": self.ws.team_domain}
+
+    def post(self, body: str) -> tuple[int, bytes, float] | str:
+        """POST a signed Slack request; (status, body, seconds taken) or an error text."""
+        # Signed at the bot's time, which is the machine's unless SRE_BOT_NOW moved it.
+        timestamp = str(int(self.clock.now().timestamp()))
+        signature = self.verifier.generate_signature(timestamp=timestamp, body=body) or ""
+        request = urllib.request.Request(
+            self.events_url,
+            data=body.encode(),
+            method="POST",
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "X-Slack-Request-Timestamp": timestamp,
+                "X-Slack-Signature": signature,
+                "User-Agent": "Slackbot 1.0 (local)",
+            },
+        )
+        started = time.monotonic()
+        try:
+            with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT) as response:
+                result: tuple[int, bytes, float] | str = (
+                    response.status,
+                    response.read(),
+                    time.monotonic() - started,
+                )
+        except urllib.error.HTTPError as e:
+            result = e.code, e.read(), time.monotonic() - started
+        except (urllib.error.URLError, OSError) as e:
+            reason = getattr(e, "reason", e)
+            result = f"could not reach the bot at {self.events_url}: {reason}"
+        # Show what the bot posted while handling the request before its answer.
+        self.ws.flush()
+        return result
+
+    def post_payload(self, payload: dict[str, Any]) -> tuple[int, bytes, float] | None:
+        result = self.post(urlencode({"payload": json.dumps(payload, ensure_ascii=False)}))
+        return self._check(result, payload.get("type", "interaction"))
+
+    def _check(
+        self, result: tuple[int, bytes, float] | str, what: str
+    ) -> tuple[int, bytes, float] | None:
+        s = self.style
+        if isinstance(result, str):
+            self.out(s.red(f"! {result}"))
+            return None
+        status, body, took = result
+        if took > SLACK_ACK_DEADLINE:
+            self.out(s.red(f"! the bot took {took:.1f} s to answer {what}; Slack waits 3 s"))
+        if not 200 <= status < 300:
+            text = body.decode("utf-8", "replace").strip()
+            self.out(s.red(f"! {what} → HTTP {status}" + (f": {text}" if text else "")))
+            return None
+        return result
+
+    def await_view(self, trigger_id: str, answered: float) -> View | None:
+        """The modal the bot opens with `trigger_id`, if it does: wait until it appears, the bot has
+        been quiet for QUIET seconds, or `modal_wait` seconds passed."""
+        deadline = answered + self.modal_wait
+        with self.ws.condition:
+            while True:
+                view = self.ws.view_for_trigger(trigger_id)
+                now = time.monotonic()
+                if view is not None or now >= deadline:
+                    return view
+                busy, last = self.server.activity()
+                idle = now - max(last, answered)
+                if not busy and idle >= QUIET:
+                    return None
+                wait = deadline - now if busy else min(deadline - now, QUIET - idle)
+                self.ws.condition.wait(wait)
+
+    def action(self, element: dict[str, Any], block_id: str | None) -> dict[str, Any]:
+        action = {
+            "type": element.get("type", "button"),
+            "action_id": element.get("action_id"),
+            "block_id": block_id,
+            "text": element.get("text"),
+            "action_ts": self.ws.new_ts(),
+        }
+        for key in ("value", "style", "url"):
+            if key in element:
+                action[key] = element[key]
+        return action
+
+    def confirm(self, element: dict[str, Any]) -> bool:
+        dialog = element.get("confirm")
+        if not isinstance(dialog, dict):
+            return True
+        self.out(f"{text_of(dialog.get('title'))}: {text_of(dialog.get('text'), self.names)}")
+        yes = text_of(dialog.get("confirm")) or "yes"
+        no = text_of(dialog.get("deny")) or "no"
+        answer = self.read(f"{yes}? [y/N] ").strip().lower()
+        if answer in ("y", "yes", yes.lower()):
+            return True
+        self.out(f"({no})")
+        return False
