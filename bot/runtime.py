@@ -68,6 +68,9 @@ class Runtime:
     worker_id: str = field(
         default_factory=lambda: f"{socket.gethostname()[:40]}-{uuid.uuid4().hex[:10]}"
     )
+    # Work handed to `later` and not finished yet.
+    _pending: int = 0
+    _pending_changed: threading.Condition = field(default_factory=threading.Condition)
 
     @property
     def t(self) -> Translator:
@@ -85,7 +88,18 @@ class Runtime:
         def run() -> None:
             try:
                 work()
-            except Exception:
+            except Exception:  # the person's change is recorded; the follow-up is logged
                 log.exception("work after the ack failed")
+            finally:
+                with self._pending_changed:
+                    self._pending -= 1
+                    self._pending_changed.notify_all()
 
+        with self._pending_changed:
+            self._pending += 1
         self.after_ack.submit(run)
+
+    def wait_after_ack(self, timeout: float) -> bool:
+        """Wait until every piece of work handed to `later` has finished (False on timeout)."""
+        with self._pending_changed:
+            return self._pending_changed.wait_for(lambda: self._pending == 0, timeout)

@@ -277,6 +277,14 @@ def backlog(session: Session, now: datetime) -> int:
     return session.exec(query).one()
 
 
+def due_count(session: Session, now: datetime) -> int:
+    """Messages that could be sent now and have not been (claimed ones included)."""
+    query = select(func.count()).where(
+        col(OutboxMessage.state).in_((PENDING, SENDING)), col(OutboxMessage.next_attempt_at) <= now
+    )
+    return session.exec(query).one()
+
+
 def dead_count(session: Session) -> int:
     return session.exec(select(func.count()).where(OutboxMessage.state == DEAD)).one()
 

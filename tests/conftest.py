@@ -229,6 +229,25 @@ class Running:
     def interact(self, payload: dict):
         return self.post(interaction_body(payload))
 
+    def settle(self, timeout: float = 10.0) -> None:
+        """Wait until nothing more is on its way: the work after every ack has finished, the
+        outbox holds nothing it could send now, and no runbook run is due. What a test finds
+        after this is all that will happen (a poll with a deadline, never a fixed sleep)."""
+        from storage import outbox
+        from storage import runbooks as runbook_repo
+
+        runtime = self.service.runtime
+
+        def settled() -> bool:
+            if not runtime.wait_after_ack(timeout):
+                return False
+            now = self.ctx.clock.now()
+            with self.ctx.db.reader() as session:
+                due = outbox.due_count(session, now) + len(runbook_repo.due_runs(session, now, 1))
+            return due == 0 and runtime.wait_after_ack(0)
+
+        poll_until(settled, timeout=timeout)
+
     def get(self, path: str):
         import httpx
 

@@ -169,7 +169,7 @@ def test_one_parent_per_group_repeats_change_nothing_changes_update_and_reply(st
     assert "All alerts resolved" in _replies(slack)[1].text
     slack.wait_for(lambda: "(resolved)" in json.dumps(_parents(slack)[0].blocks))
     assert "after 15m" in json.dumps(_parents(slack)[0].blocks)  # 01:25 -> 01:40
-    time.sleep(0.3)  # nothing else is on its way
+    bot.settle()  # nothing else is on its way
     assert len(slack.ok_calls("chat.postMessage")) == 3
     assert len(_parents(slack)) == 1
 

@@ -87,7 +87,7 @@ def test_list_and_dry_run_answer_ephemerally_and_touch_nothing(bot, slack, servi
     assert "/runbook list" in bad["text"]
     unknown = bot.command("run nope", command="/runbook").json()
     assert "There is no runbook `nope`" in unknown["text"]
-    time.sleep(0.3)  # give any (wrong) background work the chance to show itself
+    bot.settle()  # any (wrong) background work would have shown itself
     assert service.requests == []
     assert runs.recent_runs(bot.ctx) == []
 
@@ -108,7 +108,7 @@ def test_approval_runbook_waits_for_an_approver_button(bot, slack, service, cloc
 
     refused = _press_and_answer(bot, slack, "runbook_approve", value, "U0STRANGER")
     assert "Only the approvers" in refused
-    time.sleep(0.3)
+    bot.settle()
     assert service.requests == []
 
     approved = _press_and_answer(bot, slack, "runbook_approve", value, LEAD)
@@ -140,7 +140,7 @@ def test_reject_button_means_no_request_ever(bot, slack, service, clock):
     approve = _press_and_answer(bot, slack, "runbook_approve", value, LEAD)
     assert "already decided" in approve
     poll_until(lambda: "Rejected" in json.dumps(_run_message(slack, run.id).blocks))
-    time.sleep(0.3)
+    bot.settle()
     assert service.requests == []
 
 
