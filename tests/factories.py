@@ -1,7 +1,19 @@
-"""Slack payloads as Slack sends them, for the tests that play Slack against the bot."""
+"""What several test modules build: Slack payloads as Slack sends them, configurations the
+bot reads, and the outbox rows a change wrote."""
 
 import json
 from datetime import datetime
+from pathlib import Path
+
+from sqlmodel import select
+
+from commands.config import Config, PrometheusConfig, SlackConfig
+from commands.context import Context
+from commands.runbooks.config import RunbooksConfig
+from storage.models import OutboxMessage
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE_RUNBOOKS = ROOT / "examples" / "runbooks"
 
 TEAM = {"id": "T0TEAM", "domain": "artisan"}
 
@@ -62,3 +74,32 @@ def mention_event(event_id: str, at: datetime, *, ts: str = "1700000000.000100")
 
 def mention_body(event_id: str, at: datetime) -> str:
     return json.dumps(mention_event(event_id, at))
+
+
+def runbook_config(
+    folder: Path = EXAMPLE_RUNBOOKS, prometheus_url: str | None = None, **runbook_options: object
+) -> Config:
+    """The team's config with the example runbooks (or `folder`), in Seoul time."""
+    from tests.conftest import free_port
+
+    return Config(
+        slack=SlackConfig(incident_channel="#incidents", timezone="Asia/Seoul"),
+        prometheus=PrometheusConfig(url=prometheus_url or f"http://127.0.0.1:{free_port()}"),
+        runbooks=RunbooksConfig(folder=str(folder), **runbook_options),
+    )
+
+
+def outbox_rows(
+    ctx: Context, template: str | None = None, *, prefix: str = "", stream: str | None = None
+) -> list[OutboxMessage]:
+    """The Slack messages owed so far, oldest first: of one template (or templates starting
+    with `prefix`), optionally on one stream."""
+    with ctx.db.reader() as session:
+        rows = list(session.exec(select(OutboxMessage).order_by(OutboxMessage.id)))
+    return [
+        r
+        for r in rows
+        if (template is None or r.template == template)
+        and r.template.startswith(prefix)
+        and (stream is None or r.stream == stream)
+    ]

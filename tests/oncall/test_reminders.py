@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlmodel import select
 
 from bot.delivery.render import NoticeRenderer
 from commands.alerts import actions, groups, ingest
@@ -22,6 +21,7 @@ from commands.oncall import schedule as oncall
 from commands.oncall.config import OnCallConfig
 from storage.db import Database
 from storage.models import OutboxMessage
+from tests.factories import outbox_rows
 
 SEOUL = ZoneInfo("Asia/Seoul")
 MEMBERS = ["U0KIM", "U0PARK", "U0LEE"]
@@ -39,15 +39,10 @@ def config() -> Config:
     )
 
 
-def owed(ctx, template: str | None = None) -> list[OutboxMessage]:
-    with ctx.db.reader() as session:
-        rows = session.exec(select(OutboxMessage).order_by(OutboxMessage.id)).all()
-    prefix = template or "oncall."
-    return [r for r in rows if r.template.startswith(prefix)]
-
-
 def ack_steps(ctx) -> list[tuple[str, str | None]]:
-    return [(m.args["notify"], m.args["user"]) for m in owed(ctx, Template.ONCALL_ACK_REMINDER)]
+    return [
+        (m.args["notify"], m.args["user"]) for m in outbox_rows(ctx, Template.ONCALL_ACK_REMINDER)
+    ]
 
 
 def step_now(ctx, notify: str) -> tuple[str, str | None]:
@@ -66,7 +61,7 @@ def test_sev1_unacknowledged_for_16_minutes_gets_one_reminder_then_one_escalatio
     clock.advance(minutes=1, seconds=1)  # 16 minutes
     assert reminders.sweep(ctx).ack == 1
     assert reminders.sweep(ctx).ack == 0
-    [reminder] = owed(ctx)
+    [reminder] = outbox_rows(ctx, prefix="oncall.")
     assert (reminder.op, reminder.thread_ref) == ("reply", f"incident:{incident.id}")
     expected = [step_now(ctx, "primary")]
     assert ack_steps(ctx) == expected
@@ -91,7 +86,7 @@ def test_acknowledging_stops_every_reminder_even_one_already_owed(ctx, clock):
     )
     clock.advance(minutes=16)
     reminders.sweep(ctx)
-    [pending] = owed(ctx)
+    [pending] = outbox_rows(ctx, prefix="oncall.")
     incidents.acknowledge(ctx, incident.id, "U0KIM")
     # The reminder owed before the ack is dropped when its turn to be delivered comes.
     with pytest.raises(Moot):
@@ -183,7 +178,7 @@ def test_the_reminder_text_tags_the_person_and_says_how_late(ctx, clock):
     clock.advance(minutes=10)
     reminders.sweep(ctx)
     renderer = NoticeRenderer(ctx)
-    texts = [renderer.render(m.template, m.args) for m in owed(ctx)]
+    texts = [renderer.render(m.template, m.args) for m in outbox_rows(ctx, prefix="oncall.")]
     assert f"<@{primary}>" in texts[0]["text"] and "35m" in texts[0]["text"]
     assert f"<@{secondary}>" in texts[1]["text"] and "secondary" in texts[1]["text"]
     assert "<!here>" in texts[2]["text"] and texts[2]["reply_broadcast"] is True
@@ -218,14 +213,14 @@ def test_update_reminder_repeats_while_an_open_sev2_is_silent(ctx, clock):
     clock.advance(minutes=1)
     assert reminders.sweep_updates(ctx) == 1
     assert reminders.sweep_updates(ctx) == 0
-    [message] = owed(ctx, Template.ONCALL_UPDATE_REMINDER)
+    [message] = outbox_rows(ctx, Template.ONCALL_UPDATE_REMINDER)
     assert message.args["user"] == "U0PARK"  # the responder
     clock.advance(minutes=29)
     assert reminders.sweep_updates(ctx) == 0
     clock.advance(minutes=1)
     assert reminders.sweep_updates(ctx) == 1  # still silent: again
     incidents.add_note(ctx, incident.id, "Restarting Qwen", actor="U0PARK")
-    second = owed(ctx, Template.ONCALL_UPDATE_REMINDER)[-1]
+    second = outbox_rows(ctx, Template.ONCALL_UPDATE_REMINDER)[-1]
     with pytest.raises(Moot):  # an update came before the reminder went out
         NoticeRenderer(ctx).render(second.template, second.args)
     clock.advance(minutes=29)
@@ -256,7 +251,7 @@ def test_postmortem_reminders_until_the_url_is_recorded(ctx, clock):
     assert reminders.sweep_postmortems(ctx) == 0
     clock.advance(hours=24)
     assert reminders.sweep_postmortems(ctx) == 1
-    message = owed(ctx, Template.ONCALL_POSTMORTEM_REMINDER)[-1]
+    message = outbox_rows(ctx, Template.ONCALL_POSTMORTEM_REMINDER)[-1]
     text = NoticeRenderer(ctx).render(message.template, message.args)["text"]
     assert "<@U0LEE>" in text and f"/incident postmortem {incident.id}" in text
     incidents.record_postmortem(ctx, incident.id, "https://wiki/pm/1", actor="U0LEE")
@@ -268,7 +263,7 @@ def test_postmortem_reminders_until_the_url_is_recorded(ctx, clock):
 
 
 def handoffs(ctx) -> list[OutboxMessage]:
-    return owed(ctx, Template.ONCALL_HANDOFF)
+    return outbox_rows(ctx, Template.ONCALL_HANDOFF)
 
 
 def test_friday_17_seoul_handoff_fires_once(ctx, clock):
@@ -425,7 +420,7 @@ def test_an_unacknowledged_alert_group_is_reminded_until_acknowledged(ctx, clock
     clock.advance(minutes=1)
     assert reminders.sweep(ctx).ack == 1
     assert reminders.sweep(ctx).ack == 0
-    [reminder] = owed(ctx, Template.ONCALL_ACK_REMINDER)
+    [reminder] = outbox_rows(ctx, Template.ONCALL_ACK_REMINDER)
     assert (reminder.op, reminder.thread_ref) == ("reply", f"alert:{group_id}")
     assert (reminder.args["notify"], reminder.args["user"]) == step_now(ctx, "primary")
     assert reminder.args["label"] == "HighErrorRate"
@@ -434,7 +429,7 @@ def test_an_unacknowledged_alert_group_is_reminded_until_acknowledged(ctx, clock
     actions.acknowledge(ctx, group_id, "U0PARK")
     clock.advance(hours=2)
     assert reminders.sweep(ctx).ack == 0
-    assert len(owed(ctx, Template.ONCALL_ACK_REMINDER)) == 2
+    assert len(outbox_rows(ctx, Template.ONCALL_ACK_REMINDER)) == 2
 
 
 def test_an_alert_group_taken_over_by_an_incident_is_reminded_as_the_incident(ctx, clock):
@@ -445,7 +440,7 @@ def test_an_alert_group_taken_over_by_an_incident_is_reminded_as_the_incident(ct
     )
     clock.advance(minutes=61)
     reminders.sweep(ctx)
-    refs = [m.thread_ref for m in owed(ctx, Template.ONCALL_ACK_REMINDER)]
+    refs = [m.thread_ref for m in outbox_rows(ctx, Template.ONCALL_ACK_REMINDER)]
     assert refs and all(ref.startswith("incident:") for ref in refs)
 
 

@@ -12,12 +12,12 @@ from commands.incidents import lifecycle as incidents
 from commands.notices import Template
 from commands.runbooks import engine, runs
 from commands.validation import Expect
-from tests.test_runbooks import _outbox, make_config
+from tests.factories import outbox_rows, runbook_config
 
 
 @pytest.fixture
 def hctx(database, clock, service):
-    config = make_config(prometheus_url=service.url).model_copy(
+    config = runbook_config(prometheus_url=service.url).model_copy(
         update={
             "health": [
                 HealthTarget(
@@ -61,7 +61,7 @@ def test_three_failures_start_the_runbook_once_and_recovery_is_posted(hctx, cloc
     [run] = runs.recent_runs(ctx)
     assert run.runbook == "qwen_failure_downshift" and run.source_ref == "health:qwen:1"
     assert run.trigger["health"]["target"] == "qwen"
-    [down] = [m for m in _outbox(ctx, Template.HEALTH_CHANGE) if m.op == "post"]
+    [down] = [m for m in outbox_rows(ctx, Template.HEALTH_CHANGE) if m.op == "post"]
     assert down.ref == "health:qwen:1" and down.channel == "#alerts"
     # still failing: the same episode starts nothing more
     for _ in range(3):
@@ -72,7 +72,7 @@ def test_three_failures_start_the_runbook_once_and_recovery_is_posted(hctx, cloc
     service.models["qwen"] = "healthy"
     clock.advance(seconds=30)
     health_watch.sweep(ctx, "a")
-    changes = [(m.op, m.args["change"]) for m in _outbox(ctx, Template.HEALTH_CHANGE)]
+    changes = [(m.op, m.args["change"]) for m in outbox_rows(ctx, Template.HEALTH_CHANGE)]
     assert changes == [("post", "down"), ("reply", "recovered"), ("update", "down")]
     # a new episode starts the runbook again, once
     service.models["qwen"] = "unhealthy"
@@ -120,7 +120,7 @@ def test_health_status_shows_the_guides_fields(hctx, clock, service):
 def test_a_target_that_does_not_answer_counts_as_failing(database, clock):
     from tests.conftest import free_port
 
-    config = make_config().model_copy(
+    config = runbook_config().model_copy(
         update={
             "health": [
                 HealthTarget(

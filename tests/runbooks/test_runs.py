@@ -8,7 +8,6 @@ import pytest
 from sqlmodel import select
 
 from commands.alerts import groups, ingest
-from commands.config import Config, PrometheusConfig, SlackConfig
 from commands.context import Context
 from commands.errors import CommandError, Conflict, NotFound
 from commands.incidents import lifecycle as incidents
@@ -16,13 +15,10 @@ from commands.incidents.lifecycle import IncidentDraft
 from commands.notices import Template
 from commands.oncall import schedule as oncall
 from commands.runbooks import approvals, catalog, engine, runs, states
-from commands.runbooks.config import RunbooksConfig
 from storage import runbooks as repo
-from storage.models import OutboxMessage, RunbookRun
-from tests.conftest import ROOT, free_port
+from storage.models import RunbookRun
+from tests.factories import outbox_rows, runbook_config
 from tests.fakes.service import FakeService
-
-EXAMPLES = ROOT / "examples" / "runbooks"
 
 
 @pytest.fixture
@@ -32,23 +28,9 @@ def service(monkeypatch):
         yield fake
 
 
-def make_config(folder=EXAMPLES, prometheus_url=None, **runbook_options) -> Config:
-    return Config(
-        slack=SlackConfig(incident_channel="#incidents", timezone="Asia/Seoul"),
-        prometheus=PrometheusConfig(url=prometheus_url or f"http://127.0.0.1:{free_port()}"),
-        runbooks=RunbooksConfig(folder=str(folder), **runbook_options),
-    )
-
-
 @pytest.fixture
 def rctx(database, clock, service):
-    return Context(database, make_config(prometheus_url=service.url), clock)
-
-
-def _outbox(ctx, template=None) -> list[OutboxMessage]:
-    with ctx.db.reader() as session:
-        rows = list(session.exec(select(OutboxMessage).order_by(OutboxMessage.id)))
-    return [r for r in rows if template is None or r.template == template]
+    return Context(database, runbook_config(prometheus_url=service.url), clock)
 
 
 def _run(ctx, run_id) -> RunbookRun:
@@ -93,7 +75,7 @@ def test_qwen_downshift_confirms_three_times_then_acts_once_each(rctx, clock, se
     )
     assert order.index("/admin/modes/creative") < order.index("/admin/modes/balanced")
     # notified, and exactly one Sev2 declared and linked
-    [notify] = _outbox(rctx, Template.RUNBOOK_NOTIFY)
+    [notify] = outbox_rows(rctx, Template.RUNBOOK_NOTIFY)
     _, row = runs.get_step(rctx, run_id, 4)
     assert row.result["oncall"] is True and "Qwen failed 3 health checks" in row.result["text"]
     assert notify.op == "reply" and notify.thread_ref == f"runbook:{run_id}"
@@ -134,7 +116,7 @@ def test_a_failing_step_stops_the_run_with_the_response_it_got(rctx, clock, serv
     # a 500 on a POST may have been applied: not retried, and nothing after it ran
     assert len(service.calls("POST", "/admin/circuit-breaker/qwen/open")) == 1
     assert service.calls("PUT") == []
-    replies = _outbox(rctx, Template.RUNBOOK_STEP)
+    replies = outbox_rows(rctx, Template.RUNBOOK_STEP)
     assert replies[-1].args == {"run_id": run_id, "index": 1}
 
 
@@ -164,11 +146,11 @@ def test_dry_run_makes_no_request_and_stores_nothing(rctx, service):
     assert service.requests == []
     with rctx.db.reader() as session:
         assert repo.count_runs(session) == 0
-    assert _outbox(rctx) == []
+    assert outbox_rows(rctx) == []
 
 
 def test_a_run_starts_once_per_trigger_whatever_the_concurrency(any_database, clock, service):
-    ctx = Context(any_database, make_config(prometheus_url=service.url), clock)
+    ctx = Context(any_database, runbook_config(prometheus_url=service.url), clock)
     incident = incidents.create_incident(
         ctx, IncidentDraft(title="Qwen down", severity="Sev2", created_by="U1")
     )
@@ -189,7 +171,7 @@ def test_a_run_starts_once_per_trigger_whatever_the_concurrency(any_database, cl
     assert len({r.run.id for r in results}) == 1
     run = results[0].run
     assert run.trigger["incident"]["id"] == incident.id
-    assert len(_outbox(ctx, Template.RUNBOOK_RUN)) == 1
+    assert len(outbox_rows(ctx, Template.RUNBOOK_RUN)) == 1
 
 
 def test_unknown_runbook_names_the_known_ones(rctx):
@@ -290,10 +272,10 @@ def test_approvals_expire_and_the_run_never_starts(rctx, clock, service):
     assert late.value.key == "runbook.approval_expired"
     drive(rctx, clock, rounds=3)
     assert service.requests == []
-    events = [m.args["event"] for m in _outbox(rctx, Template.RUNBOOK_EVENT)]
+    events = [m.args["event"] for m in outbox_rows(rctx, Template.RUNBOOK_EVENT)]
     assert events == ["expired"]
     # the run message is refreshed so its buttons go away
-    assert _outbox(rctx, Template.RUNBOOK_RUN)[-1].op == "update"
+    assert outbox_rows(rctx, Template.RUNBOOK_RUN)[-1].op == "update"
 
 
 def test_an_expired_run_can_be_requested_again(rctx, clock):
@@ -313,7 +295,7 @@ def test_an_expired_run_can_be_requested_again(rctx, clock):
 
 
 def test_concurrent_approve_presses_run_it_once(any_database, clock, service):
-    ctx = Context(any_database, make_config(prometheus_url=service.url), clock)
+    ctx = Context(any_database, runbook_config(prometheus_url=service.url), clock)
     run = _request_rl(ctx)
     barrier = threading.Barrier(6)
 
@@ -368,7 +350,7 @@ def crash_ctx(database, clock, service, tmp_path):
     folder = tmp_path / "runbooks"
     folder.mkdir()
     (folder / "breaker_first.yml").write_text(BREAKER_FIRST, encoding="utf-8")
-    return Context(database, make_config(folder), clock)
+    return Context(database, runbook_config(folder), clock)
 
 
 def _died_mid_step(ctx, clock, run_id, *, index=0, kind="http"):
@@ -404,7 +386,7 @@ def test_kill_mid_step_shows_interrupted_and_never_repeats_silently(crash_ctx, c
     run = _run(ctx, run_id)
     assert run.state == "interrupted" and run.step_index == 0
     assert service.calls("POST") == []  # the POST was not sent again by itself
-    [event] = _outbox(ctx, Template.RUNBOOK_EVENT)
+    [event] = outbox_rows(ctx, Template.RUNBOOK_EVENT)
     assert event.args["event"] == "interrupted"
     assert approvals.resume(ctx, run_id, "U1").state == "running"
     with pytest.raises(Conflict):  # a second press finds it running
@@ -515,7 +497,7 @@ def test_run_runbook_from_an_alert_gets_the_alerts_labels_as_trigger_data(rctx):
 def test_a_notify_step_names_the_person_on_call_when_it_runs(database, clock, service):
     from commands.oncall.config import OnCallConfig
 
-    config = make_config(prometheus_url=service.url).model_copy(
+    config = runbook_config(prometheus_url=service.url).model_copy(
         update={"oncall": OnCallConfig(members=["U0KIM", "U0PARK"], start="2026-01-02")}
     )
     ctx = Context(database, config, clock)

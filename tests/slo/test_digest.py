@@ -17,9 +17,10 @@ from commands.slo.digest import due_slot, run_digest
 from commands.slo.evaluation import evaluate
 from commands.slo.watch import record_statuses
 from storage import slo as repo
-from storage.models import DigestRun, OutboxMessage, SloSnapshot
+from storage.models import DigestRun, SloSnapshot
 from tests import prom
 from tests.conftest import ROOT, free_port, poll_until
+from tests.factories import outbox_rows
 
 SLOS = ROOT / "examples" / "slos"
 ALL = [str(SLOS / f) for f in ("api-availability.yaml", "llm-latency.yaml", "rl-reward.yaml")]
@@ -32,11 +33,6 @@ def digest_config(url: str, files=ALL, cron: str = "* * * * *") -> Config:
         slos=SlosConfig(files=list(files)),
         digest=DigestConfig(cron=cron),
     )
-
-
-def outbox_rows(ctx) -> list[OutboxMessage]:
-    with ctx.db.reader() as session:
-        return list(session.exec(select(OutboxMessage).order_by(OutboxMessage.id)).all())
 
 
 @pytest.mark.parametrize(

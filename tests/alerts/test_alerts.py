@@ -15,21 +15,14 @@ from commands.errors import CommandError, ConfigError, Conflict
 from commands.incidents import lifecycle as incidents
 from commands.incidents.lifecycle import IncidentDraft
 from commands.notices import Template
-from storage.models import Alert, AlertGroup, OutboxMessage
+from storage.models import Alert, AlertGroup
 from tests.alerting import alert, webhook
 from tests.conftest import free_port
-
-
-def _outbox(ctx, stream: str | None = None) -> list[OutboxMessage]:
-    with ctx.db.reader() as session:
-        query = select(OutboxMessage).order_by(OutboxMessage.id)
-        if stream is not None:
-            query = query.where(OutboxMessage.stream == stream)
-        return list(session.exec(query))
+from tests.factories import outbox_rows
 
 
 def _ops(ctx, group_id: int) -> list[tuple[str, str]]:
-    return [(m.op, m.template) for m in _outbox(ctx, f"alert:{group_id}")]
+    return [(m.op, m.template) for m in outbox_rows(ctx, stream=f"alert:{group_id}")]
 
 
 def _ingest(ctx, payload: dict, source: str = "alertmanager") -> ingest.IngestResult:
@@ -52,7 +45,7 @@ def test_first_notification_opens_a_group_and_owes_its_parent_message(ctx):
     assert group.severity == "Sev2"  # severity=critical
     assert group.common_annotations["runbook"] == "api_high_error_rate"
     assert _ops(ctx, result.group_id) == [("post", Template.ALERT_GROUP)]
-    [post] = _outbox(ctx)
+    [post] = outbox_rows(ctx)
     assert post.ref == f"alert:{result.group_id}" and post.channel == "#alerts"
 
 
@@ -75,7 +68,7 @@ def test_a_new_alert_firing_owes_one_update_and_one_reply(ctx):
         ("update", Template.ALERT_GROUP),
         ("reply", Template.ALERT_CHANGE),
     ]
-    reply = _outbox(ctx)[-1]
+    reply = outbox_rows(ctx)[-1]
     assert reply.thread_ref == f"alert:{first.group_id}"
     assert reply.args["firing_count"] == 1
     assert reply.args["firing"] == [{"labels": {"instance": "api-2"}, "value": "7%"}]
@@ -87,7 +80,7 @@ def test_resolving_one_then_all_records_how_long_it_lasted(ctx, clock):
     first = _ingest(ctx, webhook([alert("api-1"), alert("api-2")]))
     clock.advance(minutes=5)
     _ingest(ctx, webhook([alert("api-1", status="resolved"), alert("api-2")]))
-    reply = _outbox(ctx)[-1]
+    reply = outbox_rows(ctx)[-1]
     assert reply.args["resolved_count"] == 1 and reply.args["transition"] == ""
     assert groups.get_group(ctx, first.group_id).status == "firing"
     clock.advance(minutes=5)
@@ -103,7 +96,7 @@ def test_resolving_one_then_all_records_how_long_it_lasted(ctx, clock):
     group = groups.get_group(ctx, first.group_id)
     assert group.status == "resolved"
     assert (group.resolved_at - group.started_at).total_seconds() == 20 * 60  # 01:25 -> 01:45
-    reply = _outbox(ctx)[-1]
+    reply = outbox_rows(ctx)[-1]
     assert reply.args["transition"] == "resolved"
     assert reply.args["lasted_seconds"] == 20 * 60
     # the resolved notification repeated: nothing more
@@ -121,7 +114,7 @@ def test_firing_again_starts_a_new_episode(ctx, clock):
     group = groups.get_group(ctx, first.group_id)
     assert group.resolved_at is None and group.acknowledged_at is None
     assert group.started_at.isoformat() == "2026-01-05T03:29:00+00:00"
-    assert _outbox(ctx)[-1].args["transition"] == "firing_again"
+    assert outbox_rows(ctx)[-1].args["transition"] == "firing_again"
 
 
 def test_a_firing_alert_missing_from_a_notification_has_resolved(ctx):
@@ -129,7 +122,7 @@ def test_a_firing_alert_missing_from_a_notification_has_resolved(ctx):
     _ingest(ctx, webhook([alert("api-2")]))  # api-1 left the group (send_resolved: false)
     snapshot = groups.group_snapshot(ctx, first.group_id)
     assert [a.labels["instance"] for a in snapshot.resolved] == ["api-1"]
-    assert _outbox(ctx)[-1].args["resolved_count"] == 1
+    assert outbox_rows(ctx)[-1].args["resolved_count"] == 1
     # ...unless the notification says it left alerts out
     second = _ingest(ctx, webhook([alert("api-2")], group_key="g2", truncated=0))
     _ingest(ctx, webhook([alert("api-2"), alert("api-3")], group_key="g2"))
@@ -236,7 +229,9 @@ def test_a_route_that_declares_an_incident_does_so_once_and_links_both_ways(ctx)
         {"group_id": first.group_id, "alertname": "HighErrorRate", "source": "alertmanager"},
     )
     events = [
-        m.args for m in _outbox(routed, f"alert:{first.group_id}") if m.template == "alert.event"
+        m.args
+        for m in outbox_rows(routed, stream=f"alert:{first.group_id}")
+        if m.template == "alert.event"
     ]
     assert events == [
         {
@@ -297,7 +292,11 @@ def test_eight_people_acknowledge_at_once_one_wins(shared_ctx):
     winners = [r for r in results if r.acknowledged]
     assert len(winners) == 1
     assert all(r.group.acknowledged_by == winners[0].group.acknowledged_by for r in results)
-    acks = [m for m in _outbox(ctx, f"alert:{group_id}") if m.args.get("kind") == "acknowledged"]
+    acks = [
+        m
+        for m in outbox_rows(ctx, stream=f"alert:{group_id}")
+        if m.args.get("kind") == "acknowledged"
+    ]
     assert len(acks) == 1
 
 
@@ -376,7 +375,7 @@ def test_an_unreachable_alertmanager_is_told_in_the_thread(ctx):
         configured, group_id, hours=4, user="U0ALICE", created_by="alice", comment="deploy"
     )
     assert result.silence_id is None and "cannot reach" in (result.error or "")
-    last = _outbox(configured)[-1]
+    last = outbox_rows(configured)[-1]
     assert (last.op, last.args["kind"]) == ("reply", "silence_failed")
     assert groups.get_group(configured, group_id).silence_id is None
 

@@ -10,9 +10,8 @@ from commands.incidents import lifecycle as incidents
 from commands.incidents.lifecycle import IncidentDraft
 from commands.runbooks import runs
 from tests.conftest import poll_until
-from tests.factories import block_action
+from tests.factories import block_action, runbook_config
 from tests.fakes.service import FakeService
-from tests.test_runbooks import make_config
 
 LEAD, ML_LEAD = "U0SRELEAD", "U0MLLEAD"
 
@@ -26,7 +25,7 @@ def service(monkeypatch):
 
 @pytest.fixture
 def bot(start_service, clock, service):
-    config = make_config()
+    config = runbook_config()
     config = config.model_copy(
         update={"runbooks": config.runbooks.model_copy(update={"sweep_seconds": 0.1})}
     )

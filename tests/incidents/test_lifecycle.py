@@ -12,12 +12,8 @@ from commands.errors import CommandError, Conflict, NotFound
 from commands.incidents import lifecycle as incidents
 from commands.incidents.lifecycle import IncidentDraft
 from commands.notices import Template
-from storage.models import Incident, OutboxMessage, TimelineEntry
-
-
-def _outbox(ctx) -> list[OutboxMessage]:
-    with ctx.db.reader() as session:
-        return list(session.exec(select(OutboxMessage).order_by(OutboxMessage.id)))
+from storage.models import Incident, TimelineEntry
+from tests.factories import outbox_rows
 
 
 def _timeline(ctx, incident_id):
@@ -57,7 +53,7 @@ def test_create_names_the_incident_in_team_time_and_owes_an_announcement(ctx):
     assert incident.severity == "Sev2"
     assert incident.status == "detected"
     assert incident.components == ["qwen", "llm-gateway"]
-    owed = _outbox(ctx)
+    owed = outbox_rows(ctx)
     assert [(m.op, m.template, m.stream) for m in owed] == [
         ("post", Template.INCIDENT_ANNOUNCEMENT, f"incident:{incident.id}"),
         ("reply", Template.INCIDENT_TIMELINE, f"incident:{incident.id}"),
@@ -76,7 +72,7 @@ def test_unknown_severity_lists_the_valid_ones_and_creates_nothing(ctx):
     assert raised.value.key == "error.unknown_severity"
     assert raised.value.params["valid"] == "Sev1, Sev2, Sev3, Sev4"
     assert incidents.list_incidents(ctx) == []
-    assert _outbox(ctx) == []
+    assert outbox_rows(ctx) == []
 
 
 def test_blank_title_is_refused(ctx):
@@ -178,7 +174,7 @@ def test_full_lifecycle_records_every_change_with_who_and_when(ctx, clock):
     }
     assert entries[1].actor == "U2"
     assert (entries[1].at - entries[0].at).total_seconds() == 7 * 60
-    templates = [m.template for m in _outbox(ctx)]
+    templates = [m.template for m in outbox_rows(ctx)]
     assert templates.count(Template.INCIDENT_POSTMORTEM_DRAFT) == 1
     with pytest.raises(Conflict):
         incidents.set_status(ctx, incident.id, "investigating", actor="U2")
@@ -284,7 +280,7 @@ def test_sev3_close_owes_no_postmortem(ctx):
     )
     incidents.resolve(ctx, incident.id, actor="U1")
     assert not incidents.close(ctx, incident.id, actor="U1").postmortem_required
-    templates = [m.template for m in _outbox(ctx)]
+    templates = [m.template for m in outbox_rows(ctx)]
     assert Template.INCIDENT_POSTMORTEM_DRAFT not in templates
 
 
@@ -302,10 +298,10 @@ def test_a_failed_change_writes_nothing(ctx):
     incident = incidents.create_incident(
         ctx, IncidentDraft(title="x", severity="Sev3", created_by="U1")
     )
-    before = len(_outbox(ctx))
+    before = len(outbox_rows(ctx))
     with pytest.raises(CommandError):
         incidents.set_severity(ctx, incident.id, "Sev3", actor="U1")
-    assert len(_outbox(ctx)) == before
+    assert len(outbox_rows(ctx)) == before
     with ctx.db.reader() as session:
         assert len(list(session.exec(select(TimelineEntry)))) == 1
         assert session.get(Incident, incident.id).severity == "Sev3"
