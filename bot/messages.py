@@ -276,6 +276,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "ko": "{id} [{severity}] {title} — {time} 종료",
     },
     # --- postmortem draft ------------------------------------------------------------------
+    "pm.attached": {
+        "en": "The draft is {size} characters, longer than one message holds: it is attached whole below as `{file}`.",
+        "ko": "초안이 {size}자로 메시지 하나에 담기지 않아, 아래에 `{file}` 파일로 전체를 첨부했습니다.",
+    },
     "pm.intro": {
         "en": "Postmortem required for {id}. Here is a blameless draft built from the timeline; copy it into your document and record its link with `/incident postmortem {id} &lt;url&gt;`.",
         "ko": "{id}은(는) 포스트모템이 필요합니다. 타임라인으로 만든 비난 없는(blameless) 초안입니다. 문서로 옮긴 뒤 `/incident postmortem {id} &lt;url&gt;`로 링크를 기록하세요.",
@@ -768,6 +772,28 @@ CATALOG: dict[str, dict[str, str]] = {
     "slo.digest.charts": {
         "en": "A burn-down chart of each budget follows in the thread.",
         "ko": "버짓별 소진 차트는 스레드에 있습니다.",
+    },
+    "slo.digest.counts": {
+        "en": "{total} SLOs: {counts}",
+        "ko": "SLO {total}개: {counts}",
+    },
+    "slo.digest.count": {"en": "{n} {status}", "ko": "{status} {n}"},
+    "slo.digest.attention": {"en": "*Needs attention*", "ko": "*확인 필요*"},
+    "slo.digest.all_healthy": {
+        "en": "Every SLO with data is healthy.",
+        "ko": "데이터가 있는 모든 SLO가 정상입니다.",
+    },
+    "slo.digest.more_attention": {
+        "en": "… and {n} more in the thread.",
+        "ko": "… 외 {n}개는 스레드에 있습니다.",
+    },
+    "slo.digest.in_thread": {
+        "en": "All {total} SLOs follow in the thread, in {parts} messages, then a burn-down chart of each budget.",
+        "ko": "SLO {total}개 전체는 스레드에 메시지 {parts}개로 이어지고, 버짓별 소진 차트가 뒤따릅니다.",
+    },
+    "slo.digest.part": {
+        "en": "{title} · part {part} of {parts}",
+        "ko": "{title} · {parts}개 중 {part}번째",
     },
     "slo.digest.unreachable": {
         "en": ":warning: Prometheus at {url} could not be reached ({reason}), so today's SLO figures are missing. Check Prometheus, then ask `/slo` for the report.",

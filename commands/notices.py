@@ -24,6 +24,8 @@ class Template(StrEnum):
     INCIDENT_ANNOUNCEMENT = "incident.announcement"
     INCIDENT_TIMELINE = "incident.timeline"
     INCIDENT_POSTMORTEM_DRAFT = "incident.postmortem_draft"
+    # The draft as a Markdown file, when it is longer than its message holds (else Moot).
+    INCIDENT_POSTMORTEM_FILE = "incident.postmortem_file"
     ONCALL_ACK_REMINDER = "oncall.ack_reminder"
     ONCALL_UPDATE_REMINDER = "oncall.update_reminder"
     ONCALL_POSTMORTEM_REMINDER = "oncall.postmortem_reminder"
@@ -32,7 +34,8 @@ class Template(StrEnum):
     ALERT_CHANGE = "alert.change"  # a thread reply: alerts fired or resolved
     ALERT_EVENT = "alert.event"  # a thread reply: acknowledged, incident, silence
     SLO_STATUS_CHANGE = "slo.status_change"
-    SLO_DIGEST = "slo.digest"
+    SLO_DIGEST = "slo.digest"  # the digest, or its summary when it is split in parts
+    SLO_DIGEST_PART = "slo.digest_part"  # a part of a long digest, in the digest's thread
     SLO_CHART = "slo.chart"  # an upload: a digest's budget chart, in the digest's thread
     RUNBOOK_RUN = "runbook.run"
     RUNBOOK_STEP = "runbook.step"

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from commands.incidents import lifecycle as incidents
 from tests.conftest import command_body, poll_until
-from tests.factories import block_action, mention_body
+from tests.factories import block_action, mention_body, outbox_rows
 
 INCIDENTS = "incidents"
 
@@ -563,3 +563,30 @@ def test_the_announcement_turns_overdue_at_the_deadline_without_an_ack(start_ser
 def test_button_presses_without_a_button_get_400(start_service, payload, reason):
     response = start_service().interact(payload)
     assert (response.status_code, response.json()) == (400, {"error": reason})
+
+
+def test_a_postmortem_draft_too_long_for_a_message_is_uploaded_whole_in_the_thread(
+    start_service, slack
+):
+    bot = start_service()
+    incident_id = _created_id(bot.command("create sev1 Qwen LLM failure"))
+    incidents.set_root_cause(bot.ctx, incident_id, "<&>" * 3000, actor="U0KIM")
+    incidents.resolve(bot.ctx, incident_id, actor="U0KIM", resolution="a&b<c>" * 1500)
+    assert bot.command(f"close {incident_id}").status_code == 200
+    channel = slack.workspace.channel(INCIDENTS)
+    [announcement] = slack.messages(channel.id)
+    [file_reply] = poll_until(
+        lambda: [m for m in slack.thread(channel.id, announcement.ts) if m.files], timeout=30
+    )
+    [shared] = file_reply.files
+    assert shared["name"].startswith(f"{incident_id}-postmortem") and shared["name"].endswith(".md")
+    content = slack.workspace.upload(shared["id"]).content.decode()
+    assert content.startswith("# ") and incident_id in content.split("\n")[0]
+    assert "<&>" * 3000 in content and "a&b<c>" * 1500 in content
+    pointer = next(
+        m for m in slack.thread(channel.id, announcement.ts) if "-postmortem.md" in m.text
+    )
+    assert "Postmortem required" in pointer.text and len(pointer.text) < 3000
+    rows = outbox_rows(bot.ctx)
+    assert [r.state for r in rows if r.template.startswith("incident.postmortem")] == ["sent"] * 2
+    assert "dead" not in {r.state for r in rows}

@@ -1,5 +1,10 @@
-"""Safe text for Slack: escaping, mentions and cutting to Slack's limits."""
+"""Safe text for Slack: escaping, mentions, and cutting to Slack's limits as Slack counts.
 
+Slack does not say what a "character" is. Lengths here are UTF-16 code units, never fewer
+than code points, so text within a limit here is within it by either count.
+"""
+
+import copy
 import re
 
 # Slack's documented limits for the places we put text.
@@ -9,8 +14,12 @@ FIELD_MAX = 2000
 CONTEXT_MAX = 2000
 BUTTON_MAX = 75
 OPTION_MAX = 75
-MESSAGE_TEXT_MAX = 40_000
 MODAL_TITLE_MAX = 24
+# Slack refuses a message whose `text` passes 40,000 (msg_too_long), whose blocks hold more
+# than 12,000 characters of text in all (msg_blocks_too_long), or with more than 50 blocks.
+MESSAGE_TEXT_MAX = 39_000
+BLOCKS_TEXT_MAX = 11_000
+MESSAGE_BLOCKS_MAX = 50
 
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 ELLIPSIS = "…"
@@ -26,15 +35,36 @@ def unescape(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
-def cut(text: str, limit: int) -> str:
-    """Cut to at most `limit` characters, ending with an ellipsis, never mid-escape."""
-    if len(text) <= limit:
+def units(text: str) -> int:
+    """Length in UTF-16 code units: an emoji outside the BMP counts as two."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _head(text: str, limit: int) -> str:
+    """The longest start of `text` within `limit` code units, never half a surrogate pair."""
+    data = text.encode("utf-16-le")[: 2 * limit]
+    if len(data) >= 2 and 0xD8 <= data[-1] <= 0xDB:  # a high surrogate without its pair
+        data = data[:-2]
+    return data.decode("utf-16-le")
+
+
+def cut(text: str, limit: int, *, lines: bool = False) -> str:
+    """Cut to at most `limit` code units, ending with an ellipsis: never inside an escape
+    (`&amp;`), a mention or link (`<@U1>`), or an emoji's surrogate pair. `lines`: end at a
+    line break when there is one in the second half, so a list loses whole lines."""
+    if len(text) * 2 <= limit or units(text) <= limit:
         return text
-    head = text[: limit - 1]
+    if limit < 1:
+        return ""
+    head = _head(text, limit - 1)
     amp = head.rfind("&")
     if amp != -1 and ";" not in head[amp:]:
         head = head[:amp]  # don't leave half of "&amp;" behind
-    return head.rstrip() + ELLIPSIS
+    if head.rfind("<") > head.rfind(">"):
+        head = head[: head.rfind("<")]  # nor half of "<@U123>" or "<https://…|label>"
+    if lines and head.rfind("\n") >= len(head) // 2:
+        head = head[: head.rfind("\n")]
+    return head.rstrip().rstrip("\u200d") + ELLIPSIS
 
 
 def who(actor: str) -> str:
@@ -68,6 +98,27 @@ def quote(text: str) -> str:
     return "\n".join("> " + line for line in escape(text).splitlines() or [""])
 
 
+def line_sections(lines: list[str], limit: int = SECTION_MAX) -> list[dict]:
+    """Lines packed into as few sections as they fill, each within `limit`, split only
+    between lines (a single line longer than `limit` is cut)."""
+    sections: list[list[str]] = [[]]
+    size = 0
+    for line in lines:
+        line = cut(line, limit)
+        if sections[-1] and size + 1 + units(line) > limit:
+            sections.append([])
+            size = 0
+        size += units(line) + (1 if sections[-1] else 0)
+        sections[-1].append(line)
+    return [{"type": "section", "text": mrkdwn("\n".join(s))} for s in sections if any(s)]
+
+
+def code(text: str, limit: int = SECTION_MAX) -> str:
+    """Text in a code block (shown as is, so it can be copied), escaped, then cut to fit
+    `limit` with its fences; a cut loses whole lines."""
+    return "```\n" + cut(escape(text), limit - 8, lines=True) + "\n```"
+
+
 def blocks_text(blocks: list[dict]) -> str:
     """The words of Block Kit blocks as mrkdwn lines: headers, sections and their fields,
     context, rich text left out (the fallback for a message whose blocks Slack refused)."""
@@ -99,3 +150,94 @@ def plain_fallback(payload: dict, *, replace_blocks: bool = False) -> dict:
     if replace_blocks:
         out["blocks"] = [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]
     return out
+
+
+# ---- a whole message within Slack's limits
+
+
+def _text_objects(node: object) -> list[dict]:
+    """Every text object in `node` (blocks, elements, options), in order."""
+    found: list[dict] = []
+    if isinstance(node, list):
+        for item in node:
+            found += _text_objects(item)
+    elif isinstance(node, dict):
+        if node.get("type") in ("plain_text", "mrkdwn") and isinstance(node.get("text"), str):
+            found.append(node)
+        else:
+            for value in node.values():
+                if isinstance(value, (dict, list)):
+                    found += _text_objects(value)
+    return found
+
+
+def _prose(blocks: list[dict]) -> list[dict]:
+    """The text objects that may be shortened: section text and fields, context text."""
+    found: list[dict] = []
+    for block in blocks:
+        kind = block.get("type")
+        if kind == "section":
+            found += [o for o in [block.get("text"), *(block.get("fields") or [])] if o]
+        elif kind == "context":
+            found += [e for e in block.get("elements") or [] if e.get("type") != "image"]
+    return [o for o in found if isinstance(o.get("text"), str)]
+
+
+def _cap(lengths: list[int], budget: int) -> int:
+    """The largest cap such that the lengths, each cut to it, fit in `budget` (at least 2)."""
+    low, high = 2, max(lengths)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if sum(min(n, middle) for n in lengths) <= budget:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def blocks_units(blocks: list[dict]) -> int:
+    """The text of all blocks together, as Slack adds it up for msg_blocks_too_long."""
+    return sum(units(o["text"]) for o in _text_objects(blocks))
+
+
+def fit(message: dict) -> dict:
+    """The message within what Slack accepts: `text` cut to MESSAGE_TEXT_MAX; at most 50
+    blocks (the buttons kept); and the blocks' text within BLOCKS_TEXT_MAX in all, by cutting
+    the longest sections first, so short ones (the status, the owner) stay whole."""
+    text = message.get("text")
+    blocks = message.get("blocks")
+    if isinstance(text, str) and units(text) > MESSAGE_TEXT_MAX:
+        message = {**message, "text": cut(text, MESSAGE_TEXT_MAX, lines=True)}
+    if not blocks:
+        return message
+    if len(blocks) <= MESSAGE_BLOCKS_MAX and blocks_units(blocks) <= BLOCKS_TEXT_MAX:
+        return message
+    blocks = copy.deepcopy(blocks)
+    if len(blocks) > MESSAGE_BLOCKS_MAX:
+        tail = [b for b in blocks[MESSAGE_BLOCKS_MAX - 1 :] if b.get("type") == "actions"]
+        keep = MESSAGE_BLOCKS_MAX - 1 - len(tail)
+        more = {"type": "context", "elements": [mrkdwn(f"… +{len(blocks) - keep - len(tail)}")]}
+        blocks = [*blocks[:keep], more, *tail]
+    prose = _prose(blocks)
+    lengths = [units(o["text"]) for o in prose]
+    budget = BLOCKS_TEXT_MAX - (blocks_units(blocks) - sum(lengths))
+    if prose and sum(lengths) > budget:
+        cap = _cap(lengths, budget)
+        for obj, length in zip(prose, lengths, strict=True):
+            if length > cap:
+                obj["text"] = cut(obj["text"], cap, lines=True)
+    return {**message, "blocks": blocks}
+
+
+def message(text: str, blocks: list[dict] | None = None, **fields: object) -> dict:
+    """A message as builders return it: `text` (the notification and screen-reader words)
+    and `blocks`, fitted to Slack's limits."""
+    built: dict = {"text": text, **fields}
+    if blocks is not None:
+        built["blocks"] = blocks
+    return fit(built)
+
+
+def section_message(body: str) -> dict:
+    """A message of one mrkdwn section, `body` also its notification text."""
+    return message(body, [{"type": "section", "text": mrkdwn(body)}])

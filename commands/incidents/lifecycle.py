@@ -340,7 +340,9 @@ def close(ctx: Context, incident_id: str, *, actor: str) -> Incident:
         )
         _announce_changes(ctx, session, incident, entry_id)
         if incident.postmortem_required and not incident.postmortem_url:
-            thread_of(incident).reply(session, Template.INCIDENT_POSTMORTEM_DRAFT, now)
+            thread = thread_of(incident)
+            thread.reply(session, Template.INCIDENT_POSTMORTEM_DRAFT, now)
+            thread.upload(session, Template.INCIDENT_POSTMORTEM_FILE, now)
         return incident
 
 

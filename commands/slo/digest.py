@@ -1,6 +1,9 @@
 """The daily SLO digest: every SLO's status, budget left and change since yesterday, with a
 burn-down chart per SLO, posted to the digest channel at `digest.cron` in the team's timezone.
 
+A digest of more SLOs than one message holds well is split: a summary (counts, and the SLOs
+that need attention) and then every SLO, PART_SLOS to a message, in its thread.
+
 The digest for a cron time is claimed in the database (one row per slot), so two replicas, a
 sweep that runs twice, or a restart mid-way post it once. A bot that was down at 09:00 posts
 it when it comes back, the same day. When Prometheus cannot be reached the digest says so.
@@ -29,6 +32,20 @@ log = logging.getLogger(__name__)
 CLAIM = timedelta(minutes=10)
 CATCH_UP = timedelta(hours=12)  # a digest more than this late is skipped, not posted
 KEEP_CHARTS = timedelta(days=14)
+# SLOs in one digest message: 20 lines stay well inside Slack's 12,000 characters a message
+# even with long names and services, and 20 sections inside its 50 blocks.
+PART_SLOS = 20
+
+
+def digest_parts(count: int) -> int:
+    """How many messages follow the digest's summary in its thread: 0 when `count` SLOs fit
+    in the digest itself."""
+    return 0 if count <= PART_SLOS else -(-count // PART_SLOS)
+
+
+def part_of(slos: list[Any], part: int) -> list[Any]:
+    """The SLOs of part `part` (from 1) of a split digest."""
+    return slos[(part - 1) * PART_SLOS : part * PART_SLOS]
 
 
 def due_slot(ctx: Context) -> datetime | None:
@@ -165,6 +182,8 @@ def run_digest(
                 )
         thread = Thread(ref, ctx.config.digest_channel)
         thread.post(session, Template.SLO_DIGEST, now, slot=slot)
+        for part in range(1, digest_parts(len(data.get("slos") or [])) + 1):
+            thread.reply(session, Template.SLO_DIGEST_PART, now, slot=slot, part=part)
         for spec, png in charts:
             chart_id = repo.add_chart(
                 session,

@@ -156,7 +156,31 @@ def test_postmortem_draft_has_every_section_and_the_timeline(ctx, config, clock)
     assert "duration 45m" in draft and "Acknowledged after 5m" in draft
     assert "OOM" in draft and "Rollback" in draft
     assert draft.count("\n- 2026-01-05") == len(timeline)
-    assert len(views.postmortem_message(incident, timeline, _t(config))["text"]) <= 40_000
+    message = views.postmortem_message(incident, timeline, _t(config))
+    assert "## Root cause\n\nOOM" in message["text"]  # short: the draft is in the message
+    assert views.postmortem_file(incident, timeline, _t(config)) is None
+
+
+def test_a_long_postmortem_draft_is_cut_after_escaping_and_uploaded_whole(ctx, config, clock):
+    """9,000 characters of root cause and of resolution, full of &, < and >: escaped, the
+    draft would be about 68,000 characters, more than Slack keeps of a message."""
+    incident = incidents.create_incident(
+        ctx, IncidentDraft(title="Qwen <down>", severity="Sev1", created_by="U1")
+    )
+    incidents.set_root_cause(ctx, incident.id, "<&>" * 3000, actor="U2")
+    incidents.resolve(ctx, incident.id, actor="U2", resolution="a&b<c>" * 1500)
+    incident, timeline = incidents.get_timeline(ctx, incident.id)
+    t = _t(config)
+    whole = views.postmortem_markdown(incident, timeline, t)
+    message = views.postmortem_message(incident, timeline, t)
+    assert len(message["text"]) < 3000 and "INC-" in message["text"]
+    assert f"{len(whole):,} characters" in message["text"]
+    assert "-postmortem.md" in message["text"]
+    upload = views.postmortem_file(incident, timeline, t)
+    assert upload is not None
+    assert upload["content"].decode() == whole  # the file is the draft, whole and unescaped
+    assert upload["filename"] == f"{incident.id}-postmortem.md"
+    assert "<&>" * 3000 in whole and "a&b<c>" * 1500 in whole
 
 
 def test_report_lines(ctx, config, clock):

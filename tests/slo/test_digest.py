@@ -260,3 +260,51 @@ def test_an_upload_that_timed_out_after_slack_took_it_is_not_shared_twice(
     shared = [m for m in slack.thread(channel.id, parent.ts)[1:] if m.files]
     assert len(shared) == 1
     assert len(slack.calls("files.getUploadURLExternal")) == 1
+
+
+def _many_slos(path, count: int) -> str:
+    """`count` SLOs with long names, on a service with a long name (no data: no charts)."""
+    service = "artisan-checkout-payment-authorization-gateway-" + "x" * 60
+    lines = ['version: "prometheus/v1"', f'service: "{service}"', "slos:"]
+    for i in range(count):
+        lines += [
+            f'  - name: "latency-p99-within-budget-for-region-{i:02d}-' + "y" * 80 + '"',
+            "    objective: 99.9",
+            "    sli:",
+            "      events:",
+            "        error_query: sum(rate(absent_errors_total[{{.window}}]))",
+            "        total_query: sum(rate(absent_requests_total[{{.window}}]))",
+        ]
+    path.write_text("\n".join(lines) + "\n")
+    return str(path)
+
+
+def test_a_digest_of_many_slos_is_split_into_a_summary_and_parts_in_its_thread(
+    start_service, slack, prometheus, tmp_path
+):
+    """45 SLOs with long names do not fit one message (Slack refuses the blocks over 12,000
+    characters): the summary is posted, and every SLO follows in three parts in its thread."""
+    spec = _many_slos(tmp_path / "many.yaml", 45)
+    bot = start_service(config_override=digest_config(prometheus.url, files=[spec]))
+    channel = slack.workspace.channel("sre")
+    parent = poll_until(lambda: slack.messages(channel.id), timeout=60)[0]
+    assert "45 SLOs" in parent.text
+    thread = poll_until(
+        lambda: (
+            slack.thread(channel.id, parent.ts)[1:]
+            if len(slack.thread(channel.id, parent.ts)) >= 4
+            else None
+        ),
+        timeout=60,
+    )
+    assert [m.text.split("\n")[0].rsplit("· ", 1)[-1] for m in thread] == [
+        "part 1 of 3",
+        "part 2 of 3",
+        "part 3 of 3",
+    ]
+    listed = "\n".join(m.text for m in thread)
+    for i in range(45):
+        assert f"region-{i:02d}-" in listed
+    poll_until(lambda: {r.state for r in outbox_rows(bot.ctx)} == {"sent"})
+    posts = slack.calls("chat.postMessage")
+    assert len(posts) == 4 and all(c.ok for c in posts)  # none refused, none sent twice

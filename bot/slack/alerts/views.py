@@ -20,9 +20,11 @@ from bot.slack.blocks import (
     button,
     cut,
     escape,
+    message,
     mrkdwn,
     plain,
     quote,
+    section_message,
     who,
 )
 from bot.slack.ids import Action, Block, Callback, Element
@@ -238,14 +240,7 @@ def parent_message(snapshot: GroupSnapshot, config: Config, t: Translator, now: 
         buttons.append(button(t("button.run_runbook", name=name), Action.RUN_RUNBOOK, run))
     if buttons:
         blocks.append({"type": "actions", "block_id": Block.ALERT_ACTIONS, "elements": buttons})
-    return {"text": fallback(snapshot, t), "blocks": blocks}
-
-
-def _reply(body: str) -> dict:
-    return {
-        "text": cut(body, MESSAGE_TEXT_MAX),
-        "blocks": [{"type": "section", "text": mrkdwn(body, SECTION_MAX)}],
-    }
+    return message(fallback(snapshot, t), blocks)
 
 
 def change_reply(args: dict, common: dict[str, str], t: Translator) -> dict:
@@ -267,7 +262,7 @@ def change_reply(args: dict, common: dict[str, str], t: Translator) -> dict:
         parts.append(t("alert.change_all_resolved", duration=lasted))
     elif transition == "firing_again":
         parts.insert(0, t("alert.change_firing_again"))
-    return _reply("\n".join(parts) or t("alert.change_firing_again"))
+    return section_message("\n".join(parts) or t("alert.change_firing_again"))
 
 
 def event_reply(args: dict, t: Translator) -> dict:
@@ -291,7 +286,7 @@ def event_reply(args: dict, t: Translator) -> dict:
             who=actor,
             error=escape(cut(str(args.get("error") or "?"), 500)),
         )
-    return _reply(body)
+    return section_message(body)
 
 
 def _duration_label(t: Translator, hours: int) -> str:

@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 
 from bot.i18n import Translator
-from bot.slack.blocks import HEADER_MAX, MESSAGE_TEXT_MAX, cut, escape, mrkdwn, plain
+from bot.slack.blocks import HEADER_MAX, cut, escape, message, mrkdwn, plain, section_message
 from commands.health.watch import TargetStatus
 
 HEALTH_EMOJI = {
@@ -102,16 +102,13 @@ def health_line(item: TargetStatus, t: Translator) -> str:
 def health_status(items: Sequence[TargetStatus], t: Translator) -> dict:
     targets = [i for i in items if i.watch.kind == "health"]
     if not targets:
-        return {
-            "text": t("health.none"),
-            "blocks": [{"type": "section", "text": mrkdwn(t("health.none"))}],
-        }
+        return section_message(t("health.none"))
     blocks: list[dict] = [
         {"type": "header", "text": plain(t("health.header", count=len(targets)), HEADER_MAX)}
     ]
     for item in targets[:45]:
         blocks.append({"type": "section", "text": mrkdwn(health_line(item, t))})
-    return {"text": t("health.header", count=len(targets)), "blocks": blocks}
+    return message(t("health.header", count=len(targets)), blocks)
 
 
 def health_change(item: TargetStatus, episode: int, change: str, t: Translator) -> dict:
@@ -121,7 +118,7 @@ def health_change(item: TargetStatus, episode: int, change: str, t: Translator) 
     if change == "recovered":
         since = state.changed_at if state is not None else None
         text = t("health.recovered", target=name, time=t.time(since))
-        return {"text": text, "blocks": [{"type": "section", "text": mrkdwn(text)}]}
+        return section_message(text)
     recovered = state is not None and state.state == "healthy" and state.episode == episode
     key = "health.down_recovered" if recovered else "health.down"
     text = t(key, target=name, n=item.watch.failures)
@@ -135,7 +132,4 @@ def health_change(item: TargetStatus, episode: int, change: str, t: Translator) 
             t("health.runbooks", names=", ".join(f"`{escape(n)}`" for n in item.watch.runbooks))
         )
     body = "\n".join(lines)
-    return {
-        "text": cut(text, MESSAGE_TEXT_MAX),
-        "blocks": [{"type": "section", "text": mrkdwn(body)}],
-    }
+    return message(text, [{"type": "section", "text": mrkdwn(body)}])

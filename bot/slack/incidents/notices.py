@@ -5,7 +5,7 @@ from bot.i18n import Translator
 from bot.slack.incidents import views
 from commands.context import Context
 from commands.incidents import lifecycle as incidents
-from commands.notices import Gone, Template
+from commands.notices import Gone, Moot, Template
 
 
 def announcement(ctx: Context, t: Translator, args: dict) -> dict:
@@ -25,8 +25,17 @@ def postmortem_draft(ctx: Context, t: Translator, args: dict) -> dict:
     return views.postmortem_message(incident, timeline, t)
 
 
+def postmortem_file(ctx: Context, t: Translator, args: dict) -> dict:
+    incident, timeline = incidents.get_timeline(ctx, args["incident_id"])
+    upload = views.postmortem_file(incident, timeline, t)
+    if upload is None:
+        raise Moot(f"{incident.id}: the postmortem draft fits in its message")
+    return {"upload": upload}
+
+
 RENDERERS: Renderers = {
     Template.INCIDENT_ANNOUNCEMENT: announcement,
     Template.INCIDENT_TIMELINE: timeline_entry,
     Template.INCIDENT_POSTMORTEM_DRAFT: postmortem_draft,
+    Template.INCIDENT_POSTMORTEM_FILE: postmortem_file,
 }

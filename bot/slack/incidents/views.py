@@ -10,14 +10,17 @@ from bot.slack.blocks import (
     FIELD_MAX,
     HEADER_MAX,
     MESSAGE_TEXT_MAX,
-    SECTION_MAX,
     button,
+    code,
     cut,
     escape,
+    message,
     mrkdwn,
     plain,
     quote,
+    section_message,
     unescape,
+    units,
     who,
 )
 from bot.slack.ids import Action, Block
@@ -134,7 +137,7 @@ def announcement(
         buttons.append(button(t("button.update_status"), Action.UPDATE_STATUS, incident.id))
     if buttons:
         blocks.append({"type": "actions", "block_id": Block.INCIDENT_ACTIONS, "elements": buttons})
-    return {"text": fallback(incident, t), "blocks": blocks}
+    return message(fallback(incident, t), blocks)
 
 
 def timeline_text(entry: TimelineEntry, t: Translator) -> str:
@@ -204,10 +207,7 @@ def _runbook_entry(data: dict, actor: str, t: Translator) -> str:
 
 def timeline_reply(entry: TimelineEntry, t: Translator) -> dict:
     body = f"`{t.clock(entry.at)}` " + timeline_text(entry, t)
-    return {
-        "text": cut(body, MESSAGE_TEXT_MAX),
-        "blocks": [{"type": "section", "text": mrkdwn(body, SECTION_MAX)}],
-    }
+    return section_message(body)
 
 
 def incident_line(incident: Incident, t: Translator) -> str:
@@ -221,10 +221,7 @@ def incident_line(incident: Incident, t: Translator) -> str:
 
 def incident_list(incidents: Sequence[Incident], t: Translator, *, open_only: bool = True) -> dict:
     if not incidents:
-        return {
-            "text": t("list.empty"),
-            "blocks": [{"type": "section", "text": mrkdwn(t("list.empty"))}],
-        }
+        return section_message(t("list.empty"))
     header_key = "list.header" if open_only else "list.all_header"
     blocks: list[dict] = [
         {"type": "header", "text": plain(t(header_key, count=len(incidents)), HEADER_MAX)}
@@ -236,7 +233,7 @@ def incident_list(incidents: Sequence[Incident], t: Translator, *, open_only: bo
                 t("button.acknowledge"), Action.ACKNOWLEDGE, incident.id, "primary"
             )
         blocks.append(block)
-    return {"text": t(header_key, count=len(incidents)), "blocks": blocks}
+    return message(t(header_key, count=len(incidents)), blocks)
 
 
 def ack_chooser(incidents: Sequence[Incident], t: Translator) -> dict:
@@ -304,14 +301,13 @@ def report_lines(report: Report, t: Translator) -> list[str]:
 
 def report_message(report: Report, t: Translator) -> dict:
     lines = report_lines(report, t)
-    body = "```\n" + cut(escape("\n".join(lines[1:])), SECTION_MAX - 8) + "\n```"
-    return {
-        "text": lines[0],
-        "blocks": [
+    return message(
+        lines[0],
+        [
             {"type": "header", "text": plain(lines[0], HEADER_MAX)},
-            {"type": "section", "text": mrkdwn(body)},
+            {"type": "section", "text": mrkdwn(code("\n".join(lines[1:])))},
         ],
-    }
+    )
 
 
 def postmortem_markdown(
@@ -357,15 +353,45 @@ def postmortem_markdown(
     return "\n".join(lines)
 
 
+def _postmortem_inline(intro: str, draft: str) -> str | None:
+    """The draft in its message, in a code block (Slack shows it as is, so the Markdown can
+    be copied whole), counted after escaping; None when it is too long for one message."""
+    text = f"{intro}\n```\n{escape(draft)}\n```"
+    return text if units(text) <= MESSAGE_TEXT_MAX else None
+
+
+def postmortem_filename(incident: Incident) -> str:
+    return f"{incident.id}-postmortem.md"
+
+
 def postmortem_message(
     incident: Incident, timeline: Sequence[TimelineEntry], t: Translator
 ) -> dict:
+    """The draft in the incident's thread; a long one is pointed to, and uploaded whole as
+    a Markdown file (`postmortem_file`) right after."""
     intro = t("pm.intro", id=incident.id)
     draft = postmortem_markdown(incident, timeline, t)
-    # Inside a code block Slack shows text as is, so the Markdown can be copied whole.
-    fence = "```"
-    room = MESSAGE_TEXT_MAX - len(intro) - 10
-    return {"text": f"{intro}\n{fence}\n{escape(cut(draft, room))}\n{fence}"}
+    inline = _postmortem_inline(intro, draft)
+    if inline is not None:
+        return {"text": inline}
+    pointer = t("pm.attached", size=f"{len(draft):,}", file=postmortem_filename(incident))
+    return section_message(f"{intro}\n{pointer}")
+
+
+def postmortem_file(
+    incident: Incident, timeline: Sequence[TimelineEntry], t: Translator
+) -> dict | None:
+    """The draft as a Markdown file, for a draft too long for its message; else None."""
+    draft = postmortem_markdown(incident, timeline, t)
+    if _postmortem_inline(t("pm.intro", id=incident.id), draft) is not None:
+        return None
+    title = t("pm.title", id=incident.id, title=incident.title)
+    return {
+        "filename": postmortem_filename(incident),
+        "title": cut(title, 250),
+        "content": draft.encode(),
+        "alt_txt": cut(title, 1000),
+    }
 
 
 _HELP_KEYS = {

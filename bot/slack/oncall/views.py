@@ -7,12 +7,13 @@ from bot.i18n import Translator
 from bot.slack.blocks import (
     CONTEXT_MAX,
     HEADER_MAX,
-    MESSAGE_TEXT_MAX,
-    SECTION_MAX,
     cut,
     escape,
+    line_sections,
+    message,
     mrkdwn,
     plain,
+    section_message,
     who,
 )
 from bot.slack.incidents.views import SEVERITY_EMOJI
@@ -26,13 +27,6 @@ from storage.models import Incident, OnCallOverride
 def person(user: str | None, t: Translator) -> str:
     """A Slack mention of the person, or "nobody"."""
     return f"<@{user}>" if user else t("oncall.nobody")
-
-
-def _text_message(body: str) -> dict:
-    return {
-        "text": cut(body, MESSAGE_TEXT_MAX),
-        "blocks": [{"type": "section", "text": mrkdwn(body, SECTION_MAX)}],
-    }
 
 
 def now_lines(now: OnCallNow, config: Config, t: Translator) -> list[str]:
@@ -66,7 +60,7 @@ def now_lines(now: OnCallNow, config: Config, t: Translator) -> list[str]:
 
 
 def now_message(now: OnCallNow, config: Config, t: Translator) -> dict:
-    return _text_message("\n".join(now_lines(now, config, t)))
+    return section_message("\n".join(now_lines(now, config, t)))
 
 
 def schedule_lines(segments: Sequence[Segment], t: Translator) -> list[str]:
@@ -94,14 +88,12 @@ def schedule_message(
     segments: Sequence[Segment], weeks: int, config: Config, t: Translator
 ) -> dict:
     if not config.oncall.members:
-        return _text_message(t("oncall.none"))
+        return section_message(t("oncall.none"))
     header = t("oncall.schedule_header", weeks=weeks, tz=t.tz.key)
     rows = schedule_lines(segments, t)
     blocks: list[dict] = [{"type": "header", "text": plain(header, HEADER_MAX)}]
-    # One section per ~20 rows keeps each under Slack's 3000 characters.
-    for start in range(0, len(rows), 20):
-        blocks.append({"type": "section", "text": mrkdwn("\n".join(rows[start : start + 20]))})
-    return {"text": header, "blocks": blocks[:50]}
+    blocks += line_sections(rows)
+    return message(header, blocks)
 
 
 def override_answer(rows: Sequence[OnCallOverride], config: Config, t: Translator) -> str:
@@ -143,10 +135,10 @@ def ack_reminder(args: dict, config: Config, t: Translator, now: datetime) -> di
         elapsed=t.duration((now - since).total_seconds()),
         target=t.duration(target),
     )
-    message = _text_message(body)
+    reminder = section_message(body)
     if notify == "channel":
-        message["reply_broadcast"] = True  # so @here reaches the channel, not only the thread
-    return message
+        reminder["reply_broadcast"] = True  # so @here reaches the channel, not only the thread
+    return reminder
 
 
 def update_reminder(args: dict, t: Translator, now: datetime) -> dict:
@@ -157,7 +149,7 @@ def update_reminder(args: dict, t: Translator, now: datetime) -> dict:
         id=str(args["incident_id"]),
         quiet=t.duration((now - quiet_since).total_seconds()),
     )
-    return _text_message(body)
+    return section_message(body)
 
 
 def postmortem_reminder(incident: Incident, user: str | None, t: Translator) -> dict:
@@ -167,7 +159,7 @@ def postmortem_reminder(incident: Incident, user: str | None, t: Translator) -> 
         id=incident.id,
         closed=t.time(incident.closed_at),
     )
-    return _text_message(body)
+    return section_message(body)
 
 
 CHECKLIST = ("open", "alerts", "budgets", "postmortems", "changes", "access", "retro")
@@ -227,16 +219,10 @@ def handoff_lines(summary: HandoffSummary, config: Config, t: Translator) -> lis
 def handoff_message(summary: HandoffSummary, config: Config, t: Translator) -> dict:
     lines = handoff_lines(summary, config, t)
     header = f"{t('handoff.header')} · {t.time(summary.handoff_at)}"
-    sections: list[str] = [""]
-    for line in lines:  # split into sections under Slack's limit, at line boundaries
-        if len(sections[-1]) + len(line) + 1 > SECTION_MAX - 100:
-            sections.append("")
-        sections[-1] += line + "\n"
     blocks: list[dict] = [{"type": "header", "text": plain(header, HEADER_MAX)}]
-    blocks += [{"type": "section", "text": mrkdwn(s.rstrip())} for s in sections if s.strip()]
-    blocks = blocks[:49]
+    blocks += line_sections(lines)[:47]
     blocks.append(
         {"type": "context", "elements": [mrkdwn(t("oncall.help.now") + ": `/oncall`", CONTEXT_MAX)]}
     )
     fallback = f"{header}: " + lines[0]
-    return {"text": cut(fallback, MESSAGE_TEXT_MAX), "blocks": blocks}
+    return message(fallback, blocks)

@@ -13,10 +13,13 @@ from bot.slack.blocks import (
     MESSAGE_TEXT_MAX,
     SECTION_MAX,
     button,
+    code,
     cut,
     escape,
+    message,
     mrkdwn,
     plain,
+    section_message,
     who,
 )
 from bot.slack.ids import Action, Block
@@ -144,7 +147,7 @@ def run_message(view: RunView, t: Translator, now: datetime | None = None) -> di
     blocks.append({"type": "context", "elements": [mrkdwn(context, CONTEXT_MAX)]})
     if buttons:
         blocks.append({"type": "actions", "block_id": Block.RUNBOOK_ACTIONS, "elements": buttons})
-    return {"text": run_fallback(run, t), "blocks": blocks}
+    return message(run_fallback(run, t), blocks)
 
 
 def _failure_text(row: RunbookStep) -> str:
@@ -187,10 +190,7 @@ def step_reply(run: RunbookRun, row: RunbookStep, t: Translator) -> dict:
     else:
         detail = _failure_text(row)
     body = head + ("\n" + detail if detail else "")
-    return {
-        "text": cut(body, MESSAGE_TEXT_MAX),
-        "blocks": [{"type": "section", "text": mrkdwn(body)}],
-    }
+    return section_message(body)
 
 
 def event_reply(run: RunbookRun, event: str, actor: str, t: Translator, step: str = "") -> dict:
@@ -200,10 +200,7 @@ def event_reply(run: RunbookRun, event: str, actor: str, t: Translator, step: st
     if event == "failed":
         params["error"] = escape(cut(run.error or "", 1500))
     text = t(f"runbook.event.{event}", **params)
-    return {
-        "text": cut(text, MESSAGE_TEXT_MAX),
-        "blocks": [{"type": "section", "text": mrkdwn(text)}],
-    }
+    return section_message(text)
 
 
 def notify_message(run: RunbookRun, row: RunbookStep, t: Translator) -> dict:
@@ -215,13 +212,13 @@ def notify_message(run: RunbookRun, row: RunbookStep, t: Translator) -> dict:
     if result.get("oncall") and _USER_ID.match(person):
         text = f"<@{person}> {text}"
     context = t("runbook.notify_from", name=run.runbook, id=run.id)
-    return {
-        "text": cut(text, MESSAGE_TEXT_MAX),
-        "blocks": [
+    return message(
+        text,
+        [
             {"type": "section", "text": mrkdwn(text)},
             {"type": "context", "elements": [mrkdwn(context, CONTEXT_MAX)]},
         ],
-    }
+    )
 
 
 # --- list and dry run ---------------------------------------------------------------------
@@ -254,7 +251,7 @@ def runbook_list(found: Catalog, t: Translator) -> dict:
             + "```"
         )
         blocks.append({"type": "section", "text": mrkdwn(text)})
-    return {"text": lines[0], "blocks": blocks}
+    return message(lines[0], blocks)
 
 
 def plan_lines(name: str, planned: Sequence[PlannedStep], t: Translator) -> list[str]:
@@ -270,11 +267,10 @@ def plan_lines(name: str, planned: Sequence[PlannedStep], t: Translator) -> list
 
 def plan_message(name: str, planned: Sequence[PlannedStep], t: Translator) -> dict:
     lines = plan_lines(name, planned, t)
-    body = "```\n" + escape(cut("\n".join(lines[1:]), SECTION_MAX - 10)) + "\n```"
-    return {
-        "text": lines[0],
-        "blocks": [
+    return message(
+        lines[0],
+        [
             {"type": "section", "text": mrkdwn("*" + escape(lines[0]) + "*")},
-            {"type": "section", "text": mrkdwn(body)},
+            {"type": "section", "text": mrkdwn(code("\n".join(lines[1:])))},
         ],
-    }
+    )

@@ -19,6 +19,13 @@ def digest_post(ctx: Context, t: Translator, args: dict) -> dict:
     return views.digest_message(data, t)
 
 
+def digest_part(ctx: Context, t: Translator, args: dict) -> dict:
+    data = digest.get_run_data(ctx, str(args["slot"]))
+    if data is None:
+        raise Gone(f"digest {args['slot']}")
+    return views.digest_part_message(data, int(args["part"]), t)
+
+
 def chart(ctx: Context, t: Translator, args: dict) -> dict:
     found = digest.get_chart(ctx, int(args["chart_id"]))
     if found is None:
@@ -36,5 +43,6 @@ def chart(ctx: Context, t: Translator, args: dict) -> dict:
 RENDERERS: Renderers = {
     Template.SLO_STATUS_CHANGE: status_change,
     Template.SLO_DIGEST: digest_post,
+    Template.SLO_DIGEST_PART: digest_part,
     Template.SLO_CHART: chart,
 }

@@ -6,15 +6,18 @@ from bot.slack.blocks import (
     CONTEXT_MAX,
     FIELD_MAX,
     HEADER_MAX,
-    MESSAGE_TEXT_MAX,
     SECTION_MAX,
     cut,
     escape,
+    line_sections,
+    message,
     mrkdwn,
     plain,
+    section_message,
 )
 from commands.deploys.gate import GateDecision
 from commands.slo.budget import BURN_WINDOWS, SloStatus, time_to_exhaustion
+from commands.slo.digest import PART_SLOS, digest_parts, part_of
 from commands.slo.evaluation import SloReport, SloResult
 from commands.slo.specs import format_duration
 
@@ -147,7 +150,7 @@ def report_message(report: SloReport, t: Translator) -> dict:
     blocks.append({"type": "divider"})
     blocks.append({"type": "section", "text": mrkdwn(f"{emoji} *{escape(gate)}*")})
     text = "\n".join(report_lines(report, t))
-    return {"text": cut(text, MESSAGE_TEXT_MAX), "blocks": blocks}
+    return message(text, blocks)
 
 
 def detail_lines(result: SloResult, t: Translator) -> list[str]:
@@ -190,7 +193,7 @@ def detail_message(result: SloResult, t: Translator) -> dict:
     if advice:
         blocks.append({"type": "context", "elements": [mrkdwn(escape(advice), CONTEXT_MAX)]})
     text = "\n".join(detail_lines(result, t))
-    return {"text": cut(text, MESSAGE_TEXT_MAX), "blocks": blocks}
+    return message(text, blocks)
 
 
 def status_change_message(args: dict, t: Translator) -> dict:
@@ -207,13 +210,65 @@ def status_change_message(args: dict, t: Translator) -> dict:
     )
     if args.get("burn_1h") is not None:
         text += " " + t("slo.change.burn", burn=burn(args.get("burn_1h")))
-    return {"text": text, "blocks": [{"type": "section", "text": mrkdwn(text)}]}
+    return section_message(text)
+
+
+def _digest_line(item: dict, t: Translator) -> str:
+    status = str(item.get("status"))
+    change = item.get("change")
+    since = (
+        t("slo.digest.change", change=signed_pct(change))
+        if change is not None
+        else t("slo.digest.no_yesterday")
+    )
+    return (
+        f"{STATUS_EMOJI.get(status, '')} *{cut(escape(str(item.get('slo'))), 200)}* "
+        f"({cut(escape(str(item.get('service'))), 120)}) — {status_word(t, status)}: "
+        f"{t('slo.field.left')} {pct(item.get('remaining'))} ({since}) · "
+        f"{t('slo.field.target')} {objective_text(float(item.get('objective') or 0))} / "
+        f"{cut(escape(str(item.get('window'))), 40)}"
+    )
+
+
+def _digest_summary(title: str, slos: list[dict], parts: int, t: Translator) -> dict:
+    """The digest's first message when its SLOs take several: how many are in each status,
+    the ones that need attention, and where the rest are."""
+    counts: dict[str, int] = {}
+    for item in slos:
+        counts[str(item.get("status"))] = counts.get(str(item.get("status")), 0) + 1
+    summary = t(
+        "slo.digest.counts",
+        total=len(slos),
+        counts=" · ".join(
+            t("slo.digest.count", n=counts[s], status=f"{STATUS_EMOJI[s]} {status_word(t, s)}")
+            for s in STATUS_EMOJI
+            if counts.get(s)
+        ),
+    )
+    blocks: list[dict] = [
+        {"type": "header", "text": plain(title, HEADER_MAX)},
+        {"type": "section", "text": mrkdwn(summary)},
+    ]
+    attention = [i for i in slos if i.get("status") in ("exhausted", "warning")]
+    attention.sort(key=lambda i: (i.get("status") != "exhausted", i.get("remaining") or 0))
+    if attention:
+        lines = [t("slo.digest.attention")]
+        lines += [_digest_line(i, t) for i in attention[:PART_SLOS]]
+        if len(attention) > PART_SLOS:
+            lines.append(t("slo.digest.more_attention", n=len(attention) - PART_SLOS))
+        blocks += line_sections(lines)
+    else:
+        blocks.append({"type": "section", "text": mrkdwn(t("slo.digest.all_healthy"))})
+    where = t("slo.digest.in_thread", total=len(slos), parts=parts)
+    blocks.append({"type": "context", "elements": [mrkdwn(where)]})
+    return message(f"{title}: {summary}", blocks)
 
 
 def digest_message(data: dict, t: Translator) -> dict:
+    """The daily digest: every SLO, or a summary when they need more than one message
+    (then `digest_part_message` carries them, in the thread)."""
     title = t("slo.digest.title", day=data.get("day", ""))
     blocks: list[dict] = [{"type": "header", "text": plain(title, HEADER_MAX)}]
-    lines = [title]
     if "error" in data:
         text = t(
             "slo.digest.unreachable",
@@ -221,34 +276,32 @@ def digest_message(data: dict, t: Translator) -> dict:
             reason=escape(str(data["error"])),
         )
         blocks.append({"type": "section", "text": mrkdwn(text)})
-        return {"text": cut("\n".join([*lines, text]), MESSAGE_TEXT_MAX), "blocks": blocks}
+        return message(f"{title}\n{text}", blocks)
     if "config_error" in data:
         text = t("slo.digest.config_error", problem=escape(str(data["config_error"])))
         blocks.append({"type": "section", "text": mrkdwn(text)})
-        return {"text": cut("\n".join([*lines, text]), MESSAGE_TEXT_MAX), "blocks": blocks}
+        return message(f"{title}\n{text}", blocks)
     slos = list(data.get("slos") or [])
+    parts = digest_parts(len(slos))
+    if parts:
+        return _digest_summary(title, slos, parts, t)
     if not slos:
         blocks.append({"type": "section", "text": mrkdwn(t("slo.none"))})
-        lines.append(t("slo.none"))
-    for item in slos[:MAX_SLO_BLOCKS]:
-        status = str(item.get("status"))
-        change = item.get("change")
-        since = (
-            t("slo.digest.change", change=signed_pct(change))
-            if change is not None
-            else t("slo.digest.no_yesterday")
-        )
-        line = (
-            f"{STATUS_EMOJI.get(status, '')} *{escape(str(item.get('slo')))}* "
-            f"({escape(str(item.get('service')))}) — {status_word(t, status)}: "
-            f"{t('slo.field.left')} {pct(item.get('remaining'))} ({since}) · "
-            f"{t('slo.field.target')} {objective_text(float(item.get('objective') or 0))} / "
-            f"{escape(str(item.get('window')))}"
-        )
-        blocks.append({"type": "section", "text": mrkdwn(line)})
-        lines.append(line)
+    lines = [_digest_line(item, t) for item in slos]
+    blocks += [{"type": "section", "text": mrkdwn(line)} for line in lines]
     blocks.append({"type": "context", "elements": [mrkdwn(t("slo.digest.charts"))]})
-    return {"text": cut("\n".join(lines), MESSAGE_TEXT_MAX), "blocks": blocks}
+    return message("\n".join([title, *lines] if slos else [title, t("slo.none")]), blocks)
+
+
+def digest_part_message(data: dict, part: int, t: Translator) -> dict:
+    """Part `part` of a digest split over several messages."""
+    slos = list(data.get("slos") or [])
+    title = t("slo.digest.title", day=data.get("day", ""))
+    label = t("slo.digest.part", title=title, part=part, parts=digest_parts(len(slos)))
+    lines = [_digest_line(item, t) for item in part_of(slos, part)]
+    blocks: list[dict] = [{"type": "context", "elements": [mrkdwn(label)]}]
+    blocks += [{"type": "section", "text": mrkdwn(line)} for line in lines]
+    return message("\n".join([label, *lines]), blocks)
 
 
 def reason_text(reason: dict, t: Translator) -> str:
