@@ -23,6 +23,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
 from urllib.parse import unquote, urlsplit
 
+from bot.local_slack.blockkit import check_message
 from bot.local_slack.methods import Methods, decode_params
 from bot.local_slack.objects import SlackError
 from bot.local_slack.socket_mode import SocketMode
@@ -442,11 +443,18 @@ class LocalSlackServer(Methods):
         try:
             return _json_answer({"ok": True, **handler(params)})
         except SlackError as e:
-            return _json_answer({"ok": False, "error": e.error})
+            refusal: dict[str, Any] = {"ok": False, "error": e.error}
+            if e.messages:
+                refusal["response_metadata"] = {"messages": e.messages}
+            return _json_answer(refusal)
 
     def _response(self, key: str, payload: Any, problem: str | None) -> _Answer:
         if problem:
             return _text_answer(problem, 400)
+        try:
+            check_message(payload.get("text"), payload.get("blocks"))
+        except SlackError as e:  # what Slack answers a response_url that breaks the rules
+            return _text_answer(e.error, 400)
         self.workspace.deliver_response(key, payload)
         return _text_answer("ok")
 

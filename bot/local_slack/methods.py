@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import parse_qs, quote
 from zoneinfo import ZoneInfo
 
+from bot.local_slack.blockkit import check_message, check_view
 from bot.local_slack.objects import Channel, Message, SlackError, User
 from bot.local_slack.socket_mode import SocketMode
 from bot.local_slack.workspace import Workspace
@@ -226,6 +227,7 @@ class Methods:
 
     def _chat_post_message(self, params: dict[str, Any]) -> dict[str, Any]:
         channel = self._channel_param(params)
+        check_message(params.get("text"), params.get("blocks"))
         message = self.workspace.post_message(
             channel.id,
             str(params.get("text") or ""),
@@ -240,6 +242,7 @@ class Methods:
 
     def _chat_update(self, params: dict[str, Any]) -> dict[str, Any]:
         channel = self._channel_param(params)
+        check_message(params.get("text"), params.get("blocks"))
         text = params.get("text")
         message = self.workspace.update_message(
             channel.id,
@@ -262,6 +265,7 @@ class Methods:
 
     def _chat_post_ephemeral(self, params: dict[str, Any]) -> dict[str, Any]:
         channel = self._channel_param(params)
+        check_message(params.get("text"), params.get("blocks"))
         ephemeral = self.workspace.post_ephemeral(
             channel.id,
             str(params.get("user") or ""),
@@ -344,10 +348,12 @@ class Methods:
         return {"user": self._user_payload(user)}
 
     def _views_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        check_view(params.get("view"))
         view = self.workspace.open_view(params.get("view"), trigger_id=params.get("trigger_id"))
         return {"view": view.view}
 
     def _views_update(self, params: dict[str, Any]) -> dict[str, Any]:
+        check_view(params.get("view"))
         view = self.workspace.update_view(
             params.get("view"),
             view_id=params.get("view_id") or None,
@@ -357,6 +363,7 @@ class Methods:
         return {"view": view.view}
 
     def _views_push(self, params: dict[str, Any]) -> dict[str, Any]:
+        check_view(params.get("view"))
         view = self.workspace.push_view(params.get("view"), trigger_id=params.get("trigger_id"))
         return {"view": view.view}
 

@@ -39,9 +39,10 @@ _NAME = re.compile(r"[\w.\-]{1,80}")
 class SlackError(Exception):
     """A Slack API error code such as `channel_not_found`; the API answers `ok: false` with it."""
 
-    def __init__(self, error: str) -> None:
+    def __init__(self, error: str, messages: list[str] | None = None) -> None:
         super().__init__(error)
         self.error = error
+        self.messages = messages or []  # Slack's response_metadata.messages: what was wrong
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ import secrets
 from typing import Any
 from urllib.parse import urlencode
 
+from bot.local_slack.blockkit import check_answer
 from bot.local_slack.objects import (
     Ephemeral,
     Message,
@@ -64,6 +65,7 @@ class TerminalCommands(ModalFilling):
         if not text and not blocks:
             return
         try:
+            check_answer(answer)
             if answer.get("response_type") == "in_channel":
                 self.ws.post_message(self.channel.id, line, user=self.user.id)
                 self.ws.post_message(self.channel.id, text, blocks=blocks)

@@ -8,6 +8,7 @@ import time
 from datetime import datetime
 from typing import Any
 
+from bot.local_slack.blockkit import check_answer
 from bot.local_slack.objects import (
     SlackError,
     View,
@@ -119,6 +120,7 @@ class ModalFilling(TerminalBase):
             answer = {}
         action = answer.get("response_action")
         try:
+            check_answer(answer)
             if action == "errors":
                 return self._show_errors(view, answer.get("errors") or {})
             if action == "update":

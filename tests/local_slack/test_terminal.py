@@ -330,6 +330,7 @@ def step(callback_id: str, label: str) -> dict[str, Any]:
         "type": "modal",
         "callback_id": callback_id,
         "title": plain(callback_id),
+        "submit": plain("Next"),
         "blocks": [
             {
                 "type": "input",
