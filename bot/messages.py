@@ -573,6 +573,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "{firing} firing · {resolved} resolved",
         "ko": "발생 {firing} · 해결 {resolved}",
     },
+    "alert.counts_truncated": {
+        "en": "{shown} shown, {more} more not sent by Alertmanager (max_alerts)",
+        "ko": "{shown}개 표시, {more}개는 Alertmanager가 보내지 않음 (max_alerts)",
+    },
     "alert.acknowledgement": {"en": "Acknowledged", "ko": "확인"},
     "alert.ack_nobody": {"en": "Not yet", "ko": "아직 안 됨"},
     "alert.ack_by": {"en": "{who} at {time}", "ko": "{time}에 {who}님"},

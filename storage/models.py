@@ -197,6 +197,9 @@ class AlertGroup(SQLModel, table=True):
     external_url: str = Field(default="", max_length=2000)
     # What the source says beyond Alertmanager's fields (Grafana: title, message, orgId).
     extra: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # The latest notification's alerts, and those Alertmanager left out (`truncatedAlerts`).
+    notified_alerts: int = 0
+    truncated_alerts: int = 0
     channel: str = Field(max_length=80)
     severity: str = Field(max_length=8)
     mentions: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))

@@ -25,16 +25,55 @@ from storage.db import DatabaseUnavailable
 
 log = logging.getLogger(__name__)
 
-# Notifications ingested at once; more wait for a free thread (SQLite has one writer anyway).
+# Notifications read and ingested at once; more wait their turn (SQLite has one writer anyway).
+# A body is read only with a turn held, so bodies in memory stay under this × max_body_bytes.
 INGEST_THREADS = 4
+# A refused body is still read (and dropped) up to this size, so that its sender reads our
+# 413 rather than a broken pipe; a bigger one is cut off.
+DRAIN_MAX_BYTES = 64 * 1024 * 1024
 
 Source = Literal["alertmanager", "grafana"]
 
 
-def _answer(source: Source, result: str, status: int, body: dict) -> JSONResponse:
+def _answer(
+    source: Source, result: str, status: int, body: dict, headers: dict[str, str] | None = None
+) -> JSONResponse:
     metrics.ALERT_WEBHOOKS.labels(source=source, result=result).inc()
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if status == 401:
+        headers = {"WWW-Authenticate": "Bearer"}
     return JSONResponse(body, status_code=status, headers=headers)
+
+
+def _refuse_too_large(source: Source, body: dict, *, close: bool = False) -> JSONResponse:
+    return _answer(source, "too_large", 413, body, {"Connection": "close"} if close else None)
+
+
+async def _read_body(request: Request, limit: int) -> tuple[bytearray | None, bool]:
+    """The whole body, or None as soon as it passes `limit`; and whether more of it is
+    still to be read."""
+    body = bytearray()
+    while True:
+        message = await request.receive()
+        if message["type"] == "http.disconnect":
+            return None, False
+        body += message.get("body", b"")
+        more = bool(message.get("more_body", False))
+        if len(body) > limit:
+            return None, more
+        if not more:
+            return body, False
+
+
+async def _drain(request: Request, budget: int) -> None:
+    """Read and drop what is left of the body, up to `budget` bytes."""
+    read = 0
+    while read <= budget:
+        message = await request.receive()
+        if message["type"] == "http.disconnect":
+            return
+        read += len(message.get("body", b""))
+        if not message.get("more_body", False):
+            return
 
 
 def mount_alert_webhooks(api: FastAPI, runtime: Runtime) -> None:
@@ -43,7 +82,7 @@ def mount_alert_webhooks(api: FastAPI, runtime: Runtime) -> None:
     limiter = anyio.CapacityLimiter(INGEST_THREADS)
     warned = threading.Event()
 
-    def ingest_body(body: bytes, source: Source) -> ingest.IngestResult:
+    def ingest_body(body: bytearray, source: Source) -> ingest.IngestResult:
         return ingest.ingest(runtime.ctx, parse_json(body, source))
 
     async def receive(request: Request, source: Source) -> JSONResponse:
@@ -72,17 +111,20 @@ def mount_alert_webhooks(api: FastAPI, runtime: Runtime) -> None:
         if declared is not None:
             if not declared.strip().isdigit():
                 return _answer(source, "bad_request", 400, {"error": "bad Content-Length"})
+            if int(declared) > DRAIN_MAX_BYTES:
+                return _refuse_too_large(source, too_large, close=True)
             if int(declared) > limit:
-                return _answer(source, "too_large", 413, too_large)
-        body = bytearray()
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > limit:
-                return _answer(source, "too_large", 413, too_large)
+                await _drain(request, DRAIN_MAX_BYTES)
+                return _refuse_too_large(source, too_large)
         try:
-            result = await anyio.to_thread.run_sync(
-                ingest_body, bytes(body), source, limiter=limiter
-            )
+            async with limiter:
+                body, more = await _read_body(request, limit)
+                if body is not None:
+                    result = await anyio.to_thread.run_sync(ingest_body, body, source)
+            if body is None:
+                if more:
+                    await _drain(request, DRAIN_MAX_BYTES)
+                return _refuse_too_large(source, too_large)
         except PayloadError as problem:
             return _answer(source, "bad_request", 400, {"error": str(problem)})
         except DatabaseUnavailable as exc:

@@ -74,7 +74,8 @@ class AlertsConfig(Strict):
     routes: list[AlertRoute] = Field(default_factory=list)
     severity_labels: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_SEVERITY_LABELS))
     default_severity: str = "Sev3"
-    max_body_bytes: int = Field(default=4 * 1024 * 1024, ge=1024, le=64 * 1024 * 1024)
+    # 8,000 alerts in one group are about 5.6 MB: room for Alertmanager's biggest real groups.
+    max_body_bytes: int = Field(default=16 * 1024 * 1024, ge=1024, le=64 * 1024 * 1024)
 
     @field_validator("alertmanager_url")
     @classmethod

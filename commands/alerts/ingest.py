@@ -148,6 +148,8 @@ def _ingest(ctx: Context, note: Notification) -> IngestResult:
         "common_annotations": note.common_annotations,
         "external_url": note.external_url,
         "extra": note.extra,
+        "notified_alerts": len(alerts),
+        "truncated_alerts": note.truncated_alerts,
     }
     with ctx.db.session() as session:
         group, created = repo.claim_group(
@@ -232,8 +234,15 @@ def _ingest(ctx: Context, note: Notification) -> IngestResult:
             values["updated_at"] = now
         repo.update_group(session, group.id, **values)
 
+        # The group's size as Alertmanager reports it changed: the parent says so, quietly.
+        resized = (group.notified_alerts, group.truncated_alerts) != (
+            len(alerts),
+            note.truncated_alerts,
+        )
         if created:
             thread_of(group).post(session, Template.ALERT_GROUP, now)
+        elif not changed and resized:
+            thread_of(group).update(session, Template.ALERT_GROUP, now)
         elif changed:
             thread_of(group).update(session, Template.ALERT_GROUP, now)
             change = {

@@ -208,7 +208,7 @@ def parse(data: Any, source: Literal["alertmanager", "grafana"]) -> Notification
     )
 
 
-def parse_json(body: bytes, source: Literal["alertmanager", "grafana"]) -> Notification:
+def parse_json(body: bytes | bytearray, source: Literal["alertmanager", "grafana"]) -> Notification:
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -37,7 +37,7 @@ receivers:
   - name: sre-bot
     webhook_configs:
       - url: {url}
-        send_resolved: true
+        send_resolved: true{extra}
         http_config:
           authorization:
             type: Bearer
@@ -46,12 +46,16 @@ receivers:
 
 
 class Alertmanager:
-    def __init__(self, tmp_path, bot_url: str, port: int) -> None:
+    def __init__(self, tmp_path, bot_url: str, port: int, max_alerts: int = 0) -> None:
         self.port = port
         self.url = f"http://127.0.0.1:{self.port}"
         config = tmp_path / "alertmanager.yml"
         config.write_text(
-            CONFIG.format(url=bot_url + "/alerts/alertmanager", token=ALERT_TOKEN),
+            CONFIG.format(
+                url=bot_url + "/alerts/alertmanager",
+                token=ALERT_TOKEN,
+                extra=f"\n        max_alerts: {max_alerts}" if max_alerts else "",
+            ),
             encoding="utf-8",
         )
         self.log = (tmp_path / "alertmanager.log").open("wb")
@@ -122,7 +126,12 @@ def _alert(
 
 
 @pytest.fixture
-def stack(tmp_path, start_service):
+def max_alerts() -> int:
+    return 0
+
+
+@pytest.fixture
+def stack(tmp_path, start_service, max_alerts):
     """The bot (its Silence button pointing at Alertmanager) and Alertmanager posting to it."""
     am_port = free_port()
     config = Config(
@@ -130,7 +139,7 @@ def stack(tmp_path, start_service):
         alerts={"alertmanager_url": f"http://127.0.0.1:{am_port}"},
     )
     bot = start_service(config_override=config)
-    manager = Alertmanager(tmp_path, bot.url, am_port)
+    manager = Alertmanager(tmp_path, bot.url, am_port, max_alerts=max_alerts)
     yield bot, manager
     manager.stop()
 
@@ -169,6 +178,20 @@ def test_alerts_fired_and_resolved_in_alertmanager_become_one_living_thread(stac
     assert len(slack.messages("alerts")) == 1  # one parent throughout
     top_level = [c for c in slack.ok_calls("chat.postMessage") if not c.params.get("thread_ts")]
     assert len(top_level) == 1
+
+
+@pytest.mark.parametrize("max_alerts", [3])
+def test_a_group_over_max_alerts_shows_its_true_size(stack, slack, max_alerts):
+    """Alertmanager sends the first `max_alerts` alerts and counts the rest in
+    `truncatedAlerts`: the parent says how many it did not send, not "3 firing"."""
+    bot, manager = stack
+    now = bot.ctx.clock.now()
+    manager.fire(*[_alert("DiskFull", f"node-{n}", now) for n in range(5)])
+    parent = slack.wait_for(lambda: _parent(slack, "DiskFull"), timeout=10)
+    shown = json.dumps(parent.blocks)
+    assert "3 shown, 2 more not sent by Alertmanager (max_alerts)" in shown
+    [group] = groups.list_groups(bot.ctx)
+    assert (group.notified_alerts, group.truncated_alerts) == (3, 2)
 
 
 def test_the_silence_button_creates_a_silence_in_alertmanager(stack, slack):

@@ -130,6 +130,19 @@ def test_a_firing_alert_missing_from_a_notification_has_resolved(ctx):
     assert groups.group_snapshot(ctx, second.group_id).firing_count == 2
 
 
+def test_a_truncated_group_that_grows_updates_its_parent_without_a_reply(ctx):
+    result = _ingest(ctx, webhook([alert("api-1"), alert("api-2")], truncated=3))
+    group = groups.get_group(ctx, result.group_id)
+    assert (group.notified_alerts, group.truncated_alerts) == (2, 3)
+    again = _ingest(ctx, webhook([alert("api-1"), alert("api-2")], truncated=7))
+    assert not again.changed
+    assert groups.get_group(ctx, result.group_id).truncated_alerts == 7
+    assert _ops(ctx, result.group_id)[-1] == ("update", Template.ALERT_GROUP)
+    assert ("reply", Template.ALERT_CHANGE) not in _ops(ctx, result.group_id)
+    _ingest(ctx, webhook([alert("api-1"), alert("api-2")], truncated=7))  # the same again
+    assert len(_ops(ctx, result.group_id)) == 2
+
+
 def test_the_same_alert_twice_in_one_payload_counts_once(ctx):
     result = _ingest(ctx, webhook([alert("api-1"), alert("api-1", value="3%")]))
     snapshot = groups.group_snapshot(ctx, result.group_id)

@@ -2,7 +2,10 @@
 
 import json
 import logging
+import socket
 import time
+import tracemalloc
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -19,13 +22,13 @@ from tests.factories import block_action
 AUTH = {"Authorization": f"Bearer {ALERT_TOKEN}"}
 
 
-def _send(bot, payload, path: str = "/alerts/alertmanager", headers=None, **kwargs):
+def _send(bot, payload, path: str = "/alerts/alertmanager", headers=None, timeout=10, **kwargs):
     body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
     return httpx.post(
         bot.url + path,
         content=body,
         headers={"Content-Type": "application/json", **(AUTH if headers is None else headers)},
-        timeout=10,
+        timeout=timeout,
         **kwargs,
     )
 
@@ -132,6 +135,86 @@ def test_a_body_over_the_cap_gets_413_whether_announced_or_streamed(start_servic
     assert "alerts.max_body_bytes" in response.json()["error"]
     _nothing_written(bot, slack)
     assert _send(bot, webhook([alert("small")])).status_code == 200
+
+
+def _raw_post(
+    bot, head: dict[str, str], body_parts: list[bytes], pause: float = 0.0
+) -> tuple[int, bytes]:
+    """POST over a plain socket, sending every part before reading the answer: the way
+    Alertmanager's client writes a whole body, and sees a broken pipe if the server has
+    stopped reading and closed."""
+    url = urlsplit(bot.url)
+    lines = [
+        "POST /alerts/alertmanager HTTP/1.1",
+        f"Host: {url.hostname}",
+        f"Authorization: Bearer {ALERT_TOKEN}",
+        "Content-Type: application/json",
+        *[f"{name}: {value}" for name, value in head.items()],
+    ]
+    with socket.create_connection((url.hostname, url.port), timeout=20) as conn:
+        conn.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+        for part in body_parts:
+            conn.sendall(part)
+            time.sleep(pause)  # a sender on a slow link
+        answer = b""
+        while b"\r\n\r\n" not in answer or len(answer.split(b"\r\n\r\n", 1)[1]) < 10:
+            chunk = conn.recv(65536)
+            if not chunk:
+                break
+            answer += chunk
+    status = int(answer.split(b" ", 2)[1])
+    return status, answer.split(b"\r\n\r\n", 1)[1]
+
+
+def test_a_refused_body_is_read_to_its_end_so_the_sender_sees_the_413(start_service, slack):
+    """8 MB against a 64 KiB cap, from a sender that asks to close the connection after
+    one request. A server that answers before reading the body closes the connection while
+    the sender is still writing, and the sender gets a reset instead of the 413."""
+    bot = start_service(config_override=Config(alerts={"max_body_bytes": 64 * 1024}))
+    big = b"x" * (8 * 1024 * 1024)
+    parts = [big[i : i + 1024 * 1024] for i in range(0, len(big), 1024 * 1024)]
+    status, body = _raw_post(
+        bot, {"Content-Length": str(len(big)), "Connection": "close"}, parts, pause=0.1
+    )
+    assert status == 413 and b"alerts.max_body_bytes" in body
+    chunked = [
+        b"%x\r\n%s\r\n" % (len(big[i : i + 65536]), big[i : i + 65536])
+        for i in range(0, len(big), 65536)
+    ]
+    status, body = _raw_post(bot, {"Transfer-Encoding": "chunked"}, [*chunked, b"0\r\n\r\n"])
+    assert status == 413 and b"alerts.max_body_bytes" in body
+    _nothing_written(bot, slack)
+
+
+def test_a_body_announced_beyond_any_drain_is_refused_from_its_headers(start_service, slack):
+    bot = start_service(config_override=Config(alerts={"max_body_bytes": 64 * 1024}))
+    status, body = _raw_post(bot, {"Content-Length": str(10**9)}, [])
+    assert status == 413 and b"alerts.max_body_bytes" in body
+
+
+def test_a_group_of_8000_alerts_is_accepted_with_the_default_cap(start_service, slack):
+    bot = start_service()
+    alerts = [
+        alert(
+            f"node-{n:05d}",
+            annotations={"summary": f"disk 95% full on node-{n:05d}", "description": "d" * 300},
+        )
+        for n in range(8000)
+    ]
+    payload = json.dumps(webhook(alerts)).encode()
+    assert len(payload) > 5 * 1024 * 1024
+    tracemalloc.start()
+    try:
+        response = _send(bot, payload, timeout=60)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert response.status_code == 200, response.text
+    assert groups.group_snapshot(bot.ctx, response.json()["group_id"]).firing_count == 8000
+    # Bounded by the body's size, not by a copy of it per layer.
+    assert peak < 40 * len(payload), (peak, len(payload))
+    parent = slack.wait_for(lambda: _parents(slack) or None)
+    assert "8000 firing" in json.dumps(parent[0].blocks)
 
 
 # --- the thread ------------------------------------------------------------------------------

@@ -185,6 +185,10 @@ def parent_message(snapshot: GroupSnapshot, config: Config, t: Translator, now: 
             shown = t("alert.value_threshold", value=shown, threshold=escape(cut(threshold, 100)))
         fields.append(mrkdwn(f"*{t('alert.value')}*\n{shown}", FIELD_MAX))
     counts = t("alert.counts", firing=snapshot.firing_count, resolved=snapshot.resolved_count)
+    if group.truncated_alerts:  # Alertmanager's max_alerts left some out of the notification
+        counts = t(
+            "alert.counts_truncated", shown=group.notified_alerts, more=group.truncated_alerts
+        )
     fields.append(mrkdwn(f"*{t('alert.alerts')}*\n{counts}", FIELD_MAX))
     if group.acknowledged_at is not None and group.acknowledged_by:
         ack = t("alert.ack_by", who=who(group.acknowledged_by), time=t.clock(group.acknowledged_at))
