@@ -89,6 +89,10 @@ CATALOG: dict[str, dict[str, str]] = {
     "usage.arg.status": {"en": "the status", "ko": "상태"},
     "usage.arg.text": {"en": "the text", "ko": "내용"},
     "usage.arg.url": {"en": "the document URL", "ko": "문서 주소"},
+    "usage.arg.days": {
+        "en": "a number of days from 1 to 3650",
+        "ko": "1에서 3650 사이의 일 수",
+    },
     "usage.header": {
         "en": "*`/incident` — run an incident where the team talks*",
         "ko": "*`/incident` — 팀이 대화하는 곳에서 인시던트를 운영합니다*",

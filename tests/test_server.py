@@ -76,6 +76,14 @@ def test_oversized_body_is_refused(start_service):
 # --- the incident flow ------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("text", ["report abc", "report -5"])
+def test_a_bad_report_window_is_answered_with_its_usage(start_service, slack, text):
+    bot = start_service()
+    response = bot.command(text)
+    assert response.status_code == 200
+    assert "a number of days from 1 to 3650" in response.json()["text"]
+
+
 def test_create_announces_in_the_channel_with_a_threaded_timeline(start_service, slack):
     bot = start_service()
     response = bot.command("create sev2 Qwen LLM failure")

@@ -13,12 +13,12 @@ from commands.errors import CommandError
 from commands.oncall import schedule as oncall
 from commands.oncall.slash import USAGE, OnCallRequest, parse_oncall
 
-_HELP = ("now", "schedule", "swap", "cover", "remove", "help")
+HELP_TOPICS = ("now", "schedule", "swap", "cover", "remove", "help")
 
 
 def help_text(t: Translator) -> str:
     lines = [t("oncall.help_header", tz=t.tz.key)]
-    lines += [f"• `{escape(USAGE[sub])}` — {t(f'oncall.help.{sub}')}" for sub in _HELP]
+    lines += [f"• `{escape(USAGE[sub])}` — {t(f'oncall.help.{sub}')}" for sub in HELP_TOPICS]
     return "\n".join(lines)
 
 
