@@ -346,6 +346,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "`{given}` is not a Slack user. Mention the person (@name) or give their member ID (U…).",
         "ko": "`{given}`은(는) Slack 사용자가 아닙니다. 그 사람을 멘션(@이름)하거나 멤버 ID(U…)를 입력하세요.",
     },
+    "error.oncall_not_allowed": {
+        "en": "Only the people whose shifts this changes ({people}) or an on-call admin (`oncall.admins`) can do this.",
+        "ko": "근무가 바뀌는 사람({people})이나 온콜 관리자(`oncall.admins`)만 할 수 있습니다.",
+    },
     "error.oncall_not_member": {
         "en": "{who} is not in the on-call rotation (`oncall.members`); only members can take a shift.",
         "ko": "{who}님은 온콜 로테이션(`oncall.members`)에 없습니다. 로테이션 멤버만 근무를 맡을 수 있습니다.",
@@ -471,6 +475,22 @@ CATALOG: dict[str, dict[str, str]] = {
         "ko": "{who}님이 {start} – {end} 동안 {replaces}님 대신 주 담당을 맡습니다 (변경 #{id}).",
     },
     "oncall.removed": {"en": "Override #{id} removed.", "ko": "변경 #{id}을(를) 취소했습니다."},
+    "oncall.change_added": {
+        "en": ":calendar: {by} changed the on-call schedule:",
+        "ko": ":calendar: {by}님이 온콜 일정을 바꿨습니다:",
+    },
+    "oncall.change_removed": {
+        "en": ":calendar: {by} removed override #{id}; the rotation holds these shifts again:",
+        "ko": ":calendar: {by}님이 변경 #{id}을(를) 취소했습니다. 다음 근무는 다시 로테이션대로입니다:",
+    },
+    "oncall.change_back": {
+        "en": "• {start} – {end}: {who} (instead of {instead})",
+        "ko": "• {start} – {end}: {who}님 ({instead}님 대신)",
+    },
+    "oncall.stale_override": {
+        "en": ":warning: Override #{id} names {who}, who is no longer in `oncall.members`, for {start} – {end}. It is not applied; `/oncall remove {id}` removes it.",
+        "ko": ":warning: 변경 #{id}은(는) 더 이상 `oncall.members`에 없는 {who}님을 {start} – {end}에 지정합니다. 적용하지 않으며, `/oncall remove {id}`로 지울 수 있습니다.",
+    },
     "oncall.removed_ends_now": {
         "en": "Override #{id} was running; it ends now.",
         "ko": "변경 #{id}은(는) 진행 중이었으며 지금 끝납니다.",

@@ -24,6 +24,7 @@ from commands.clock import Clock
 from commands.config import Config
 from commands.context import Context
 from commands.errors import ConfigError
+from commands.oncall.schedule import stale_overrides
 from storage.db import Database
 from storage.migrate import upgrade
 
@@ -62,6 +63,20 @@ class DeliveryTuning:
     channel_burst: float = 8.0
     claim_seconds: float = 60.0
     min_gap: float = 0.1
+
+
+def _report_stale_overrides(ctx: Context) -> None:
+    for row in stale_overrides(ctx):
+        log.warning(
+            "on-call override #%s (%s, %s to %s) names %s, who is no longer in oncall.members: "
+            "it is not applied; remove it with `sre-bot oncall remove %s`",
+            row.id,
+            row.kind,
+            row.start_at.isoformat(),
+            row.end_at.isoformat(),
+            row.user_id,
+            row.id,
+        )
 
 
 @dataclass
@@ -108,6 +123,7 @@ class Service:
         """Migrate the schema, then start outbox delivery, the scheduler and Socket Mode."""
         upgrade(self.db)
         metrics.watch_incidents(self.ctx)
+        _report_stale_overrides(self.ctx)
         try:
             self.delivery.start()
             self.scheduler.start()

@@ -12,6 +12,7 @@ from commands.errors import ConfigError
 from commands.health.config import HealthTarget
 from commands.incidents.severity import DEFAULT_SEVERITIES, SEVERITY_NAMES
 from commands.oncall.config import OnCallConfig
+from commands.people import clean_id, is_user_id
 from commands.runbooks.config import RunbooksConfig
 from commands.slo.config import DigestConfig, SlosConfig
 from commands.validation import Strict
@@ -73,7 +74,18 @@ class Config(Strict):
     digest: DigestConfig = DigestConfig()
     runbooks: RunbooksConfig = RunbooksConfig()
     health: list[HealthTarget] = Field(default_factory=list)
+    # Who a person at the command line is in Slack: login name (or email) -> Slack user ID.
+    cli_users: dict[str, str] = Field(default_factory=dict)
     source: str = Field(default="(built-in defaults)", exclude=True)
+
+    @field_validator("cli_users")
+    @classmethod
+    def _cli_user_ids(cls, value: dict[str, str]) -> dict[str, str]:
+        cleaned = {name.strip(): clean_id(str(user)) for name, user in value.items()}
+        for name, user in cleaned.items():
+            if not is_user_id(user):
+                raise ValueError(f"{name}: {user!r} is not a Slack user ID; use IDs like U0123ABCD")
+        return cleaned
 
     @field_validator("runbooks", mode="before")
     @classmethod

@@ -30,6 +30,7 @@ class Template(StrEnum):
     ONCALL_UPDATE_REMINDER = "oncall.update_reminder"
     ONCALL_POSTMORTEM_REMINDER = "oncall.postmortem_reminder"
     ONCALL_HANDOFF = "oncall.handoff"
+    ONCALL_CHANGE = "oncall.change"  # a swap or cover made or undone, in the on-call channel
     ALERT_GROUP = "alert.group"  # the alert group's parent message
     ALERT_CHANGE = "alert.change"  # a thread reply: alerts fired or resolved
     ALERT_EVENT = "alert.event"  # a thread reply: acknowledged, incident, silence
@@ -59,6 +60,11 @@ def deadline_stream(incident_id: str) -> str:
 def handoff_ref(key: str) -> str:
     """The outbox stream and message reference of one weekly handoff post."""
     return f"handoff:{key}"
+
+
+def oncall_change_ref(group_id: str, action: str) -> str:
+    """The message telling the on-call channel that an override was added or removed."""
+    return f"oncall-change:{group_id}:{action}"
 
 
 def alert_ref(group_id: int) -> str:

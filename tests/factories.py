@@ -2,8 +2,9 @@
 bot reads, and the outbox rows a change wrote."""
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 
@@ -16,6 +17,13 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_RUNBOOKS = ROOT / "examples" / "runbooks"
 
 TEAM = {"id": "T0TEAM", "domain": "artisan"}
+
+SEOUL = ZoneInfo("Asia/Seoul")
+
+
+def seoul(*parts: int) -> datetime:
+    """A wall-clock time in Seoul (the team's zone in these tests), as UTC."""
+    return datetime(*parts, tzinfo=SEOUL).astimezone(UTC)
 
 
 def block_action(

@@ -82,7 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "slo":
             return slo.run_slo(args, ctx, t)  # Prometheus only: no database
         if args.command == "runbook":
-            return runbooks.run(args, ctx, t)  # a dry run needs no database
+            return runbooks.run(args, ctx, t, settings)  # a dry run needs no database
         upgrade(db)
         if args.command == "deploy":
             return slo.run_deploy(args, ctx, t)

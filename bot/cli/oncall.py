@@ -1,13 +1,16 @@
 """`sre-bot oncall ...`: who is on call, the schedule, swaps and covers."""
 
 import argparse
+import sys
 
 from bot.cli.output import BY, OK, default_actor, plain, print_json
 from bot.i18n import Translator
 from bot.slack.oncall import views as oncall_views
 from commands.clock import iso_utc
 from commands.context import Context
+from commands.oncall import overrides
 from commands.oncall import schedule as oncall
+from commands.oncall.overrides import Changer
 from commands.oncall.rotation import Segment
 from commands.oncall.schedule import parse_when
 from commands.oncall.slash import parse_user, swap_time
@@ -35,6 +38,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     cover.add_argument("--by", **BY)
     remove = on.add_parser("remove", help="undo an override (both halves of a swap)")
     remove.add_argument("id", type=int)
+    remove.add_argument("--by", **BY)
 
 
 def _segment_json(segment: Segment) -> dict:
@@ -51,8 +55,11 @@ def _segment_json(segment: Segment) -> dict:
 
 def run(args: argparse.Namespace, ctx: Context, t: Translator) -> int:
     action = args.oncall_command or "now"
-    actor = getattr(args, "by", None) or default_actor()
+    # The command line is the operator's: it may change any shift, and says who did.
+    by = Changer(getattr(args, "by", None) or default_actor(), operator=True)
     tz = ctx.config.slack.tz
+    for line in oncall_views.stale_override_lines(oncall.stale_overrides(ctx), t):
+        print(plain(line), file=sys.stderr)
     if action == "now":
         at = parse_when(args.at, tz) if getattr(args, "at", None) else None
         now = oncall.who_is_on_call(ctx, at)
@@ -87,16 +94,16 @@ def run(args: argparse.Namespace, ctx: Context, t: Translator) -> int:
                 print(plain(line))
         return OK
     if action == "swap":
-        result = oncall.swap(ctx, swap_time(args.first, tz), swap_time(args.second, tz), actor)
+        result = overrides.swap(ctx, swap_time(args.first, tz), swap_time(args.second, tz), by)
         print(plain(oncall_views.override_answer(result.rows, ctx.config, t)))
         return OK
     if action == "cover":
         start, end = parse_when(args.start, tz), parse_when(args.end, tz, end_of_day=True)
-        result = oncall.cover(ctx, parse_user(args.member), start, end, actor)
+        result = overrides.cover(ctx, parse_user(args.member), start, end, by)
         print(plain(oncall_views.override_answer(result.rows, ctx.config, t)))
         return OK
     if action == "remove":
-        kept = oncall.remove_override(ctx, args.id)
+        kept = overrides.remove_override(ctx, args.id, by)
         print(t("oncall.removed_ends_now" if kept else "oncall.removed", id=args.id))
         return OK
     raise AssertionError(action)

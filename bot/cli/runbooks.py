@@ -10,8 +10,10 @@ import sys
 import threading
 from collections.abc import Iterator
 
-from bot.cli.output import BY, INTERRUPTED, NO, OK, USAGE, default_actor, terminal
+from bot.cli.identity import SlackUnreachable, UnknownPerson, slack_user
+from bot.cli.output import BY, INTERRUPTED, NO, OK, UNREACHABLE, USAGE, default_actor, terminal
 from bot.i18n import Translator
+from bot.settings import Settings
 from bot.slack.runbooks import views as runbook_views
 from commands.context import Context
 from commands.runbooks import approvals, catalog, engine, runs, states
@@ -29,7 +31,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     run.add_argument("--by", **BY)
 
 
-def run(args: argparse.Namespace, ctx: Context, t: Translator) -> int:
+def run(args: argparse.Namespace, ctx: Context, t: Translator, settings: Settings) -> int:
     if args.runbook_command == "list":
         found = catalog.catalog(ctx)
         for line in runbook_views.runbook_lines(found, t):
@@ -41,8 +43,20 @@ def run(args: argparse.Namespace, ctx: Context, t: Translator) -> int:
         started = runs.start_run(ctx, args.name, requested_by="cli", dry_run=True)
         print("\n".join(runbook_views.plan_lines(started.runbook.name, started.plan, t)))
         return OK
-    upgrade(ctx.db)
     actor = args.by or default_actor()
+    if catalog.get_runbook(ctx, args.name).runbook.needs_approval:
+        try:  # approvers are compared by Slack user ID, so the requester must be one too
+            actor = slack_user(actor, ctx.config, settings)
+        except UnknownPerson as problem:
+            print(
+                f"{args.name} needs approval in Slack, so it needs to know who asks: {problem}",
+                file=sys.stderr,
+            )
+            return USAGE
+        except SlackUnreachable as problem:
+            print(f"Slack cannot be reached to look up who asks: {problem}", file=sys.stderr)
+            return UNREACHABLE
+    upgrade(ctx.db)
     started = runs.start_run(ctx, args.name, requested_by=actor)
     run = started.run
     assert run is not None

@@ -157,6 +157,7 @@ class LocalSlackServer(Methods):
             "conversations.history": self._conversations_history,
             "conversations.replies": self._conversations_replies,
             "users.info": self._users_info,
+            "users.lookupByEmail": self._users_lookup_by_email,
             "views.open": self._views_open,
             "views.update": self._views_update,
             "views.push": self._views_push,

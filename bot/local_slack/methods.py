@@ -167,6 +167,8 @@ class Methods:
         }
         if user.bot_id:
             profile["bot_id"] = user.bot_id
+        if user.email:
+            profile["email"] = user.email
         return {
             "id": user.id,
             "team_id": self.workspace.team_id,
@@ -345,6 +347,12 @@ class Methods:
         user = self.workspace.user(str(params.get("user") or ""), create=False)
         if user is None or not params.get("user"):
             raise SlackError("user_not_found")
+        return {"user": self._user_payload(user)}
+
+    def _users_lookup_by_email(self, params: dict[str, Any]) -> dict[str, Any]:
+        user = self.workspace.user_by_email(str(params.get("email") or ""))
+        if user is None:
+            raise SlackError("users_not_found")
         return {"user": self._user_payload(user)}
 
     def _views_open(self, params: dict[str, Any]) -> dict[str, Any]:

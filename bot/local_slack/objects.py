@@ -32,6 +32,7 @@ TRIGGER_TTL = 3.0  # seconds a trigger_id may be exchanged for a modal, as on Sl
 MAX_VIEW_STACK = 3
 
 _CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]{2,}")
+EMAIL_DOMAIN = "sre-bot.local"
 _USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
 _NAME = re.compile(r"[\w.\-]{1,80}")
 
@@ -66,6 +67,11 @@ class User:
     tz: str = "UTC"
     is_bot: bool = False
     bot_id: str | None = None
+
+    @property
+    def email(self) -> str:
+        """Every local person has one, for users.lookupByEmail; bots have none."""
+        return "" if self.is_bot else f"{self.name}@{EMAIL_DOMAIN}"
 
 
 @dataclass(frozen=True)

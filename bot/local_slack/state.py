@@ -297,6 +297,11 @@ class WorkspaceState:
         `create` is false."""
         return self._user(ref, create=create)
 
+    def user_by_email(self, email: str) -> User | None:
+        wanted = email.strip().lower()
+        with self.condition:
+            return next((u for u in self._users.values() if wanted and u.email == wanted), None)
+
     def users(self) -> list[User]:
         with self.condition:
             return list(self._users.values())

@@ -5,7 +5,8 @@ than code points, so text within a limit here is within it by either count.
 """
 
 import copy
-import re
+
+from commands.people import is_user_id
 
 # Slack's documented limits for the places we put text.
 HEADER_MAX = 150
@@ -21,7 +22,6 @@ MESSAGE_TEXT_MAX = 39_000
 BLOCKS_TEXT_MAX = 11_000
 MESSAGE_BLOCKS_MAX = 50
 
-_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 ELLIPSIS = "…"
 
 
@@ -69,7 +69,7 @@ def cut(text: str, limit: int, *, lines: bool = False) -> str:
 
 def who(actor: str) -> str:
     """A Slack user ID becomes a mention; a name from the CLI is shown as typed."""
-    return f"<@{actor}>" if _USER_ID.match(actor) else escape(actor)
+    return f"<@{actor}>" if is_user_id(actor) else escape(actor)
 
 
 def plain(text: str, limit: int) -> dict:

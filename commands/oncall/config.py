@@ -6,9 +6,9 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from commands.people import GROUP_ID, clean_id, is_user_id
 from commands.validation import Strict
 
-_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
@@ -63,21 +63,36 @@ class OnCallConfig(Strict):
     escalation: list[EscalationStep] = Field(default_factory=_default_escalation, min_length=1)
     update_reminder_minutes: int = Field(default=30, ge=0, le=24 * 60)  # 0: off
     postmortem_reminder_hours: int = Field(default=24, ge=0, le=24 * 30)  # 0: off
-    # Where the handoff is posted; empty: `slack.digest_channel`, the team's SRE channel.
+    # Where the handoff and every swap or cover is posted; empty: `slack.digest_channel`.
     channel: str = ""
+    # Who may swap, cover or remove shifts that are not their own: user IDs or user groups
+    # (S…). Members may always change the shifts they hold.
+    admins: list[str] = Field(default_factory=list)
 
     @field_validator("members", "secondaries")
     @classmethod
     def _user_ids(cls, value: list[str]) -> list[str]:
-        cleaned = [v.strip().removeprefix("<@").removesuffix(">").split("|")[0] for v in value]
+        cleaned = [clean_id(v) for v in value]
         for given, user in zip(value, cleaned, strict=True):
-            if not _USER_ID.match(user):
+            if not is_user_id(user):
                 raise ValueError(
                     f"{given!r} is not a Slack user ID; use IDs like U0123ABCD "
                     "(in Slack: the person's profile, More, Copy member ID)"
                 )
         if len(set(cleaned)) != len(cleaned):
             raise ValueError("a person is listed twice; list each Slack user ID once")
+        return cleaned
+
+    @field_validator("admins")
+    @classmethod
+    def _people(cls, value: list[str]) -> list[str]:
+        cleaned = [clean_id(v) for v in value]
+        for given, person in zip(value, cleaned, strict=True):
+            if not (is_user_id(person) or GROUP_ID.match(person)):
+                raise ValueError(
+                    f"{given!r} is neither a Slack user ID (U0123ABCD) nor a user group ID "
+                    "(S0123ABCD)"
+                )
         return cleaned
 
     @field_validator("handoff")

@@ -24,6 +24,7 @@ from commands.incidents.lifecycle import thread_of
 from commands.incidents.severity import OPEN_STATUSES, Status
 from commands.notices import Template, Thread, alert_ref, incident_ref
 from commands.oncall import schedule as oncall
+from commands.people import is_user_id
 from storage import alerts as alert_repo
 from storage import incidents as incident_repo
 from storage import oncall as repo
@@ -262,7 +263,7 @@ def _owe_repeat(
 def _owner(ctx: Context, session: Session, incident: Incident, now: datetime) -> str | None:
     """Who to tag about an incident's follow-up: whoever acknowledged it (a Slack user),
     else the person on call now, else the one on call when it was declared."""
-    if incident.acknowledged_by and oncall.USER_ID.match(incident.acknowledged_by):
+    if incident.acknowledged_by and is_user_id(incident.acknowledged_by):
         return incident.acknowledged_by
     return oncall.primary_at(session, ctx.config, now) or incident.oncall_user
 

@@ -11,9 +11,10 @@ from sqlmodel import Session
 
 from commands.context import Context
 from commands.errors import CommandError, Conflict, NotFound
+from commands.people import GroupCheck, listed
 from commands.runbooks.announce import announce
 from commands.runbooks.runs import get_run
-from commands.runbooks.states import START_GATE, GroupCheck, RunState
+from commands.runbooks.states import START_GATE, RunState
 from storage import runbooks as repo
 from storage.models import RunbookApproval, RunbookRun
 
@@ -28,19 +29,7 @@ class Decision:
 
 
 def may_approve(spec: Mapping[str, Any], user: str, in_group: GroupCheck | None) -> bool:
-    approvers = [str(a) for a in spec.get("approvers") or []]
-    if user in approvers:
-        return True
-    groups = [a for a in approvers if a.startswith("S")]
-    if not groups or in_group is None:
-        return False
-    for group in groups:
-        try:
-            if in_group(group, user):
-                return True
-        except Exception:  # the group look-up failing must never grant
-            log.warning("could not check membership of user group %s", group, exc_info=True)
-    return False
+    return listed(spec.get("approvers") or [], user, in_group)
 
 
 def decide(

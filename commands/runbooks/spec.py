@@ -233,9 +233,14 @@ class Runbook(Strict):
                 )
         return value
 
+    @property
+    def needs_approval(self) -> bool:
+        """Before it starts, or at one of its steps."""
+        return self.automation == "approval" or any(s.kind == "approval" for s in self.steps)
+
     @model_validator(mode="after")
     def _approvers_when_needed(self) -> "Runbook":
-        gated = self.automation == "approval" or any(s.kind == "approval" for s in self.steps)
+        gated = self.needs_approval
         if gated and not self.approvers:
             raise ValueError("a runbook that needs approval needs `approvers:` (U… or S… IDs)")
         if self.two_person_rule and not gated:

@@ -1,6 +1,5 @@
 """Where a runbook run is, and the names the runbook modules share."""
 
-from collections.abc import Callable
 from datetime import timedelta
 from enum import StrEnum
 
@@ -40,6 +39,3 @@ TERMINAL = (
 START_GATE = -1  # the approval asked before the first step (others are at their step's index)
 CLAIM_MARGIN = timedelta(seconds=30)
 BOT_ACTOR = "sre-bot"
-
-# Tells whether a Slack user is in a Slack user group (usergroups.users.list, bot side).
-GroupCheck = Callable[[str, str], bool]

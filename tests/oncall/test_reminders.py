@@ -3,8 +3,6 @@ derived from database state, claimed atomically, sent once."""
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -16,19 +14,15 @@ from commands.context import Context
 from commands.incidents import lifecycle as incidents
 from commands.incidents.lifecycle import IncidentDraft
 from commands.notices import Moot, Template
-from commands.oncall import handoff, reminders
+from commands.oncall import handoff, overrides, reminders
 from commands.oncall import schedule as oncall
 from commands.oncall.config import OnCallConfig
+from commands.oncall.overrides import Changer
 from storage.db import Database
 from storage.models import OutboxMessage
-from tests.factories import outbox_rows
+from tests.factories import outbox_rows, seoul
 
-SEOUL = ZoneInfo("Asia/Seoul")
 MEMBERS = ["U0KIM", "U0PARK", "U0LEE"]
-
-
-def seoul(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=SEOUL).astimezone(UTC)
 
 
 @pytest.fixture
@@ -340,7 +334,9 @@ def test_handoff_post_names_both_people_open_incidents_pages_and_checklist(ctx, 
         )
         if severity != "Sev1":
             incidents.resolve(ctx, incident.id, actor="U0KIM")
-    oncall.swap(ctx, seoul(2026, 1, 10, 12), seoul(2026, 1, 17, 12), by="U0PARK")
+    overrides.swap(
+        ctx, seoul(2026, 1, 10, 12), seoul(2026, 1, 17, 12), Changer("U0PARK", operator=True)
+    )
     clock.set(seoul(2026, 1, 2, 17, 0))
     ctx_first = Context(ctx.db, ctx.config, FakeClock(seoul(2026, 1, 2, 17, 0)))
     handoff.post_due_handoff(ctx_first)

@@ -4,7 +4,6 @@ import itertools
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -19,16 +18,16 @@ from commands.context import Context
 from commands.errors import CommandError
 from commands.incidents import lifecycle as incidents
 from commands.incidents.lifecycle import IncidentDraft
+from commands.oncall import overrides
 from commands.oncall import schedule as oncall
 from commands.oncall.config import OnCallConfig
+from commands.oncall.overrides import Changer
 from storage.models import OnCallOverride
+from tests.factories import SEOUL, seoul
 
-SEOUL = ZoneInfo("Asia/Seoul")
 MEMBERS = ["U0KIM", "U0PARK", "U0LEE"]
 
-
-def seoul(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=SEOUL).astimezone(UTC)
+OPERATOR = Changer("U1", operator=True)  # the command line may change any shift
 
 
 @pytest.fixture
@@ -124,7 +123,9 @@ def test_new_incident_tags_whoever_is_on_call_and_a_swap_changes_who(ctx, clock)
     assert "On call: <@U0KIM>" in text
 
     # U0PARK's weekend (Jan 10) swaps with U0LEE's (Jan 17).
-    result = oncall.swap(ctx, seoul(2026, 1, 10, 12, 0), seoul(2026, 1, 17, 12, 0), by="U0PARK")
+    result = overrides.swap(
+        ctx, seoul(2026, 1, 10, 12, 0), seoul(2026, 1, 17, 12, 0), Changer("U0PARK", operator=True)
+    )
     assert [(r.user_id, r.replaces) for r in result.rows] == [
         ("U0LEE", "U0PARK"),
         ("U0PARK", "U0LEE"),
@@ -142,7 +143,9 @@ def test_new_incident_tags_whoever_is_on_call_and_a_swap_changes_who(ctx, clock)
 
 
 def test_cover_makes_a_member_primary_for_a_period(ctx):
-    result = oncall.cover(ctx, "U0LEE", seoul(2026, 1, 6, 9, 0), seoul(2026, 1, 7, 9, 0), by="U1")
+    result = overrides.cover(
+        ctx, "U0LEE", seoul(2026, 1, 6, 9, 0), seoul(2026, 1, 7, 9, 0), OPERATOR
+    )
     [row] = result.rows
     assert (row.kind, row.user_id, row.replaces) == ("cover", "U0LEE", "U0KIM")
     assert oncall.who_is_on_call(ctx, seoul(2026, 1, 6, 12, 0)).primary == "U0LEE"
@@ -156,56 +159,74 @@ def test_cover_makes_a_member_primary_for_a_period(ctx):
     ("attempt", "key"),
     [
         (
-            lambda ctx: oncall.cover(ctx, "U0NOBODY", seoul(2026, 1, 8), seoul(2026, 1, 9), "U1"),
+            lambda ctx: overrides.cover(
+                ctx, "U0NOBODY", seoul(2026, 1, 8), seoul(2026, 1, 9), OPERATOR
+            ),
             "error.oncall_not_member",
         ),
         (
-            lambda ctx: oncall.cover(ctx, "bob", seoul(2026, 1, 8), seoul(2026, 1, 9), "U1"),
+            lambda ctx: overrides.cover(ctx, "bob", seoul(2026, 1, 8), seoul(2026, 1, 9), OPERATOR),
             "error.oncall_unknown_user",
         ),
         (
-            lambda ctx: oncall.cover(ctx, "U0LEE", seoul(2026, 1, 9), seoul(2026, 1, 8), "U1"),
+            lambda ctx: overrides.cover(
+                ctx, "U0LEE", seoul(2026, 1, 9), seoul(2026, 1, 8), OPERATOR
+            ),
             "error.oncall_end_before_start",
         ),
         (
-            lambda ctx: oncall.cover(ctx, "U0LEE", seoul(2026, 1, 8), seoul(2026, 1, 8), "U1"),
+            lambda ctx: overrides.cover(
+                ctx, "U0LEE", seoul(2026, 1, 8), seoul(2026, 1, 8), OPERATOR
+            ),
             "error.oncall_end_before_start",
         ),
         (
-            lambda ctx: oncall.cover(ctx, "U0LEE", seoul(2026, 1, 4), seoul(2026, 1, 9), "U1"),
+            lambda ctx: overrides.cover(
+                ctx, "U0LEE", seoul(2026, 1, 4), seoul(2026, 1, 9), OPERATOR
+            ),
             "error.oncall_in_past",
         ),
         (
-            lambda ctx: oncall.cover(ctx, "U0LEE", seoul(2026, 1, 8), seoul(2026, 5, 8), "U1"),
+            lambda ctx: overrides.cover(
+                ctx, "U0LEE", seoul(2026, 1, 8), seoul(2026, 5, 8), OPERATOR
+            ),
             "error.oncall_too_long",
         ),
         # overlaps the existing cover of Jan 13 12:00-18:00
         (
-            lambda ctx: oncall.cover(
-                ctx, "U0KIM", seoul(2026, 1, 13, 17), seoul(2026, 1, 14), "U1"
+            lambda ctx: overrides.cover(
+                ctx, "U0KIM", seoul(2026, 1, 13, 17), seoul(2026, 1, 14), OPERATOR
             ),
             "error.oncall_overlap",
         ),
         (
-            lambda ctx: oncall.swap(ctx, seoul(2026, 1, 13, 12), seoul(2026, 1, 20, 12), "U1"),
+            lambda ctx: overrides.swap(
+                ctx, seoul(2026, 1, 13, 12), seoul(2026, 1, 20, 12), OPERATOR
+            ),
             "error.oncall_overlap",
         ),
         (
-            lambda ctx: oncall.swap(ctx, seoul(2026, 1, 5, 12), seoul(2026, 1, 12, 12), "U1"),
+            lambda ctx: overrides.swap(
+                ctx, seoul(2026, 1, 5, 12), seoul(2026, 1, 12, 12), OPERATOR
+            ),
             "error.oncall_shift_started",
         ),
         (
-            lambda ctx: oncall.swap(ctx, seoul(2026, 1, 10, 12), seoul(2026, 1, 11, 12), "U1"),
+            lambda ctx: overrides.swap(
+                ctx, seoul(2026, 1, 10, 12), seoul(2026, 1, 11, 12), OPERATOR
+            ),
             "error.oncall_same_shift",
         ),
         (
-            lambda ctx: oncall.swap(ctx, seoul(2026, 1, 10, 12), seoul(2026, 1, 12, 12), "U1"),
+            lambda ctx: overrides.swap(
+                ctx, seoul(2026, 1, 10, 12), seoul(2026, 1, 12, 12), OPERATOR
+            ),
             "error.oncall_same_person",
         ),
     ],
 )
 def test_bad_overrides_are_refused_and_change_nothing(ctx, attempt, key):
-    oncall.cover(ctx, "U0LEE", seoul(2026, 1, 13, 12), seoul(2026, 1, 13, 18), by="U1")
+    overrides.cover(ctx, "U0LEE", seoul(2026, 1, 13, 12), seoul(2026, 1, 13, 18), OPERATOR)
     before = [(r.id, r.start_at, r.end_at, r.user_id) for r in _overrides(ctx)]
     schedule_before = oncall.schedule(ctx, weeks=3)
     with pytest.raises(CommandError) as raised:
@@ -218,7 +239,7 @@ def test_bad_overrides_are_refused_and_change_nothing(ctx, attempt, key):
 def test_overrides_without_a_rotation_are_refused(ctx):
     empty = Context(ctx.db, Config(), ctx.clock)
     with pytest.raises(CommandError) as raised:
-        oncall.cover(empty, "U0LEE", seoul(2026, 1, 8), seoul(2026, 1, 9), "U1")
+        overrides.cover(empty, "U0LEE", seoul(2026, 1, 8), seoul(2026, 1, 9), OPERATOR)
     assert raised.value.key == "error.oncall_no_members"
 
 
@@ -230,7 +251,9 @@ def test_concurrent_overlapping_covers_record_one(any_database, config, clock):
         barrier.wait()
         try:
             start = seoul(2026, 1, 8, 10 + n)
-            oncall.cover(ctx, "U0LEE", start, start + timedelta(hours=3), by=f"U{n}")
+            overrides.cover(
+                ctx, "U0LEE", start, start + timedelta(hours=3), Changer(f"U{n}", operator=True)
+            )
             return "ok"
         except CommandError as exc:
             return exc.key
@@ -246,20 +269,20 @@ def test_concurrent_overlapping_covers_record_one(any_database, config, clock):
 
 
 def test_remove_undoes_both_halves_of_a_swap(ctx, clock):
-    result = oncall.swap(ctx, seoul(2026, 1, 10, 12), seoul(2026, 1, 17, 12), by="U1")
-    assert oncall.remove_override(ctx, result.rows[1].id) == []
+    result = overrides.swap(ctx, seoul(2026, 1, 10, 12), seoul(2026, 1, 17, 12), OPERATOR)
+    assert overrides.remove_override(ctx, result.rows[1].id, OPERATOR) == []
     assert _overrides(ctx) == []
     assert oncall.who_is_on_call(ctx, seoul(2026, 1, 10, 12)).primary == "U0PARK"
-    cover = oncall.cover(ctx, "U0LEE", seoul(2026, 1, 6), seoul(2026, 1, 7), by="U1").rows[0]
+    cover = overrides.cover(ctx, "U0LEE", seoul(2026, 1, 6), seoul(2026, 1, 7), OPERATOR).rows[0]
     clock.set(seoul(2026, 1, 6, 12))
-    [kept] = oncall.remove_override(ctx, cover.id)  # running: it ends now
+    [kept] = overrides.remove_override(ctx, cover.id, OPERATOR)  # running: it ends now
     assert kept.end_at == clock.now()
     clock.set(seoul(2026, 1, 8))
     with pytest.raises(CommandError) as raised:
-        oncall.remove_override(ctx, cover.id)
+        overrides.remove_override(ctx, cover.id, OPERATOR)
     assert raised.value.key == "error.oncall_override_over"
     with pytest.raises(CommandError):
-        oncall.remove_override(ctx, 999)
+        overrides.remove_override(ctx, 999, OPERATOR)
 
 
 def test_parse_when_reads_team_time_and_refuses_nonsense():
@@ -288,7 +311,10 @@ def test_parse_when_reads_team_time_and_refuses_nonsense():
             "increasing after_minutes",
         ),
         ("oncall:\n  escalation:\n    - {after_minutes: 0, notify: boss}\n", "notify"),
-        ("oncall:\n  memebers: [U0KIM]\n", "oncall.memebers: unknown key (known keys: channel"),
+        (
+            "oncall:\n  memebers: [U0KIM]\n",
+            "oncall.memebers: unknown key (known keys: admins, channel",
+        ),
     ],
 )
 def test_bad_oncall_config_names_file_line_and_key(tmp_path, yaml_text, expected):

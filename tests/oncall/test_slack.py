@@ -1,19 +1,11 @@
 """On call end to end: signed `/oncall` and `/incident` requests in, the fake Slack's
 messages out; the sweep is run directly with the fake clock."""
 
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
-
 from bot.scheduler import oncall_sweep
 from commands.clock import FakeClock
 from commands.config import Config, SlackConfig
 from commands.oncall.config import OnCallConfig
-
-SEOUL = ZoneInfo("Asia/Seoul")
-
-
-def seoul(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=SEOUL).astimezone(UTC)
+from tests.factories import seoul
 
 
 def test_oncall_tagging_reminders_ack_and_handoff_through_slack(start_service, slack):

@@ -1,8 +1,5 @@
 """`/oncall` text parsing and its answers, without a server."""
 
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -15,12 +12,7 @@ from commands.context import Context
 from commands.errors import CommandError
 from commands.oncall.config import OnCallConfig
 from commands.oncall.slash import OnCallRequest, parse_oncall, parse_user, swap_time
-
-SEOUL = ZoneInfo("Asia/Seoul")
-
-
-def seoul(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=SEOUL).astimezone(UTC)
+from tests.factories import SEOUL, seoul
 
 
 @pytest.mark.parametrize(
@@ -132,7 +124,7 @@ def test_run_request_answers_now_and_refuses_a_non_member(database):
         run_request(ctx, t, request, "U9")
     assert oncall_error_text(t, raised.value).startswith("<@U0NEW> is not in the on-call rotation")
     request = parse_oncall("cover <@U0PARK|park> 2026-01-06 2026-01-06", SEOUL)
-    covered = run_request(ctx, t, request, "U9")["text"]
+    covered = run_request(ctx, t, request, "U0PARK")["text"]
     assert covered.startswith("<@U0PARK> covers 2026-01-06 00:00 KST – 2026-01-07 00:00 KST")
     schedule = run_request(ctx, t, parse_oncall("schedule 1", SEOUL), "U9")
     assert "(override #1: cover)" in str(schedule["blocks"])

@@ -10,6 +10,7 @@ import pytest
 from commands.clock import FakeClock
 from commands.config import load_config
 from commands.context import Context
+from commands.errors import CommandError
 from commands.runbooks import approvals, engine, runs
 from storage.db import Database
 from tests.conftest import ROOT, free_port, poll_until
@@ -75,9 +76,58 @@ def test_approval_runbook_waits_for_slack_and_runs_once_approved(runbook_cli, se
     assert len(service.calls("POST", "/admin/rl/rollback")) == 1
 
 
+def test_a_requester_who_is_not_a_slack_user_cannot_start_an_approval_runbook(
+    runbook_cli, tmp_path
+):
+    code, _, err = _finish(runbook_cli("run", "rl_reward_runaway_rollback", "--by", "srelead"))
+    assert code == 2
+    assert "cannot tell which Slack user 'srelead' is" in err and "cli_users" in err
+    assert not (tmp_path / "cli.db").exists() or runs.recent_runs(runbook_cli.ctx()) == []
+
+
+def test_a_cli_requester_is_their_slack_id_and_cannot_approve_their_own_run(
+    cli, runbook_cli, service
+):
+    """The two-person rule held only for Slack users: `--by srelead` was stored as text, so
+    U0SRELEAD could then approve the run they had asked for."""
+    cli.configure(cli.config_path.read_text() + "cli_users:\n  srelead: U0SRELEAD\n")
+    process = runbook_cli("run", "rl_reward_runaway_rollback", "--by", "srelead")
+    ctx = poll_until(lambda: _ctx_with_run(runbook_cli), timeout=30)
+    [run] = runs.recent_runs(ctx)
+    assert run.requested_by == "U0SRELEAD"
+    with pytest.raises(CommandError) as refused:
+        approvals.decide(ctx, run.id, -1, "U0SRELEAD", approve=True)
+    assert refused.value.key == "runbook.two_person"
+    assert approvals.decide(ctx, run.id, -1, "U0MLLEAD", approve=True).won
+    code, out, err = _finish(process)
+    assert code == 0, out + err
+
+
+def test_an_email_is_looked_up_in_slack(cli, runbook_cli, slack):
+    lead = slack.workspace.add_user("srelead")
+    env = {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_API_URL": slack.api_url}
+    process = cli.start(
+        "runbook", "run", "rl_reward_runaway_rollback", "--by", "srelead@sre-bot.local", env=env
+    )
+    ctx = poll_until(lambda: _ctx_with_run(runbook_cli), timeout=30)
+    [run] = runs.recent_runs(ctx)
+    assert run.requested_by == lead.id
+    process.kill()
+    process.communicate(timeout=30)
+    assert [c.params["email"] for c in slack.ok_calls("users.lookupByEmail")] == [
+        "srelead@sre-bot.local"
+    ]
+    code, _, err = _finish(
+        cli.start(
+            "runbook", "run", "rl_reward_runaway_rollback", "--by", "nobody@sre-bot.local", env=env
+        )
+    )
+    assert code == 2 and "Slack has no user 'nobody@sre-bot.local'" in err
+
+
 def test_ctrl_c_leaves_the_request_pending_with_a_clear_note(runbook_cli, service):
     cli = runbook_cli
-    process = cli("run", "rl_reward_runaway_rollback")
+    process = cli("run", "rl_reward_runaway_rollback", "--by", "U0ALICE")
     lines: list[str] = []
     reader = threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True)
     reader.start()

@@ -44,9 +44,14 @@ def handoff_post(ctx: Context, t: Translator, args: dict) -> dict:
     return views.handoff_message(summary, ctx.config, t)
 
 
+def change_post(ctx: Context, t: Translator, args: dict) -> dict:
+    return views.change_message(args, t)
+
+
 RENDERERS: Renderers = {
     Template.ONCALL_ACK_REMINDER: ack_reminder,
     Template.ONCALL_UPDATE_REMINDER: update_reminder,
     Template.ONCALL_POSTMORTEM_REMINDER: postmortem_reminder,
     Template.ONCALL_HANDOFF: handoff_post,
+    Template.ONCALL_CHANGE: change_post,
 }

@@ -1,7 +1,8 @@
 """On-call messages: who is on call, the schedule, reminders in threads, the weekly handoff."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from bot.i18n import Translator
 from bot.slack.blocks import (
@@ -19,6 +20,7 @@ from bot.slack.blocks import (
 from bot.slack.incidents.views import SEVERITY_EMOJI
 from commands.config import Config
 from commands.oncall.handoff import HandoffSummary
+from commands.oncall.overrides import shift_fields
 from commands.oncall.rotation import Segment
 from commands.oncall.schedule import OnCallNow
 from storage.models import Incident, OnCallOverride
@@ -59,8 +61,10 @@ def now_lines(now: OnCallNow, config: Config, t: Translator) -> list[str]:
     return lines
 
 
-def now_message(now: OnCallNow, config: Config, t: Translator) -> dict:
-    return section_message("\n".join(now_lines(now, config, t)))
+def now_message(
+    now: OnCallNow, config: Config, t: Translator, stale: Sequence[OnCallOverride] = ()
+) -> dict:
+    return section_message("\n".join([*now_lines(now, config, t), *stale_override_lines(stale, t)]))
 
 
 def schedule_lines(segments: Sequence[Segment], t: Translator) -> list[str]:
@@ -96,29 +100,73 @@ def schedule_message(
     return message(header, blocks)
 
 
-def override_answer(rows: Sequence[OnCallOverride], config: Config, t: Translator) -> str:
-    """The answer to a swap or a cover."""
-    first = rows[0]
-    if first.kind == "swap":
-        a, b = rows[0], rows[1]
+def _instant(text: object) -> datetime:
+    return datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+
+
+def shift_text(kind: str, shifts: Sequence[Mapping[str, Any]], t: Translator) -> str:
+    """A swap or a cover, in one sentence that tags both people."""
+    first = shifts[0]
+    if kind == "swap" and len(shifts) == 2:
+        second = shifts[1]
         return t(
             "oncall.swapped",
-            who_a=person(a.replaces, t),
-            who_b=person(a.user_id, t),
-            start_a=t.time(a.start_at),
-            end_a=t.time(a.end_at),
-            start_b=t.time(b.start_at),
-            end_b=t.time(b.end_at),
-            id=first.id,
+            who_a=person(first["replaces"], t),
+            who_b=person(first["user"], t),
+            start_a=t.time(_instant(first["start"])),
+            end_a=t.time(_instant(first["end"])),
+            start_b=t.time(_instant(second["start"])),
+            end_b=t.time(_instant(second["end"])),
+            id=first["id"],
         )
     return t(
         "oncall.covered",
-        who=person(first.user_id, t),
-        start=t.time(first.start_at),
-        end=t.time(first.end_at),
-        replaces=person(first.replaces, t),
-        id=first.id,
+        who=person(first["user"], t),
+        start=t.time(_instant(first["start"])),
+        end=t.time(_instant(first["end"])),
+        replaces=person(first["replaces"], t),
+        id=first["id"],
     )
+
+
+def override_answer(rows: Sequence[OnCallOverride], config: Config, t: Translator) -> str:
+    """The answer to a swap or a cover."""
+    return shift_text(rows[0].kind, [shift_fields(r) for r in rows], t)
+
+
+def change_message(args: Mapping[str, Any], t: Translator) -> dict:
+    """A change to the schedule, posted in the on-call channel for everyone it moves."""
+    shifts: list[dict[str, Any]] = list(args.get("shifts") or [])
+    by = person(str(args.get("by") or ""), t)
+    if args.get("action") == "removed":
+        lines = [t("oncall.change_removed", by=by, id=shifts[0]["id"])]
+        lines += [
+            t(
+                "oncall.change_back",
+                start=t.time(_instant(s["start"])),
+                end=t.time(_instant(s["end"])),
+                who=person(s["replaces"], t),
+                instead=person(s["user"], t),
+            )
+            for s in shifts
+        ]
+        return section_message("\n".join(lines))
+    text = t("oncall.change_added", by=by) + "\n" + shift_text(str(args["kind"]), shifts, t)
+    return section_message(text)
+
+
+def stale_override_lines(rows: Sequence[OnCallOverride], t: Translator) -> list[str]:
+    """Overrides naming someone who left the rotation: not applied, until removed."""
+    return [
+        t(
+            "oncall.stale_override",
+            id=row.id,
+            who=person(row.user_id, t),
+            start=t.time(row.start_at),
+            end=t.time(row.end_at),
+        )
+        for row in rows
+    ]
 
 
 def ack_reminder(args: dict, config: Config, t: Translator, now: datetime) -> dict:

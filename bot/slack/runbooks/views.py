@@ -2,7 +2,6 @@
 results and events in its thread, notify messages, the list and dry runs."""
 
 import json
-import re
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -23,12 +22,11 @@ from bot.slack.blocks import (
     who,
 )
 from bot.slack.ids import Action, Block
+from commands.people import is_user_id
 from commands.runbooks.files import Catalog
 from commands.runbooks.plans import PlannedStep
 from commands.runbooks.runs import RunView
 from storage.models import RunbookRun, RunbookStep
-
-_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 
 STATE_EMOJI = {
     "awaiting_approval": ":hourglass_flowing_sand:",
@@ -209,7 +207,7 @@ def notify_message(run: RunbookRun, row: RunbookStep, t: Translator) -> dict:
     result = row.result or {}
     text = escape(str(result.get("text") or ""))
     person = str(result.get("oncall_user") or "")
-    if result.get("oncall") and _USER_ID.match(person):
+    if result.get("oncall") and is_user_id(person):
         text = f"<@{person}> {text}"
     context = t("runbook.notify_from", name=run.runbook, id=run.id)
     return message(
