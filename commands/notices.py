@@ -9,6 +9,7 @@ from typing import Any
 from sqlmodel import Session
 
 from storage import outbox
+from storage.outbox import Op
 
 
 class Gone(Exception):
@@ -112,29 +113,33 @@ class Thread:
     def _args(self, args: Mapping[str, object]) -> dict[str, Any]:
         return {**self.args, **args}
 
-    def post(self, session: Session, template: Template, now: datetime, **args: object) -> int:
-        """The parent message, posted in the channel."""
-        assert self.channel is not None, f"{self.ref}: a post needs a channel"
-        return outbox.post(
+    def _owe(
+        self,
+        session: Session,
+        op: Op,
+        template: Template,
+        now: datetime,
+        args: Mapping[str, object],
+        **where: str | None,
+    ) -> int:
+        return outbox.enqueue(
             session,
             stream=self.stream or self.ref,
-            ref=self.ref,
-            channel=self.channel,
+            op=op,
             template=template,
             args=self._args(args),
             now=now,
+            **where,
         )
+
+    def post(self, session: Session, template: Template, now: datetime, **args: object) -> int:
+        """The parent message, posted in the channel."""
+        assert self.channel is not None, f"{self.ref}: a post needs a channel"
+        return self._owe(session, Op.POST, template, now, args, ref=self.ref, channel=self.channel)
 
     def update(self, session: Session, template: Template, at: datetime, **args: object) -> int:
         """The parent message, rendered again and edited in place (at `at`)."""
-        return outbox.update(
-            session,
-            stream=self.stream or self.ref,
-            ref=self.ref,
-            template=template,
-            args=self._args(args),
-            now=at,
-        )
+        return self._owe(session, Op.UPDATE, template, at, args, ref=self.ref)
 
     def reply(self, session: Session, template: Template, now: datetime, **args: object) -> int:
         """A message in the thread."""
@@ -144,23 +149,8 @@ class Thread:
         self, session: Session, ref: str | None, template: Template, now: datetime, **args: object
     ) -> int:
         """A message in the thread that `ref` names, for later updates."""
-        return outbox.reply(
-            session,
-            stream=self.stream or self.ref,
-            thread_ref=self.ref,
-            ref=ref,
-            template=template,
-            args=self._args(args),
-            now=now,
-        )
+        return self._owe(session, Op.REPLY, template, now, args, thread_ref=self.ref, ref=ref)
 
     def upload(self, session: Session, template: Template, now: datetime, **args: object) -> int:
         """A file in the thread."""
-        return outbox.upload(
-            session,
-            stream=self.stream or self.ref,
-            thread_ref=self.ref,
-            template=template,
-            args=self._args(args),
-            now=now,
-        )
+        return self._owe(session, Op.UPLOAD, template, now, args, thread_ref=self.ref)

@@ -32,7 +32,7 @@ DEAD = "dead"
 _INSERT = insert(table(OutboxMessage))
 
 
-def _enqueue(
+def enqueue(
     session: Session,
     *,
     stream: str,
@@ -44,7 +44,12 @@ def _enqueue(
     thread_ref: str | None = None,
     channel: str | None = None,
 ) -> int:
-    """Owe a Slack message; its outbox ID. Commits with the caller's transaction."""
+    """Owe a Slack message; its outbox ID. Commits with the caller's transaction.
+
+    POST: a new message in `channel`, named `ref` for later replies and updates. UPDATE: the
+    message `ref` rendered again and edited in place (`now` may be later than the present:
+    the edit is then due at that time). REPLY: a message in the thread of `thread_ref`,
+    optionally named `ref`. UPLOAD: a file into the thread of `thread_ref` (or `channel`)."""
     result = session.connection().execute(
         _INSERT,
         {
@@ -71,85 +76,6 @@ def _enqueue(
     key = result.inserted_primary_key
     assert key is not None
     return int(key[0])
-
-
-def post(
-    session: Session,
-    *,
-    stream: str,
-    channel: str,
-    template: str,
-    args: dict[str, Any],
-    now: datetime,
-    ref: str | None = None,
-) -> int:
-    """A new message in `channel`; `ref` names it for later replies and updates."""
-    return _enqueue(
-        session,
-        stream=stream,
-        op=Op.POST,
-        ref=ref,
-        channel=channel,
-        template=template,
-        args=args,
-        now=now,
-    )
-
-
-def update(
-    session: Session, *, stream: str, ref: str, template: str, args: dict[str, Any], now: datetime
-) -> int:
-    """The message `ref` rendered again (from current state) and edited in place. `now` may
-    be later than the present: the edit is then due at that time."""
-    return _enqueue(
-        session, stream=stream, op=Op.UPDATE, ref=ref, template=template, args=args, now=now
-    )
-
-
-def reply(
-    session: Session,
-    *,
-    stream: str,
-    thread_ref: str,
-    template: str,
-    args: dict[str, Any],
-    now: datetime,
-    ref: str | None = None,
-) -> int:
-    """A message in the thread of `thread_ref`; `ref` names it for later updates."""
-    return _enqueue(
-        session,
-        stream=stream,
-        op=Op.REPLY,
-        ref=ref,
-        thread_ref=thread_ref,
-        template=template,
-        args=args,
-        now=now,
-    )
-
-
-def upload(
-    session: Session,
-    *,
-    stream: str,
-    template: str,
-    args: dict[str, Any],
-    now: datetime,
-    thread_ref: str | None = None,
-    channel: str | None = None,
-) -> int:
-    """A file, into the thread of `thread_ref` (or into `channel`)."""
-    return _enqueue(
-        session,
-        stream=stream,
-        op=Op.UPLOAD,
-        thread_ref=thread_ref,
-        channel=channel,
-        template=template,
-        args=args,
-        now=now,
-    )
 
 
 def stream_heads(session: Session, now: datetime, limit: int) -> Sequence[OutboxMessage]:

@@ -429,8 +429,9 @@ def _owe_notice(session: Session, message: OutboxMessage, error: str, now: datet
             session, Template.DELIVERY_FAILED, now
         )
     elif message.channel:
-        repo.post(
+        repo.enqueue(
             session,
+            op=Op.POST,
             stream=message.stream,
             channel=message.channel,
             template=Template.DELIVERY_FAILED,

@@ -81,40 +81,35 @@ def decide(
                 values["step_index"] = gate + 1
             repo.set_run(session, run_id, (RunState.AWAITING,), **values)
         else:
-            if gate != START_GATE:
-                row = repo.step(session, run_id, gate)
-                if row is not None:
-                    repo.set_step(session, row.id, None, state=RunState.FAILED, finished_at=now)
-            repo.set_run(
-                session,
-                run_id,
-                (RunState.AWAITING,),
-                state=RunState.REJECTED,
-                finished_at=now,
-                finished_by=user,
-                updated_at=now,
-                next_at=None,
-            )
+            _close_gate(session, run_id, gate, RunState.REJECTED, now, finished_by=user)
         run = announce(ctx, session, run_id, now, state, actor=user)
         return Decision(run, approval, won=True)
+
+
+def _close_gate(
+    session: Session, run_id: int, gate: int, state: RunState, now: datetime, **also: Any
+) -> None:
+    """The run waited at `gate` and goes no further: the gate's step failed, the run ends."""
+    if gate != START_GATE:
+        row = repo.step(session, run_id, gate)
+        if row is not None:
+            repo.set_step(session, row.id, None, state=RunState.FAILED, finished_at=now)
+    repo.set_run(
+        session,
+        run_id,
+        (RunState.AWAITING,),
+        state=state,
+        finished_at=now,
+        updated_at=now,
+        next_at=None,
+        **also,
+    )
 
 
 def _expire(ctx: Context, session: Session, approval: RunbookApproval, now: datetime) -> bool:
     if not repo.decide_approval(session, approval.id, "expired", None, now):
         return False
-    if approval.gate != START_GATE:
-        row = repo.step(session, approval.run_id, approval.gate)
-        if row is not None:
-            repo.set_step(session, row.id, None, state=RunState.FAILED, finished_at=now)
-    repo.set_run(
-        session,
-        approval.run_id,
-        (RunState.AWAITING,),
-        state=RunState.EXPIRED,
-        finished_at=now,
-        updated_at=now,
-        next_at=None,
-    )
+    _close_gate(session, approval.run_id, approval.gate, RunState.EXPIRED, now)
     announce(ctx, session, approval.run_id, now, "expired")
     return True
 

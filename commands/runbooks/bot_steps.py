@@ -14,7 +14,7 @@ from commands.incidents.lifecycle import IncidentDraft
 from commands.notices import Template, Thread, runbook_ref
 from commands.oncall.schedule import primary_at
 from commands.runbooks.announce import owe_reply, owe_run_message, thread_of
-from commands.runbooks.runs import end_run
+from commands.runbooks.runs import end_run, next_step
 from commands.runbooks.spec import (
     IncidentStep,
     NotifyStep,
@@ -98,14 +98,7 @@ def tick_notify(
                     "detail": text[:500],
                 },
             )
-        repo.set_run(
-            session,
-            run.id,
-            (RunState.RUNNING,),
-            step_index=row.index + 1,
-            next_at=now,
-            updated_at=now,
-        )
+        next_step(session, run, row.index, now)
         owe_run_message(session, run, now, create=False)
     return True
 
@@ -134,16 +127,7 @@ def tick_incident(
         saved = row_for(session, run, step, existing, now, RunState.SUCCEEDED)
         result = {"incident_id": incident.id, "severity": incident.severity}
         repo.set_step(session, saved.id, None, result=result, finished_at=now)
-        changed = repo.set_run(
-            session,
-            run.id,
-            (RunState.RUNNING,),
-            step_index=index + 1,
-            next_at=now,
-            updated_at=now,
-            incident_id=run.incident_id or incident.id,
-        )
-        if not changed:
+        if not next_step(session, run, index, now, incident_id=run.incident_id or incident.id):
             raise AlreadyDone
         linked = repo.get_run(session, run.id)
         assert linked is not None

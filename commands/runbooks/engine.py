@@ -13,7 +13,7 @@ from commands.runbooks.announce import announce, owe_reply, owe_run_message
 from commands.runbooks.approvals import expire_approvals
 from commands.runbooks.bot_steps import row_for, tick_incident, tick_notify
 from commands.runbooks.plans import template_data
-from commands.runbooks.runs import add_approval, end_run
+from commands.runbooks.runs import add_approval, end_run, next_step
 from commands.runbooks.spec import (
     ApprovalStep,
     CommandStep,
@@ -158,14 +158,7 @@ def _record(ctx: Context, run: RunbookRun, row: RunbookStep, outcome: steps_.Out
         timeline = {"step": row.name, "outcome": outcome.state, "detail": outcome.detail[:500]}
         owe_reply(ctx, session, run, Template.RUNBOOK_STEP, now, timeline=timeline, index=row.index)
         if outcome.state == StepState.SUCCEEDED:
-            repo.set_run(
-                session,
-                run.id,
-                (RunState.RUNNING,),
-                step_index=row.index + 1,
-                next_at=now,
-                updated_at=now,
-            )
+            next_step(session, run, row.index, now)
             owe_run_message(session, run, now, create=False)
             return True
         end_run(ctx, session, run, RunState.FAILED, f"{row.name}: {outcome.detail}"[:2000], now)
@@ -188,14 +181,7 @@ def _tick_wait(
             repo.set_run(session, run.id, (RunState.RUNNING,), next_at=until)
             return False
         repo.set_step(session, row.id, None, state=RunState.SUCCEEDED, finished_at=now)
-        repo.set_run(
-            session,
-            run.id,
-            (RunState.RUNNING,),
-            step_index=row.index + 1,
-            next_at=now,
-            updated_at=now,
-        )
+        next_step(session, run, row.index, now)
         owe_run_message(session, run, now, create=False)
         return True
 

@@ -165,6 +165,20 @@ def recent_runs(ctx: Context, *, active_only: bool = False, limit: int = 20) -> 
         return list(repo.list_runs(session, states=ACTIVE if active_only else None, limit=limit))
 
 
+def next_step(session: Session, run: RunbookRun, index: int, now: datetime, **also: Any) -> bool:
+    """Step `index` is done: the run goes on with the next one at once. False when the run
+    was no longer running (another replica, or a person, moved it first)."""
+    return repo.set_run(
+        session,
+        run.id,
+        (RunState.RUNNING,),
+        step_index=index + 1,
+        next_at=now,
+        updated_at=now,
+        **also,
+    )
+
+
 def end_run(
     ctx: Context, session: Session, run: RunbookRun, state: str, error: str | None, now: datetime
 ) -> None:

@@ -16,6 +16,7 @@ from commands.slo.budget import SloStatus
 from commands.slo.evaluation import SloReport, SloResult, evaluate
 from storage import outbox
 from storage import slo as repo
+from storage.outbox import Op
 
 log = logging.getLogger(__name__)
 
@@ -75,8 +76,9 @@ def record_statuses(ctx: Context, report: SloReport) -> list[Change]:
                 continue
             changes.append(Change(key, old, new.value))
             if _worth_posting(old, new.value):
-                outbox.post(
+                outbox.enqueue(
                     session,
+                    op=Op.POST,
                     stream=slo_stream(key),
                     channel=channel,
                     template=Template.SLO_STATUS_CHANGE,
