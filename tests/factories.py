@@ -2,8 +2,9 @@
 bot reads, and the outbox rows a change wrote."""
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import select
@@ -11,7 +12,7 @@ from sqlmodel import select
 from commands.config import Config, PrometheusConfig, SlackConfig
 from commands.context import Context
 from commands.runbooks.config import RunbooksConfig
-from storage.models import OutboxMessage
+from storage.models import OutboxMessage, RunbookApproval, RunbookStep
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_RUNBOOKS = ROOT / "examples" / "runbooks"
@@ -111,3 +112,65 @@ def outbox_rows(
         and r.template.startswith(prefix)
         and (stream is None or r.stream == stream)
     ]
+
+
+def step_row(**fields: Any) -> RunbookStep:
+    """A runbook run's step as stored: run 7's first step, succeeded, unless told otherwise."""
+    defaults: dict[str, Any] = {
+        "run_id": 7,
+        "index": 0,
+        "name": "n",
+        "kind": "notify",
+        "state": "succeeded",
+        "attempts": 1,
+        "idempotency_key": f"k{fields.get('index', 0)}",
+        "result": {},
+    }
+    return RunbookStep(**{**defaults, **fields})
+
+
+def pending_approval(requested_at: datetime, minutes: int = 30) -> RunbookApproval:
+    """The approval run 7 waits for before its first step, asked by U0ALICE."""
+    return RunbookApproval(
+        id=1,
+        run_id=7,
+        gate=-1,
+        state="pending",
+        requested_by="U0ALICE",
+        requested_at=requested_at,
+        expires_at=requested_at + timedelta(minutes=minutes),
+    )
+
+
+# A runbook whose first step changes something (so a crash mid-step matters), then notifies.
+BREAKER_FIRST = """
+name: breaker_first
+description: Opens the breaker, then says so.
+automation: auto
+steps:
+  - name: Open the Qwen circuit breaker
+    kind: http
+    method: POST
+    url: ${SERVICE_URL}/admin/circuit-breaker/qwen/open
+  - kind: notify
+    text: breaker open
+"""
+
+
+def view_submission(
+    view: dict,
+    values: dict,
+    user: str = "U0ALICE",
+    view_id: str = "V0001",
+    username: str | None = None,
+) -> dict:
+    """A `view_submission` payload: `user` submitted the modal `view` with these `values`
+    (block ID -> action ID -> element state)."""
+    return {
+        "type": "view_submission",
+        "team": TEAM,
+        "user": {"id": user, "username": username or user.lower(), "team_id": TEAM["id"]},
+        "api_app_id": "A0APP",
+        "trigger_id": f"trigger-{user}",
+        "view": {**view, "id": view_id, "state": {"values": values}},
+    }

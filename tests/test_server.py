@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from commands.incidents import lifecycle as incidents
 from tests.conftest import command_body, poll_until
-from tests.factories import block_action, mention_body, outbox_rows
+from tests.factories import block_action, mention_body, outbox_rows, view_submission
 
 INCIDENTS = "incidents"
 
@@ -186,24 +186,13 @@ def test_create_without_text_opens_the_form_and_submitting_creates(start_service
     assert opened["trigger_id"] == "trig-123"
     view = opened["view"]
     assert view["callback_id"] == "incident_create"
-    state = {
-        "values": {
-            "title": {"value": {"type": "plain_text_input", "value": "Qwen LLM 장애"}},
-            "severity": {"value": {"type": "static_select", "selected_option": {"value": "Sev2"}}},
-            "description": {
-                "value": {"type": "plain_text_input", "value": "크리에이티브 모드 실패"}
-            },
-            "components": {"value": {"type": "plain_text_input", "value": "qwen, llm-gateway"}},
-        }
+    values = {
+        "title": {"value": {"type": "plain_text_input", "value": "Qwen LLM 장애"}},
+        "severity": {"value": {"type": "static_select", "selected_option": {"value": "Sev2"}}},
+        "description": {"value": {"type": "plain_text_input", "value": "크리에이티브 모드 실패"}},
+        "components": {"value": {"type": "plain_text_input", "value": "qwen, llm-gateway"}},
     }
-    submission = {
-        "type": "view_submission",
-        "team": {"id": "T0TEAM"},
-        "user": {"id": "U0ALICE", "username": "alice"},
-        "api_app_id": "A0APP",
-        "trigger_id": "trig-456",
-        "view": {**view, "id": "V0001", "state": state},
-    }
+    submission = view_submission(view, values)
     assert bot.interact(submission).status_code == 200
     created = incidents.list_incidents(bot.ctx)
     assert [(i.title, i.severity, i.components) for i in created] == [
@@ -247,21 +236,11 @@ def test_update_status_button_opens_a_form_and_the_form_changes_status(start_ser
     )
     slack.wait_for(lambda: slack.ok_calls("views.open"))
     view = slack.ok_calls("views.open")[0].params["view"]
-    state = {
-        "values": {
-            "status": {
-                "value": {"type": "static_select", "selected_option": {"value": "mitigated"}}
-            },
-            "note": {"value": {"type": "plain_text_input", "value": "circuit breaker closed"}},
-        }
+    values = {
+        "status": {"value": {"type": "static_select", "selected_option": {"value": "mitigated"}}},
+        "note": {"value": {"type": "plain_text_input", "value": "circuit breaker closed"}},
     }
-    submission = {
-        "type": "view_submission",
-        "user": {"id": "U0BOB"},
-        "team": {"id": "T0TEAM"},
-        "api_app_id": "A0APP",
-        "view": {**view, "id": "V2", "state": state},
-    }
+    submission = view_submission(view, values, user="U0BOB", view_id="V2")
     assert bot.interact(submission).status_code == 200
     incident = incidents.get_incident(bot.ctx, incident_id)
     assert incident.status == "mitigated"

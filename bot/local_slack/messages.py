@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import mimetypes
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from bot.local_slack.objects import (
     EPHEMERAL_DELETED,
@@ -26,29 +26,34 @@ from bot.local_slack.state import WorkspaceState
 log = logging.getLogger(__name__)
 
 
+class PostFields(TypedDict, total=False):
+    """What a posted message may carry besides its text."""
+
+    blocks: list[dict[str, Any]] | None
+    thread_ts: str | None
+    metadata: dict[str, Any] | None
+    user: str | None  # the author's ID; the bot when left out
+    username: str | None
+    files: list[dict[str, Any]] | None
+    attachments: list[dict[str, Any]] | None
+    reply_broadcast: bool
+
+
 class Messages(WorkspaceState):
     """Messages, ephemeral messages and file uploads, over the workspace's state."""
 
     # ---- messages
 
     def _post_message(
-        self,
-        channel_ref: str,
-        *,
-        text: str = "",
-        blocks: list[dict[str, Any]] | None = None,
-        thread_ts: str | None = None,
-        metadata: dict[str, Any] | None = None,
-        user: str | None = None,
-        username: str | None = None,
-        files: list[dict[str, Any]] | None = None,
-        attachments: list[dict[str, Any]] | None = None,
-        reply_broadcast: bool = False,
+        self, channel_ref: str, text: str = "", **fields: Unpack[PostFields]
     ) -> Message:
         channel = self._require_channel(channel_ref)
+        blocks, files = fields.get("blocks"), fields.get("files")
+        attachments = fields.get("attachments")
         if not text and not blocks and not files and not attachments:
             raise SlackError("no_text")
         history = self._messages[channel.id]
+        thread_ts = fields.get("thread_ts")
         if thread_ts:
             parent = history.get(thread_ts)
             if parent is not None:
@@ -57,6 +62,7 @@ class Messages(WorkspaceState):
                     parent = history.get(thread_ts)
                 if parent is not None and parent.thread_ts is None:
                     history[parent.ts] = replace(parent, thread_ts=parent.ts)
+        user = fields.get("user")
         author = self._users.get(user) if user else self.bot
         if author is None:
             raise SlackError("user_not_found")
@@ -66,46 +72,22 @@ class Messages(WorkspaceState):
             text=text or "",
             blocks=list(blocks or []),
             thread_ts=thread_ts or None,
-            metadata=metadata or None,
+            metadata=fields.get("metadata") or None,
             user=author.id,
             bot_id=author.bot_id,
-            username=username,
+            username=fields.get("username"),
             files=list(files or []),
             attachments=list(attachments or []),
-            reply_broadcast=reply_broadcast,
+            reply_broadcast=fields.get("reply_broadcast", False),
         )
         history[message.ts] = message
         self._emit(MESSAGE_POSTED, message)
         return message
 
     @_mutator
-    def post_message(
-        self,
-        channel: str,
-        text: str = "",
-        *,
-        blocks: list[dict[str, Any]] | None = None,
-        thread_ts: str | None = None,
-        metadata: dict[str, Any] | None = None,
-        user: str | None = None,
-        username: str | None = None,
-        files: list[dict[str, Any]] | None = None,
-        attachments: list[dict[str, Any]] | None = None,
-        reply_broadcast: bool = False,
-    ) -> Message:
+    def post_message(self, channel: str, text: str = "", **fields: Unpack[PostFields]) -> Message:
         """Post a message; by the bot unless `user` (an ID) is given."""
-        return self._post_message(
-            channel,
-            text=text,
-            blocks=blocks,
-            thread_ts=thread_ts,
-            metadata=metadata,
-            user=user,
-            username=username,
-            files=files,
-            attachments=attachments,
-            reply_broadcast=reply_broadcast,
-        )
+        return self._post_message(channel, text, **fields)
 
     def _find_message(self, channel_ref: str, ts: str) -> Message:
         channel = self._channel(channel_ref, create=False)

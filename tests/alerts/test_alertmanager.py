@@ -16,6 +16,7 @@ from commands.alerts import groups
 from commands.clock import SystemClock
 from commands.config import Config, SlackConfig
 from tests.conftest import ALERT_TOKEN, free_port, poll_until
+from tests.factories import view_submission
 
 BINARY = shutil.which("prometheus-alertmanager") or shutil.which("alertmanager")
 pytestmark = [
@@ -187,9 +188,9 @@ def test_a_group_over_max_alerts_shows_its_true_size(stack, slack, max_alerts):
     bot, manager = stack
     now = bot.ctx.clock.now()
     manager.fire(*[_alert("DiskFull", f"node-{n}", now) for n in range(5)])
-    parent = slack.wait_for(lambda: _parent(slack, "DiskFull"), timeout=10)
-    shown = json.dumps(parent.blocks)
-    assert "3 shown, 2 more not sent by Alertmanager (max_alerts)" in shown
+    slack.wait_for(lambda: _parent(slack, "DiskFull"), timeout=10)
+    truncated = "3 shown, 2 more not sent by Alertmanager (max_alerts)"
+    slack.wait_for(lambda: truncated in json.dumps(_parent(slack, "DiskFull").blocks), timeout=10)
     [group] = groups.list_groups(bot.ctx)
     assert (group.notified_alerts, group.truncated_alerts) == (3, 2)
 
@@ -215,21 +216,11 @@ def test_the_silence_button_creates_a_silence_in_alertmanager(stack, slack):
     slack.wait_for(lambda: slack.ok_calls("views.open"))
     view = slack.ok_calls("views.open")[0].params["view"]
     assert view["callback_id"] == "alert_silence"
-    state = {
-        "values": {
-            "silence_hours": {
-                "value": {"type": "static_select", "selected_option": {"value": "4"}}
-            },
-            "note": {"value": {"type": "plain_text_input", "value": "rolling back Qwen"}},
-        }
+    values = {
+        "silence_hours": {"value": {"type": "static_select", "selected_option": {"value": "4"}}},
+        "note": {"value": {"type": "plain_text_input", "value": "rolling back Qwen"}},
     }
-    submission = {
-        "type": "view_submission",
-        "team": {"id": "T0TEAM"},
-        "user": {"id": "U0ALICE", "username": "alice"},
-        "api_app_id": "A0APP",
-        "view": {**view, "id": "V0001", "state": state},
-    }
+    submission = view_submission(view, values, username="alice")
     assert bot.interact(submission).status_code == 200
     [silence] = poll_until(manager.silences, timeout=10)
     assert silence["status"]["state"] == "active"

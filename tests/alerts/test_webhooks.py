@@ -17,7 +17,7 @@ from commands.config import Config, SlackConfig
 from commands.incidents import lifecycle as incidents
 from tests.alerting import alert, grafana_webhook, webhook
 from tests.conftest import ALERT_TOKEN
-from tests.factories import block_action
+from tests.factories import block_action, view_submission
 
 AUTH = {"Authorization": f"Bearer {ALERT_TOKEN}"}
 
@@ -363,19 +363,11 @@ def test_declare_incident_opens_the_prefilled_form_and_links_both_ways(start_ser
     blocks = {b["block_id"]: b["element"] for b in view["blocks"]}
     assert blocks["title"]["initial_value"] == "HighErrorRate: API error rate above 1%"
     assert blocks["severity"]["initial_option"]["value"] == "Sev2"
-    state = {
-        "values": {
-            "title": {"value": {"type": "plain_text_input", "value": "API errors"}},
-            "severity": {"value": {"type": "static_select", "selected_option": {"value": "Sev2"}}},
-        }
+    values = {
+        "title": {"value": {"type": "plain_text_input", "value": "API errors"}},
+        "severity": {"value": {"type": "static_select", "selected_option": {"value": "Sev2"}}},
     }
-    submission = {
-        "type": "view_submission",
-        "team": {"id": "T0TEAM"},
-        "user": {"id": "U0ALICE", "username": "alice"},
-        "api_app_id": "A0APP",
-        "view": {**view, "id": "V0001", "state": state},
-    }
+    submission = view_submission(view, values)
     assert bot.interact(submission).status_code == 200
     [incident] = incidents.list_incidents(bot.ctx)
     assert groups.get_group(bot.ctx, group_id).incident_id == incident.id

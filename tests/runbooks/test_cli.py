@@ -14,6 +14,7 @@ from commands.errors import CommandError
 from commands.runbooks import approvals, engine, runs
 from storage.db import Database
 from tests.conftest import ROOT, free_port, poll_until
+from tests.factories import BREAKER_FIRST
 from tests.fakes.service import FakeService
 
 
@@ -149,20 +150,6 @@ def _ctx_with_run(cli):
         return ctx if runs.recent_runs(ctx) else None
     except Exception:
         return None
-
-
-BREAKER_FIRST = """
-name: breaker_first
-description: Opens the breaker, then says so.
-automation: auto
-steps:
-  - name: Open the Qwen circuit breaker
-    kind: http
-    method: POST
-    url: ${SERVICE_URL}/admin/circuit-breaker/qwen/open
-  - kind: notify
-    text: breaker open
-"""
 
 
 def test_kill_9_mid_post_leaves_the_run_interrupted_and_the_post_not_repeated(

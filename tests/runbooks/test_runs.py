@@ -17,15 +17,7 @@ from commands.oncall import schedule as oncall
 from commands.runbooks import approvals, catalog, engine, runs, states
 from storage import runbooks as repo
 from storage.models import RunbookRun
-from tests.factories import outbox_rows, runbook_config
-from tests.fakes.service import FakeService
-
-
-@pytest.fixture
-def service(monkeypatch):
-    with FakeService() as fake:
-        monkeypatch.setenv("SERVICE_URL", fake.url)
-        yield fake
+from tests.factories import BREAKER_FIRST, outbox_rows, runbook_config
 
 
 @pytest.fixture
@@ -329,20 +321,6 @@ def test_concurrent_approve_presses_run_it_once(any_database, clock, service):
 
 
 # --- restart mid-run ------------------------------------------------------------------------
-
-
-BREAKER_FIRST = """
-name: breaker_first
-description: Opens the breaker, then says so.
-automation: auto
-steps:
-  - name: Open the Qwen circuit breaker
-    kind: http
-    method: POST
-    url: ${SERVICE_URL}/admin/circuit-breaker/qwen/open
-  - kind: notify
-    text: breaker open
-"""
 
 
 @pytest.fixture

@@ -11,16 +11,8 @@ from commands.incidents.lifecycle import IncidentDraft
 from commands.runbooks import runs
 from tests.conftest import poll_until
 from tests.factories import block_action, runbook_config
-from tests.fakes.service import FakeService
 
 LEAD, ML_LEAD = "U0SRELEAD", "U0MLLEAD"
-
-
-@pytest.fixture
-def service(monkeypatch):
-    with FakeService() as fake:
-        monkeypatch.setenv("SERVICE_URL", fake.url)
-        yield fake
 
 
 @pytest.fixture

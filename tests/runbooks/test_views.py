@@ -1,13 +1,14 @@
 """Runbook messages as Block Kit, built without a server."""
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from bot.i18n import Translator
 from bot.slack.runbooks import views
 from commands.runbooks.runs import RunView
-from storage.models import RunbookApproval, RunbookRun, RunbookStep
+from storage.models import RunbookRun, RunbookStep
+from tests.factories import pending_approval, step_row
 
 AT = datetime(2026, 1, 5, 1, 30, tzinfo=UTC)
 SPEC = {
@@ -46,15 +47,7 @@ def _buttons(message: dict) -> list[tuple[str, str]]:
 
 
 def test_pending_approval_shows_approvers_deadline_and_both_buttons():
-    approval = RunbookApproval(
-        id=1,
-        run_id=7,
-        gate=-1,
-        state="pending",
-        requested_by="U0ALICE",
-        requested_at=AT,
-        expires_at=AT + timedelta(minutes=30),
-    )
+    approval = pending_approval(AT)
     view = RunView(
         _run("awaiting_approval"),
         [],
@@ -73,16 +66,7 @@ def test_pending_approval_shows_approvers_deadline_and_both_buttons():
 
 
 def test_interrupted_run_offers_resume_and_abandon():
-    row = RunbookStep(
-        run_id=7,
-        index=0,
-        name="Pause RL training",
-        kind="http",
-        state="interrupted",
-        attempts=1,
-        idempotency_key="x",
-        result={},
-    )
+    row = step_row(name="Pause RL training", kind="http", state="interrupted")
     view = RunView(
         _run("interrupted"), [row], None, [("Pause RL training", "http"), ("notify 2", "notify")]
     )
@@ -92,44 +76,22 @@ def test_interrupted_run_offers_resume_and_abandon():
 
 
 def test_a_failed_step_shows_the_response_and_notify_text_is_escaped():
-    failed = RunbookStep(
-        run_id=7,
-        index=0,
+    failed = step_row(
         name="Pause",
         kind="http",
         state="failed",
-        attempts=1,
-        idempotency_key="x",
         result={"status": 500, "body": "<b>stuck</b>", "error": "answered 500, expected 200"},
     )
     reply = views.step_reply(_run("failed"), failed, Translator("en"))["text"]
     assert "answered 500" in reply and "HTTP 500" in reply and "&lt;b&gt;stuck" in reply
-    note = RunbookStep(
-        run_id=7,
-        index=1,
-        name="n",
-        kind="notify",
-        state="succeeded",
-        attempts=1,
-        idempotency_key="y",
-        result={"text": "<!channel> qwen down"},
-    )
+    note = step_row(index=1, result={"text": "<!channel> qwen down"})
     assert views.notify_message(_run("running"), note, Translator("en"))["text"] == (
         "&lt;!channel&gt; qwen down"
     )
 
 
 def test_a_notify_step_for_the_on_call_person_mentions_them():
-    note = RunbookStep(
-        run_id=7,
-        index=1,
-        name="n",
-        kind="notify",
-        state="succeeded",
-        attempts=1,
-        idempotency_key="y",
-        result={"text": "Qwen down", "oncall": True, "oncall_user": "U0KIM"},
-    )
+    note = step_row(index=1, result={"text": "Qwen down", "oncall": True, "oncall_user": "U0KIM"})
     assert views.notify_message(_run("running"), note, Translator("en"))["text"] == (
         "<@U0KIM> Qwen down"
     )

@@ -33,12 +33,12 @@ from storage.models import (
     Alert,
     AlertGroup,
     Incident,
-    RunbookApproval,
     RunbookRun,
     RunbookStep,
     TimelineEntry,
     WatchState,
 )
+from tests.factories import pending_approval
 
 AT = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
 CONFIG = Config(
@@ -244,15 +244,7 @@ def _run(text: str, steps: int) -> RunView:
         )
         for i in range(steps)
     ]
-    approval = RunbookApproval(
-        id=1,
-        run_id=7,
-        gate=-1,
-        state="pending",
-        requested_by="U0ALICE",
-        requested_at=AT,
-        expires_at=AT + timedelta(minutes=30),
-    )
+    approval = pending_approval(AT)
     names = [(str(s["name"]), "http") for s in spec["steps"]]
     return RunView(run, rows, approval, names)
 
