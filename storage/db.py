@@ -13,7 +13,7 @@ from typing import Any, cast
 
 from sqlalchemy import Engine, Table, create_engine, event, text
 from sqlalchemy.engine import Connection, CursorResult
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.sql.expression import Executable
 from sqlmodel import Session, SQLModel
 
@@ -34,6 +34,17 @@ def rows_changed(session: Session, statement: Executable) -> int:
     changed: 0 means another writer was first."""
     result = cast("CursorResult[Any]", session.execute(statement))
     return result.rowcount
+
+
+def insert_first(session: Session, row: SQLModel) -> bool:
+    """Insert `row` unless a row with its key exists: False when another writer was first.
+    A savepoint keeps the caller's transaction usable after the conflict."""
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        return False
+    return True
 
 
 def normalise_url(url: str) -> str:

@@ -4,10 +4,9 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from storage.db import rows_changed
+from storage.db import insert_first, rows_changed
 from storage.models import WatchState
 
 
@@ -23,11 +22,7 @@ def ensure(session: Session, name: str, now: datetime) -> None:
     """Create the row for a newly configured target (another replica may race us)."""
     if session.get(WatchState, name) is not None:
         return
-    try:
-        with session.begin_nested():
-            session.add(WatchState(name=name, next_check_at=now, last_body={}))
-    except IntegrityError:
-        pass
+    insert_first(session, WatchState(name=name, next_check_at=now, last_body={}))
 
 
 def claim(session: Session, name: str, worker: str, now: datetime, until: datetime) -> bool:

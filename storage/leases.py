@@ -3,10 +3,9 @@
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
-from storage.db import rows_changed
+from storage.db import insert_first, rows_changed
 from storage.models import Lease
 
 
@@ -25,12 +24,7 @@ def acquire(session: Session, name: str, holder: str, now: datetime, ttl: timede
         return True
     if session.get(Lease, name) is not None:
         return False
-    try:
-        with session.begin_nested():
-            session.add(Lease(name=name, holder=holder, expires_at=now + ttl))
-    except IntegrityError:
-        return False
-    return True
+    return insert_first(session, Lease(name=name, holder=holder, expires_at=now + ttl))
 
 
 def release(session: Session, name: str, holder: str) -> None:

@@ -5,10 +5,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, update
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from storage.db import rows_changed
+from storage.db import insert_first, rows_changed
 from storage.models import DigestRun, SloChart, SloSnapshot, SloState
 
 RUNNING = "running"
@@ -28,20 +27,10 @@ def first_state(
     session: Session, key: str, status: str, remaining: float | None, now: datetime
 ) -> bool:
     """Record an SLO's first status; False when another evaluation recorded it first."""
-    try:
-        with session.begin_nested():
-            session.add(
-                SloState(
-                    slo_key=key,
-                    status=status,
-                    remaining=remaining,
-                    changed_at=now,
-                    evaluated_at=now,
-                )
-            )
-    except IntegrityError:
-        return False
-    return True
+    return insert_first(
+        session,
+        SloState(slo_key=key, status=status, remaining=remaining, changed_at=now, evaluated_at=now),
+    )
 
 
 def move_state(
@@ -121,22 +110,18 @@ def claim_run(
         return True
     if session.get(DigestRun, slot) is not None:
         return False
-    try:
-        with session.begin_nested():
-            session.add(
-                DigestRun(
-                    slot=slot,
-                    day=day,
-                    state=RUNNING,
-                    claimed_by=worker,
-                    claimed_until=now + lease,
-                    started_at=now,
-                    data={},
-                )
-            )
-    except IntegrityError:
-        return False
-    return True
+    return insert_first(
+        session,
+        DigestRun(
+            slot=slot,
+            day=day,
+            state=RUNNING,
+            claimed_by=worker,
+            claimed_until=now + lease,
+            started_at=now,
+            data={},
+        ),
+    )
 
 
 def finish_run(
