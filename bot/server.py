@@ -23,7 +23,7 @@ def create_http_app(
 ) -> FastAPI:
     api = FastAPI(title="sre-bot", docs_url=None, redoc_url=None, openapi_url=None)
     # In Socket Mode Slack sends nothing here; the random signing secret refuses all.
-    mount_slack_events(api, bolt, signing_secret, runtime.ctx.clock)
+    mount_slack_events(api, bolt, signing_secret, runtime.ctx)
     mount_alert_webhooks(api, runtime)
 
     @api.get("/health/live")

@@ -2,6 +2,7 @@ import contextlib
 import hashlib
 import hmac
 import io
+import itertools
 import json
 import os
 import socket
@@ -161,8 +162,10 @@ def command_body(
     channel: str = "C0INCIDENTS",
     command: str = "/incident",
     response_url: str = "http://127.0.0.1:9/response/none",
-    trigger_id: str = "13345224609.738474920.8088930838d88f008e0",
+    trigger_id: str | None = None,
 ) -> str:
+    """A slash command as Slack sends it: each with a trigger ID of its own, so that no two
+    requests are the same bytes (the bot takes a repeated signed request for a replay)."""
     return urllib.parse.urlencode(
         {
             "token": "legacy-verification-token",
@@ -176,12 +179,29 @@ def command_body(
             "text": text,
             "api_app_id": "A0APP",
             "response_url": response_url,
-            "trigger_id": trigger_id,
+            "trigger_id": trigger_id or _trigger(),
         }
     )
 
 
+_DELIVERIES = itertools.count(1)
+
+
+def _trigger(base: str = "13345224609.738474920") -> str:
+    return f"{base}.{next(_DELIVERIES):06d}"
+
+
 def interaction_body(payload: dict) -> str:
+    """An interaction as Slack sends it: every press or submission has its own trigger ID
+    (and each action its own `action_ts`), even when a person does the same thing twice."""
+    payload = {**payload, "trigger_id": _trigger(str(payload.get("trigger_id") or "1.2"))}
+    if isinstance(payload.get("actions"), list):
+        payload["actions"] = [
+            {"action_ts": f"1767576600.{next(_DELIVERIES):06d}", **action}
+            if isinstance(action, dict)
+            else action
+            for action in payload["actions"]
+        ]
     return urllib.parse.urlencode({"payload": json.dumps(payload)})
 
 

@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from commands.incidents import lifecycle as incidents
 from storage.models import OutboxMessage
-from tests.conftest import poll_until
+from tests.conftest import command_body, poll_until
 
 
 def _all_delivered(ctx) -> bool:
@@ -135,3 +135,23 @@ def test_database_down_gets_a_clear_answer_and_readiness_says_so(
     assert sorted(titles) == ["after the outage", "before the outage"]
     # Outbox delivery came back by itself too.
     slack.wait_for(lambda: any("after the outage" in m.text for m in slack.messages("incidents")))
+
+
+def test_a_request_replayed_to_every_replica_acts_once(start_service, slack, postgres_cluster):
+    """The signatures seen are in the database, so a replay sent to another replica (at the
+    same moment, even) is known there too."""
+    url = postgres_cluster.new_database()
+    replicas = [start_service(database_url=url), start_service(database_url=url)]
+    body = command_body("create sev2 replayed across replicas")
+    headers = replicas[0].sign(body)
+    barrier = threading.Barrier(6)
+
+    def send(n: int):
+        barrier.wait()
+        return replicas[n % 2].post(body, headers=headers)
+
+    with ThreadPoolExecutor(6) as pool:
+        answers = list(pool.map(send, range(6)))
+    assert all(a.status_code == 200 for a in answers)
+    assert sum(a.content.startswith(b'{"') for a in answers) == 1
+    assert len(incidents.list_incidents(replicas[0].ctx)) == 1

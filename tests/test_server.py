@@ -1,9 +1,13 @@
 """The bot's HTTP server end to end: signed Slack requests in, the fake Slack's calls out."""
 
+import contextlib
 import json
+import socket
 import threading
+import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 
+import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -71,6 +75,77 @@ def test_oversized_body_is_refused(start_service):
     bot = start_service()
     body = command_body("create sev3 " + "x" * (1024 * 1024))
     assert bot.post(body).status_code == 413
+
+
+def test_a_huge_body_is_refused_from_its_headers_or_once_past_the_cap(start_service):
+    """Without credentials: 200 MB announced is refused before any of it is read; a body
+    streamed without a length is cut off at 1 MiB, not read whole into memory."""
+    bot = start_service()
+    host, port = bot.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as conn:
+        conn.sendall(
+            b"POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Content-Length: 200000000\r\n\r\n"
+        )
+        assert conn.recv(4096).startswith(b"HTTP/1.1 413")  # no body sent, none waited for
+
+    sent = []
+
+    def endless():
+        for _ in range(200):  # up to 12.8 MB; the bot stops reading after 1 MiB
+            sent.append(1)
+            yield b"x" * 65536
+
+    with contextlib.suppress(httpx.HTTPError):  # the bot may close before the client is done
+        response = httpx.post(bot.url + "/slack/events", content=endless(), timeout=10)
+        assert response.status_code == 413
+    assert len(sent) < 200
+    assert bot.get("/health/live").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("timestamp", "signature"),
+    [("soon", "v0=abc"), ("1" * 40, "v0=abc"), (None, "v0=\u00e9\u00e9".encode("latin-1"))],
+    ids=["non-numeric-timestamp", "huge-timestamp", "non-ascii-signature"],
+)
+def test_malformed_signature_headers_get_401_not_500(start_service, timestamp, signature):
+    bot = start_service()
+    body = command_body("create sev1 should not exist")
+    headers = bot.sign(body)
+    if timestamp is not None:
+        headers["X-Slack-Request-Timestamp"] = timestamp
+    headers["X-Slack-Signature"] = signature
+    response = httpx.post(bot.url + "/slack/events", content=body, headers=headers, timeout=10)
+    assert response.status_code == 401
+    assert "malformed Slack signature headers" in response.text
+    assert incidents.list_incidents(bot.ctx) == []
+
+
+@pytest.mark.parametrize("depth", [100_000, 65])
+def test_a_signed_payload_nested_too_deep_gets_400(start_service, depth):
+    bot = start_service()
+    event = '{"type": "event_callback", "event": ' + "[" * depth + "]" * depth + "}"
+    headers = {**bot.sign(event), "Content-Type": "application/json"}
+    assert bot.post(event, headers=headers).status_code == 400
+    interaction = "payload=" + urllib.parse.quote(
+        '{"type": "block_actions", "x": ' + "[" * depth + "]" * depth + "}"
+    )
+    assert bot.post(interaction).status_code == 400
+
+
+def test_a_replayed_signed_request_is_answered_and_does_nothing(start_service, slack):
+    """One signed /incident create, sent three times within Slack's 5-minute window."""
+    bot = start_service()
+    body = command_body("create sev2 replayed")
+    headers = bot.sign(body)
+    answers = [bot.post(body, headers=headers) for _ in range(3)]
+    assert [a.status_code for a in answers] == [200, 200, 200]
+    assert answers[0].json()["text"].startswith("Incident Created: INC-")
+    assert answers[1].content == answers[2].content == b""
+    assert len(incidents.list_incidents(bot.ctx)) == 1
+    # a new request for the same thing (Slack gives it its own trigger) is not a replay
+    assert bot.command("create sev2 replayed").json()["text"].startswith("Incident Created")
+    assert len(incidents.list_incidents(bot.ctx)) == 2
 
 
 # --- the incident flow ------------------------------------------------------------------

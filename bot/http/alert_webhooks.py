@@ -18,6 +18,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from bot import metrics
+from bot.http.bodies import declared_length, drain, read_capped
 from bot.runtime import Runtime
 from commands.alerts import ingest
 from commands.alerts.payloads import PayloadError, parse_json
@@ -46,34 +47,6 @@ def _answer(
 
 def _refuse_too_large(source: Source, body: dict, *, close: bool = False) -> JSONResponse:
     return _answer(source, "too_large", 413, body, {"Connection": "close"} if close else None)
-
-
-async def _read_body(request: Request, limit: int) -> tuple[bytearray | None, bool]:
-    """The whole body, or None as soon as it passes `limit`; and whether more of it is
-    still to be read."""
-    body = bytearray()
-    while True:
-        message = await request.receive()
-        if message["type"] == "http.disconnect":
-            return None, False
-        body += message.get("body", b"")
-        more = bool(message.get("more_body", False))
-        if len(body) > limit:
-            return None, more
-        if not more:
-            return body, False
-
-
-async def _drain(request: Request, budget: int) -> None:
-    """Read and drop what is left of the body, up to `budget` bytes."""
-    read = 0
-    while read <= budget:
-        message = await request.receive()
-        if message["type"] == "http.disconnect":
-            return
-        read += len(message.get("body", b""))
-        if not message.get("more_body", False):
-            return
 
 
 def mount_alert_webhooks(api: FastAPI, runtime: Runtime) -> None:
@@ -107,23 +80,22 @@ def mount_alert_webhooks(api: FastAPI, runtime: Runtime) -> None:
             return _answer(source, "unauthorized", 401, {"error": "missing or wrong bearer token"})
         limit = runtime.ctx.config.alerts.max_body_bytes
         too_large = {"error": f"request body over {limit} bytes (alerts.max_body_bytes)"}
-        declared = request.headers.get("content-length")
-        if declared is not None:
-            if not declared.strip().isdigit():
-                return _answer(source, "bad_request", 400, {"error": "bad Content-Length"})
-            if int(declared) > DRAIN_MAX_BYTES:
-                return _refuse_too_large(source, too_large, close=True)
-            if int(declared) > limit:
-                await _drain(request, DRAIN_MAX_BYTES)
-                return _refuse_too_large(source, too_large)
+        declared = declared_length(request)
+        if declared == -1:
+            return _answer(source, "bad_request", 400, {"error": "bad Content-Length"})
+        if declared is not None and declared > DRAIN_MAX_BYTES:
+            return _refuse_too_large(source, too_large, close=True)
+        if declared is not None and declared > limit:
+            await drain(request, DRAIN_MAX_BYTES)
+            return _refuse_too_large(source, too_large)
         try:
             async with limiter:
-                body, more = await _read_body(request, limit)
+                body, more = await read_capped(request, limit)
                 if body is not None:
                     result = await anyio.to_thread.run_sync(ingest_body, body, source)
             if body is None:
                 if more:
-                    await _drain(request, DRAIN_MAX_BYTES)
+                    await drain(request, DRAIN_MAX_BYTES)
                 return _refuse_too_large(source, too_large)
         except PayloadError as problem:
             return _answer(source, "bad_request", 400, {"error": str(problem)})

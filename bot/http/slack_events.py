@@ -9,7 +9,9 @@ dispatched in a worker thread, so the event loop only reads bodies and writes an
 bench/ack_latency.py measures both.
 """
 
+import hashlib
 import json
+import logging
 from urllib.parse import parse_qs
 
 import anyio
@@ -21,7 +23,13 @@ from slack_sdk import signature
 from slack_sdk.signature import SignatureVerifier
 
 from bot import metrics
+from bot.http.bodies import declared_length, read_capped
 from commands.clock import Clock
+from commands.context import Context
+from commands.deliveries import first_delivery
+from storage.db import DatabaseUnavailable
+
+log = logging.getLogger(__name__)
 
 # Threads that run listeners. More would only queue on the GIL and the database; enough
 # that one slow request (a lock wait, a slow database) does not hold up the others.
@@ -30,6 +38,8 @@ DISPATCH_THREADS = 8
 
 # Slack's own payloads are far smaller; anything bigger is not from Slack.
 SLACK_BODY_MAX = 1024 * 1024
+# A modal's state is the deepest thing Slack sends, about 10 levels.
+MAX_DEPTH = 64
 
 
 def _kind(body: str) -> str:
@@ -51,17 +61,42 @@ class SlackClock(signature.Clock):
         return self.clock.now().timestamp()
 
 
-def mount_slack_events(api: FastAPI, bolt: App, signing_secret: str, clock: Clock) -> None:
+def _too_large() -> JSONResponse:
+    return JSONResponse(
+        {"error": f"request body over {SLACK_BODY_MAX} bytes"},
+        status_code=413,
+        headers={"Connection": "close"},
+    )
+
+
+def mount_slack_events(api: FastAPI, bolt: App, signing_secret: str, ctx: Context) -> None:
     """`POST /slack/events`: verify, check the payload's shape, dispatch in a worker thread.
     Signatures are checked here, against the bot's clock; Bolt does not check them again."""
-    verifier = SignatureVerifier(signing_secret, clock=SlackClock(clock))
+    verifier = SignatureVerifier(signing_secret, clock=SlackClock(ctx.clock))
     dispatchers = anyio.CapacityLimiter(DISPATCH_THREADS)
+
+    def first_sight(signature: str) -> bool:
+        """Whether this signed request is new. A signature is valid for 5 minutes, and Slack
+        never sends the same bytes twice (each request has its own trigger or event ID), so
+        a signature seen before is a replay. Remembered in the database, which every replica
+        shares; if the database cannot be reached, the listener's own answer says so."""
+        digest = hashlib.sha256(signature.encode("ascii")).hexdigest()[:60]
+        try:
+            return first_delivery(ctx, f"sig:{digest}")
+        except DatabaseUnavailable:
+            log.warning("could not check for a replayed request: database unavailable")
+            return True
 
     @api.post("/slack/events")
     async def slack_events(request: Request) -> Response:
-        body_bytes = await request.body()
-        if len(body_bytes) > SLACK_BODY_MAX:
-            return JSONResponse({"error": "request body too large"}, status_code=413)
+        declared = declared_length(request)
+        if declared == -1:
+            return JSONResponse({"error": "bad Content-Length"}, status_code=400)
+        if declared is not None and declared > SLACK_BODY_MAX:
+            return _too_large()  # refused from the headers: nothing is read
+        body_bytes, _ = await read_capped(request, SLACK_BODY_MAX)
+        if body_bytes is None:
+            return _too_large()
         try:
             body = body_bytes.decode("utf-8")
         except UnicodeDecodeError:
@@ -75,6 +110,9 @@ def mount_slack_events(api: FastAPI, bolt: App, signing_secret: str, clock: Cloc
         if problem:
             metrics.SLACK_REQUESTS.labels(kind="malformed", outcome="400").inc()
             return JSONResponse({"error": problem}, status_code=400)
+        if not await anyio.to_thread.run_sync(first_sight, headers["x-slack-signature"]):
+            metrics.SLACK_REQUESTS.labels(kind="replayed", outcome="200").inc()
+            return Response(status_code=200)  # a replay of a request already handled
         bolt_request = BoltRequest(
             body=body_for_bolt(body, headers.get("content-type", "")),
             query=request.url.query,
@@ -100,27 +138,51 @@ def verify(verifier: SignatureVerifier, body: str, headers: dict[str, str]) -> s
     signature = headers.get("x-slack-signature")
     if not timestamp or not signature:
         return "missing Slack signature headers"
+    if not timestamp.strip().isdigit() or len(timestamp) > 20 or not signature.isascii():
+        return "malformed Slack signature headers"
     if not verifier.is_valid(body=body, timestamp=timestamp, signature=signature):
         return "invalid or expired Slack signature"
     return None
 
 
+def _too_deep(value: object, limit: int = MAX_DEPTH) -> bool:
+    """Whether JSON nests deeper than `limit` (checked without recursion)."""
+    stack: list[tuple[object, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return False
+
+
+def _json(text: str) -> tuple[object, str | None]:
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        return None, "not valid JSON"
+    if _too_deep(data):
+        return None, f"nested deeper than {MAX_DEPTH} levels"
+    return data, None
+
+
 def payload_problem(body: str, content_type: str) -> str | None:
     """None when the body has the shape of a Slack command, interaction or event."""
     if "application/json" in content_type:
-        try:
-            data = json.loads(body)
-        except ValueError:
-            return "body is not valid JSON"
+        data, problem = _json(body)
+        if problem:
+            return f"body is {problem}"
         if not isinstance(data, dict) or not isinstance(data.get("type"), str):
             return "event body has no 'type'"
         return None
     form = parse_qs(body, keep_blank_values=True)
     if "payload" in form:
-        try:
-            payload = json.loads(form["payload"][0])
-        except ValueError:
-            return "payload is not valid JSON"
+        payload, problem = _json(form["payload"][0])
+        if problem:
+            return f"payload is {problem}"
         if not isinstance(payload, dict) or not isinstance(payload.get("type"), str):
             return "payload has no 'type'"
         kind = payload["type"]
