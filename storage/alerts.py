@@ -12,7 +12,7 @@ from sqlalchemy import bindparam, func, insert, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
-from storage.db import rows_changed, table
+from storage.db import table, update_one
 from storage.models import Alert, AlertGroup
 
 _GROUPS = table(AlertGroup)
@@ -133,26 +133,27 @@ def status_counts(session: Session, group_id: int) -> dict[str, int]:
 
 def claim_acknowledgement(session: Session, group_id: int, who: str, at: datetime) -> bool:
     """Record the first acknowledgement atomically; False when someone else was first."""
-    changed = rows_changed(
+    return update_one(
         session,
-        update(AlertGroup)
-        .where(col(AlertGroup.id) == group_id, col(AlertGroup.acknowledged_at).is_(None))
-        .values(acknowledged_by=who, acknowledged_at=at, updated_at=at)
-        .execution_options(synchronize_session=False),
+        AlertGroup,
+        col(AlertGroup.id) == group_id,
+        col(AlertGroup.acknowledged_at).is_(None),
+        acknowledged_by=who,
+        acknowledged_at=at,
+        updated_at=at,
     )
-    return changed == 1
 
 
 def link_incident(session: Session, group_id: int, incident_id: str, at: datetime) -> bool:
     """Link the group to an incident unless it already has one."""
-    changed = rows_changed(
+    return update_one(
         session,
-        update(AlertGroup)
-        .where(col(AlertGroup.id) == group_id, col(AlertGroup.incident_id).is_(None))
-        .values(incident_id=incident_id, updated_at=at)
-        .execution_options(synchronize_session=False),
+        AlertGroup,
+        col(AlertGroup.id) == group_id,
+        col(AlertGroup.incident_id).is_(None),
+        incident_id=incident_id,
+        updated_at=at,
     )
-    return changed == 1
 
 
 def unacknowledged_groups(session: Session, seen_before: datetime) -> Sequence[AlertGroup]:

@@ -11,7 +11,7 @@ from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import Engine, Table, create_engine, event, text
+from sqlalchemy import ColumnElement, Engine, Table, create_engine, event, text, update
 from sqlalchemy.engine import Connection, CursorResult
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.sql.expression import Executable
@@ -34,6 +34,16 @@ def rows_changed(session: Session, statement: Executable) -> int:
     changed: 0 means another writer was first."""
     result = cast("CursorResult[Any]", session.execute(statement))
     return result.rowcount
+
+
+def update_one(
+    session: Session, model: type[SQLModel], *where: ColumnElement[bool], **values: Any
+) -> bool:
+    """UPDATE `model` SET `values` WHERE all of `where`: True when it changed exactly one
+    row (a claim that won, a conditional change that applied), False when another writer
+    was first or the row is not in the state asked for."""
+    statement = update(model).where(*where).values(**values)
+    return rows_changed(session, statement.execution_options(synchronize_session=False)) == 1
 
 
 def insert_first(session: Session, row: SQLModel) -> bool:

@@ -3,10 +3,9 @@
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from storage.db import insert_first, rows_changed
+from storage.db import insert_first, update_one
 from storage.models import WatchState
 
 
@@ -27,38 +26,35 @@ def ensure(session: Session, name: str, now: datetime) -> None:
 
 def claim(session: Session, name: str, worker: str, now: datetime, until: datetime) -> bool:
     """Take the target for one check when it is due; False when not due or held."""
-    changed = rows_changed(
+    return update_one(
         session,
-        update(WatchState)
-        .where(
-            col(WatchState.name) == name,
-            col(WatchState.next_check_at) <= now,
-            col(WatchState.claimed_until).is_(None) | (col(WatchState.claimed_until) < now),
-        )
-        .values(claimed_by=worker, claimed_until=until)
-        .execution_options(synchronize_session=False),
+        WatchState,
+        col(WatchState.name) == name,
+        col(WatchState.next_check_at) <= now,
+        col(WatchState.claimed_until).is_(None) | (col(WatchState.claimed_until) < now),
+        claimed_by=worker,
+        claimed_until=until,
     )
-    return changed == 1
 
 
 def save(session: Session, name: str, worker: str, **values: object) -> bool:
     """Record a check's result; False when our claim was lost (someone else checked)."""
-    changed = rows_changed(
+    return update_one(
         session,
-        update(WatchState)
-        .where(col(WatchState.name) == name, col(WatchState.claimed_by) == worker)
-        .values(claimed_by=None, claimed_until=None, **values)
-        .execution_options(synchronize_session=False),
+        WatchState,
+        col(WatchState.name) == name,
+        col(WatchState.claimed_by) == worker,
+        claimed_by=None,
+        claimed_until=None,
+        **values,
     )
-    return changed == 1
 
 
 def mark_triggered(session: Session, name: str, episode: int) -> bool:
-    changed = rows_changed(
+    return update_one(
         session,
-        update(WatchState)
-        .where(col(WatchState.name) == name, col(WatchState.triggered_episode) < episode)
-        .values(triggered_episode=episode)
-        .execution_options(synchronize_session=False),
+        WatchState,
+        col(WatchState.name) == name,
+        col(WatchState.triggered_episode) < episode,
+        triggered_episode=episode,
     )
-    return changed == 1

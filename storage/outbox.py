@@ -6,10 +6,9 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import func, insert
-from sqlalchemy import update as sql_update
 from sqlmodel import Session, col, select
 
-from storage.db import rows_changed, table
+from storage.db import table, update_one
 from storage.models import OutboxMessage, SlackMessage
 
 
@@ -105,38 +104,29 @@ def stream_heads(session: Session, now: datetime, limit: int) -> Sequence[Outbox
 
 def claim(session: Session, message_id: int, worker: str, now: datetime, lease: timedelta) -> bool:
     """Take a message for delivery; False when another worker holds it."""
-    changed = rows_changed(
+    return update_one(
         session,
-        sql_update(OutboxMessage)
-        .where(
-            col(OutboxMessage.id) == message_id,
-            (col(OutboxMessage.state) == PENDING)
-            | ((col(OutboxMessage.state) == SENDING) & (col(OutboxMessage.claimed_until) < now)),
-        )
-        .values(
-            state=SENDING,
-            claimed_by=worker,
-            claimed_until=now + lease,
-            attempts=OutboxMessage.attempts + 1,
-        )
-        .execution_options(synchronize_session=False),
+        OutboxMessage,
+        col(OutboxMessage.id) == message_id,
+        (col(OutboxMessage.state) == PENDING)
+        | ((col(OutboxMessage.state) == SENDING) & (col(OutboxMessage.claimed_until) < now)),
+        state=SENDING,
+        claimed_by=worker,
+        claimed_until=now + lease,
+        attempts=OutboxMessage.attempts + 1,
     )
-    return changed == 1
 
 
 def _finish(session: Session, message_id: int, worker: str, **values: object) -> bool:
-    changed = rows_changed(
+    return update_one(
         session,
-        sql_update(OutboxMessage)
-        .where(
-            col(OutboxMessage.id) == message_id,
-            col(OutboxMessage.state) == SENDING,
-            col(OutboxMessage.claimed_by) == worker,
-        )
-        .values(claimed_until=None, **values)
-        .execution_options(synchronize_session=False),
+        OutboxMessage,
+        col(OutboxMessage.id) == message_id,
+        col(OutboxMessage.state) == SENDING,
+        col(OutboxMessage.claimed_by) == worker,
+        claimed_until=None,
+        **values,
     )
-    return changed == 1
 
 
 def mark_sent(

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
-from storage.db import rows_changed
+from storage.db import rows_changed, update_one
 from storage.models import RunbookApproval, RunbookRun, RunbookStep
 
 
@@ -36,45 +36,35 @@ def add_run(session: Session, run: RunbookRun) -> RunbookRun:
 
 def set_run(session: Session, run_id: int, expect: Sequence[str] | None, **values: object) -> bool:
     """Change the run when it is in one of the `expect` states; False when it is not."""
-    query = update(RunbookRun).where(col(RunbookRun.id) == run_id)
+    where = [col(RunbookRun.id) == run_id]
     if expect is not None:
-        query = query.where(col(RunbookRun.state).in_(expect))
-    changed = rows_changed(
-        session, query.values(**values).execution_options(synchronize_session=False)
-    )
-    return changed == 1
+        where.append(col(RunbookRun.state).in_(expect))
+    return update_one(session, RunbookRun, *where, **values)
 
 
 def claim_run(session: Session, run_id: int, worker: str, now: datetime, until: datetime) -> bool:
     """Take a due run for execution; False when it is not due or another worker holds it."""
-    changed = rows_changed(
+    return update_one(
         session,
-        update(RunbookRun)
-        .where(
-            col(RunbookRun.id) == run_id,
-            col(RunbookRun.state) == "running",
-            col(RunbookRun.next_at) <= now,
-            col(RunbookRun.claimed_until).is_(None) | (col(RunbookRun.claimed_until) < now),
-        )
-        .values(claimed_by=worker, claimed_until=until)
-        .execution_options(synchronize_session=False),
+        RunbookRun,
+        col(RunbookRun.id) == run_id,
+        col(RunbookRun.state) == "running",
+        col(RunbookRun.next_at) <= now,
+        col(RunbookRun.claimed_until).is_(None) | (col(RunbookRun.claimed_until) < now),
+        claimed_by=worker,
+        claimed_until=until,
     )
-    return changed == 1
 
 
 def extend_claim(session: Session, run_id: int, worker: str, until: datetime) -> bool:
-    changed = rows_changed(
+    return update_one(
         session,
-        update(RunbookRun)
-        .where(
-            col(RunbookRun.id) == run_id,
-            col(RunbookRun.claimed_by) == worker,
-            col(RunbookRun.state) == "running",
-        )
-        .values(claimed_until=until)
-        .execution_options(synchronize_session=False),
+        RunbookRun,
+        col(RunbookRun.id) == run_id,
+        col(RunbookRun.claimed_by) == worker,
+        col(RunbookRun.state) == "running",
+        claimed_until=until,
     )
-    return changed == 1
 
 
 def release_claim(session: Session, run_id: int, worker: str) -> None:
@@ -128,13 +118,10 @@ def save_step(session: Session, row: RunbookStep) -> RunbookStep:
 def set_step(
     session: Session, step_id: int, expect: Sequence[str] | None, **values: object
 ) -> bool:
-    query = update(RunbookStep).where(col(RunbookStep.id) == step_id)
+    where = [col(RunbookStep.id) == step_id]
     if expect is not None:
-        query = query.where(col(RunbookStep.state).in_(expect))
-    changed = rows_changed(
-        session, query.values(**values).execution_options(synchronize_session=False)
-    )
-    return changed == 1
+        where.append(col(RunbookStep.state).in_(expect))
+    return update_one(session, RunbookStep, *where, **values)
 
 
 def add_approval(session: Session, approval: RunbookApproval) -> RunbookApproval:

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
-from storage.db import insert_first, rows_changed
+from storage.db import insert_first, rows_changed, update_one
 from storage.models import DigestRun, SloChart, SloSnapshot, SloState
 
 RUNNING = "running"
@@ -37,14 +37,16 @@ def move_state(
     session: Session, key: str, old: str, new: str, remaining: float | None, now: datetime
 ) -> bool:
     """Claim the change old -> new: True for exactly one evaluation, however many race."""
-    changed = rows_changed(
+    return update_one(
         session,
-        update(SloState)
-        .where(col(SloState.slo_key) == key, col(SloState.status) == old)
-        .values(status=new, remaining=remaining, changed_at=now, evaluated_at=now)
-        .execution_options(synchronize_session=False),
+        SloState,
+        col(SloState.slo_key) == key,
+        col(SloState.status) == old,
+        status=new,
+        remaining=remaining,
+        changed_at=now,
+        evaluated_at=now,
     )
-    return changed == 1
 
 
 def touch_state(session: Session, key: str, remaining: float | None, now: datetime) -> None:
@@ -128,18 +130,16 @@ def finish_run(
     session: Session, slot: str, worker: str, data: dict[str, Any], now: datetime
 ) -> bool:
     """Mark the digest done, if this worker still holds it."""
-    changed = rows_changed(
+    return update_one(
         session,
-        update(DigestRun)
-        .where(
-            col(DigestRun.slot) == slot,
-            col(DigestRun.state) == RUNNING,
-            col(DigestRun.claimed_by) == worker,
-        )
-        .values(state=DONE, data=data, finished_at=now)
-        .execution_options(synchronize_session=False),
+        DigestRun,
+        col(DigestRun.slot) == slot,
+        col(DigestRun.state) == RUNNING,
+        col(DigestRun.claimed_by) == worker,
+        state=DONE,
+        data=data,
+        finished_at=now,
     )
-    return changed == 1
 
 
 # --- charts -----------------------------------------------------------------------------------
