@@ -2,6 +2,7 @@
 
 import json
 import logging
+import re
 import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from commands.runbooks.spec import (
     parse_runbook,
     step_name,
 )
-from commands.runbooks.templates import TemplateError, render, render_body
+from commands.runbooks.templates import TemplateError, render, render_body, render_url
 from storage import alerts as alert_repo
 
 log = logging.getLogger(__name__)
@@ -60,8 +61,31 @@ def trigger_data(
     return data
 
 
+# What an alert's labels and annotations may bring into a template: anyone who can send an
+# alert chooses them, so they are cut to size and stripped of control characters first.
+LABEL_MAX, ANNOTATION_MAX = 256, 2048
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u0080-\u009f\u2028\u2029]")
+
+
+def _cleaned(values: object, limit: int, keep_lines: bool) -> dict[str, str]:
+    if not isinstance(values, Mapping):
+        return {}
+    out: dict[str, str] = {}
+    for key, value in list(values.items())[:100]:
+        text = _CONTROL.sub("", str(value))
+        if not keep_lines:
+            text = text.replace("\n", " ").replace("\t", " ")
+        out[_CONTROL.sub("", str(key))[:128]] = text[:limit]
+    return out
+
+
 def template_data(run_id: int | None, name: str, trigger: Mapping[str, Any]) -> dict[str, Any]:
-    return {**trigger, "run": {"id": run_id or 0}, "runbook": {"name": name}}
+    data = {**trigger, "run": {"id": run_id or 0}, "runbook": {"name": name}}
+    if "labels" in data:
+        data["labels"] = _cleaned(data["labels"], LABEL_MAX, keep_lines=False)
+    if "annotations" in data:
+        data["annotations"] = _cleaned(data["annotations"], ANNOTATION_MAX, keep_lines=True)
+    return data
 
 
 @dataclass(frozen=True)
@@ -102,7 +126,7 @@ def plan(
         problem = ""
         try:
             if isinstance(step, HttpStep):
-                lines.append(f"{step.method} {render(step.url, data, 'url', missing=_missing)}")
+                lines.append(f"{step.method} {render_url(step.url, data, missing=_missing)}")
                 lines += _masked_headers(raw_step, step, data)
                 if step.body is not None:
                     body = render_body(step.body, data, missing=_missing)
@@ -111,7 +135,7 @@ def plan(
                 lines += [f"expect: {c}" for c in step.expect.json_]
                 lines.append(f"timeout {step.timeout:g}s, retries {step.retries}")
             elif isinstance(step, HealthCheckStep):
-                url = render(step.url, data, "url", missing=_missing)
+                url = render_url(step.url, data, missing=_missing)
                 lines.append(f"GET {url} × {step.times}, every {step.interval:g}s")
                 lines += _masked_headers(raw_step, step, data)
                 lines.append(f"healthy: status {', '.join(map(str, step.expect.status))}")

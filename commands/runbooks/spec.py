@@ -4,6 +4,7 @@ strictly (pydantic), with `${VAR}` from the environment expanded when a step run
 import os
 import re
 from collections.abc import Mapping
+from pathlib import PurePosixPath
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -137,10 +138,47 @@ class ApprovalStep(_Step):
     timeout: Seconds | None = Field(default=None, gt=0, le=7 * 86400)
 
 
+# Programs that run a script given on their command line, and the option that gives it.
+_SCRIPT_OPTION = {
+    **dict.fromkeys(("sh", "bash", "dash", "zsh", "ksh", "ash", "mksh", "fish"), "c"),
+    **dict.fromkeys(("python", "python3", "pwsh"), "c"),
+    **dict.fromkeys(("perl", "ruby", "node"), "e"),
+}
+
+
+def _script_with_template(argv: list[str]) -> bool:
+    """Whether a value would be pasted into a script (`sh -c "... {{ x }}"`), where a label
+    holding `; rm -rf /` runs. As a separate argument (`sh -c 'echo "$1"' sh {{ x }}`) it
+    is only data."""
+    words = list(argv)
+    while words and (PurePosixPath(words[0]).name == "env" or "=" in words[0]):
+        words.pop(0)  # `env VAR=value program ...`
+    if not words:
+        return False
+    option = _SCRIPT_OPTION.get(PurePosixPath(words[0]).name.rstrip("0123456789."))
+    if option is None:
+        return False
+    for index, word in enumerate(words[1:], 1):
+        if word.startswith("-") and not word.startswith("--") and option in word[1:]:
+            return index + 1 < len(words) and "{{" in words[index + 1]
+    return False
+
+
 class CommandStep(_Step):
     kind: Literal["command"]
     argv: list[str] = Field(min_length=1)
     timeout: Seconds = Field(default=60.0, gt=0, le=3600)
+
+    @field_validator("argv")
+    @classmethod
+    def _values_as_arguments(cls, value: list[str]) -> list[str]:
+        if _script_with_template(value):
+            raise ValueError(
+                "a {{ template }} inside a script given to a shell or interpreter is refused: "
+                "a label could run commands. Pass values as separate arguments "
+                "(sh -c 'echo \"$1\"' sh {{ labels.x }})"
+            )
+        return value
 
 
 Step = Annotated[

@@ -19,7 +19,7 @@ from commands.conditions import parse_condition
 from commands.health import probes
 from commands.runbooks.spec import CommandStep, HealthCheckStep, HttpStep, PromqlStep
 from commands.runbooks.states import StepState
-from commands.runbooks.templates import render, render_body
+from commands.runbooks.templates import render, render_body, render_url
 
 # Statuses that say the request was not carried out, so even a POST may be sent again.
 NOT_APPLIED = (429, 502, 503, 504)
@@ -42,7 +42,7 @@ def _headers(step: HttpStep | HealthCheckStep, data: dict[str, Any]) -> dict[str
 
 
 def run_http(step: HttpStep, data: dict[str, Any], prior: dict[str, Any], now: datetime) -> Outcome:
-    url = render(step.url, data, "url")
+    url = render_url(step.url, data)
     headers = _headers(step, data)
     body = render_body(step.body, data) if step.body is not None else None
     attempts = list(prior.get("attempts") or [])
@@ -100,7 +100,7 @@ def _json_problem(conditions: list[str], response: httpx.Response) -> str:
 def run_health_check(
     step: HealthCheckStep, data: dict[str, Any], prior: dict[str, Any], now: datetime
 ) -> Outcome:
-    url = render(step.url, data, "url")
+    url = render_url(step.url, data)
     probe = probes.check(
         url,
         statuses=step.expect.status,

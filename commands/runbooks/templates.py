@@ -8,7 +8,7 @@ be quoted in Slack text, but never in a URL, header, body, query or command.
 import re
 from collections.abc import Callable, Mapping
 from typing import Any, Literal
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from commands.runbooks.spec import _PROMQL_SAFE
 
@@ -75,7 +75,11 @@ def render(
                 raise
             return missing(path)
         if context == "url":
-            return quote(value, safe="")
+            if value.strip() in (".", ".."):
+                raise TemplateError(
+                    f"{{{{ {path} }}}} = {value.strip()!r} would climb the URL's path; refused"
+                )
+            return quote(value, safe="")  # one path segment: '/', '?' and '#' encoded
         if context == "header" and any(c in value for c in "\r\n\x00"):
             raise TemplateError(f"{{{{ {path} }}}} holds a line break; refused in a header")
         if context == "argv" and "\x00" in value:
@@ -87,6 +91,23 @@ def render(
         return str(value)
 
     return _TEMPLATE.sub(replace, text)
+
+
+def render_url(text: str, data: Mapping[str, Any], **kw: Any) -> str:
+    """A step's URL with its values filled in, each as one path segment. The result keeps
+    the template's scheme, host and port and stays under the path written before the first
+    value: a label such as `model=..` cannot turn `/admin/breaker/{{ labels.model }}/open`
+    into `/admin/open`."""
+    url = render(text, data, "url", **kw)
+    fixed = text.split("{{", 1)[0]
+    if not url.startswith(fixed):
+        raise TemplateError(f"the URL left {fixed!r}; refused")
+    template, rendered = urlsplit(text), urlsplit(url)
+    if (rendered.scheme, rendered.netloc) != (template.scheme, template.netloc):
+        raise TemplateError(f"a value changed the URL's host ({rendered.netloc!r}); refused")
+    if any(segment in (".", "..") for segment in rendered.path.split("/")):
+        raise TemplateError("the URL's path holds '.' or '..'; refused")
+    return url
 
 
 def render_body(body: Any, data: Mapping[str, Any], **kw: Any) -> Any:

@@ -491,3 +491,62 @@ def test_a_notify_step_names_the_person_on_call_when_it_runs(database, clock, se
     # Whoever was on call when the step ran (the run may cross a handoff).
     assert notify.result["oncall_user"] == oncall.who_is_on_call(ctx, notify.started_at).primary
     assert notify.result["oncall_user"] in ("U0KIM", "U0PARK")
+
+
+# --- inputs that try to steer a request -----------------------------------------------------
+
+BREAKER_BY_LABEL = """
+name: breaker_by_label
+description: Opens the breaker of the model the alert names.
+automation: auto
+steps:
+  - name: Open the breaker
+    kind: http
+    method: POST
+    url: ${SERVICE_URL}/admin/circuit-breaker/{{ labels.model }}/open
+    headers: {Authorization: Bearer admin-token}
+"""
+
+
+@pytest.mark.parametrize("model", ["..", ".", " .. "])
+def test_a_label_cannot_climb_out_of_the_url_path(database, clock, service, tmp_path, model):
+    """With `model=..` the URL became POST /admin/open, carrying the admin token."""
+    folder = tmp_path / "runbooks"
+    folder.mkdir()
+    (folder / "breaker_by_label.yml").write_text(BREAKER_BY_LABEL, encoding="utf-8")
+    ctx = Context(database, runbook_config(folder), clock)
+    trigger = {"labels": {"model": model}}
+    run_id = runs.start_run(ctx, "breaker_by_label", requested_by="U1", trigger=trigger).run.id
+    drive(ctx, clock)
+    run = _run(ctx, run_id)
+    assert run.state == "failed" and "refused" in run.error
+    assert service.requests == []
+
+
+def test_a_label_is_one_path_segment_whatever_it_holds(database, clock, service, tmp_path):
+    folder = tmp_path / "runbooks"
+    folder.mkdir()
+    (folder / "breaker_by_label.yml").write_text(BREAKER_BY_LABEL, encoding="utf-8")
+    ctx = Context(database, runbook_config(folder), clock)
+    trigger = {"labels": {"model": "../../open?all=1#x"}}
+    runs.start_run(ctx, "breaker_by_label", requested_by="U1", trigger=trigger)
+    drive(ctx, clock)
+    assert [c.path for c in service.requests] == [
+        "/admin/circuit-breaker/..%2F..%2Fopen%3Fall%3D1%23x/open"
+    ]
+
+
+def test_alert_labels_reach_templates_cut_to_size_and_without_control_characters():
+    from commands.runbooks.plans import LABEL_MAX, template_data
+
+    data = template_data(
+        1,
+        "x",
+        {
+            "labels": {"model": "qwen\r\nX-Admin: 1\x00", "pad": "p" * 10_000},
+            "annotations": {"summary": "line one\nline two\x1b[31m"},
+        },
+    )
+    assert data["labels"]["model"] == "qwen X-Admin: 1"
+    assert len(data["labels"]["pad"]) == LABEL_MAX
+    assert data["annotations"]["summary"] == "line one\nline two[31m"

@@ -150,3 +150,24 @@ def test_config_accepts_a_folder_or_a_mapping_and_resolves_it_next_to_the_file(t
     )
     with pytest.raises(ConfigError, match=r"sre-bot.yml:4: health.0.failurez: unknown key"):
         load_config(config_file)
+
+
+@pytest.mark.parametrize(
+    ("argv", "refused"),
+    [
+        ('[sh, -c, "systemctl restart {{ labels.service }}"]', True),
+        ('[/bin/bash, -ec, "kill {{ labels.pid }}"]', True),
+        ('[env, LANG=C, python3.11, -c, "print({{ labels.x }})"]', True),
+        ('[perl, -e, "print q({{ labels.x }})"]', True),
+        ("[sh, -c, 'systemctl restart \"$1\"', sh, '{{ labels.service }}']", False),
+        ("[systemctl, restart, '{{ labels.service }}']", False),
+        ("[sh, -c, 'echo fixed']", False),
+    ],
+)
+def test_a_template_inside_a_shell_script_is_refused_when_the_file_loads(tmp_path, argv, refused):
+    _write(tmp_path, "x.yml", AUTO + f"steps:\n  - kind: command\n    argv: {argv}\n")
+    found = load_folder(tmp_path, allow_commands=True)
+    if refused:
+        assert found.names() == [] and "inside a script" in found.errors[0], found.errors
+    else:
+        assert found.names() == ["x"], found.errors
