@@ -1,8 +1,10 @@
 """The one HTTP server: Slack requests, alert webhooks, health probes, the deploy gate and
 metrics. Each route lives with its feature; this module puts them together."""
 
+import hmac
+
 from apscheduler.schedulers.base import BaseScheduler
-from fastapi import FastAPI, Response
+from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from slack_bolt import App
@@ -44,23 +46,39 @@ def create_http_app(
             status_code=200 if ok else 503,
         )
 
+    tokens = [
+        secret.get_secret_value().strip().encode()
+        for secret in (runtime.settings.deploy_check_token, runtime.settings.alert_webhook_token)
+        if secret is not None and secret.get_secret_value().strip()
+    ]
+
+    def may_see_details(request: Request) -> bool:
+        scheme, _, given = request.headers.get("authorization", "").partition(" ")
+        presented = given.strip().encode("utf-8", "replace")
+        return scheme.lower() == "bearer" and any(
+            hmac.compare_digest(presented, token) for token in tokens
+        )
+
     @api.get("/deploy/check")
-    async def deploy_check() -> JSONResponse:
-        """200 allowed, 409 blocked, 503 when Prometheus (or the database) cannot answer."""
+    async def deploy_check(request: Request) -> JSONResponse:
+        """200 allowed, 409 blocked, 503 when Prometheus (or the database) cannot answer.
+        The port is public: without a bearer token, only the decision and reason codes."""
+        detailed = may_see_details(request)
         try:
             decision = await run_in_threadpool(check_deploy, runtime.ctx)
         except DatabaseUnavailable as exc:
+            error = f"database unavailable: {exc}" if detailed else "database unavailable"
             return JSONResponse(
-                {"allowed": False, "status": "unknown", "error": f"database unavailable: {exc}"},
-                status_code=503,
+                {"allowed": False, "status": "unknown", "error": error}, status_code=503
             )
         except ConfigError as exc:
+            error = f"configuration: {exc}" if detailed else "configuration error"
             return JSONResponse(
-                {"allowed": False, "status": "unknown", "error": f"configuration: {exc}"},
-                status_code=500,
+                {"allowed": False, "status": "unknown", "error": error}, status_code=500
             )
         status = {ALLOWED: 200, BLOCKED: 409}.get(decision.verdict, 503)
-        return JSONResponse(decision.as_json(), status_code=status)
+        body = decision.as_json() if detailed else decision.public_json()
+        return JSONResponse(body, status_code=status)
 
     @api.get("/metrics")
     async def prometheus_metrics() -> Response:

@@ -19,6 +19,8 @@ class Settings(BaseSettings):
     prometheus_url: str | None = None
     sre_bot_config: str | None = None
     alert_webhook_token: SecretStr | None = None
+    # Lets GET /deploy/check show incident titles and SLO names (else reason codes only).
+    deploy_check_token: SecretStr | None = None
     # An ISO 8601 instant the process's clock starts at (then runs on): to rehearse a
     # handoff or a deadline without changing the machine's time. Unset: the system clock.
     sre_bot_now: str | None = None

@@ -292,7 +292,12 @@ def start_service(tmp_path, slack, config, live_clock):
     started: list[Running] = []
 
     def start(
-        config_override=None, database_url=None, clock=None, alert_token=ALERT_TOKEN, **tuning
+        config_override=None,
+        database_url=None,
+        clock=None,
+        alert_token=ALERT_TOKEN,
+        deploy_token=None,
+        **tuning,
     ) -> Running:
         settings = Settings(
             slack_bot_token=SecretStr("xoxb-test"),
@@ -301,6 +306,7 @@ def start_service(tmp_path, slack, config, live_clock):
             slack_timeout_seconds=1.0,
             database_url=database_url or f"sqlite:///{tmp_path / 'bot.db'}",
             alert_webhook_token=SecretStr(alert_token) if alert_token else None,
+            deploy_check_token=SecretStr(deploy_token) if deploy_token else None,
         )
         options = {
             "interval": 0.05,

@@ -42,6 +42,25 @@ class GateDecision:
     def allowed(self) -> bool:
         return self.verdict == ALLOWED
 
+    def codes(self) -> list[str]:
+        """The reasons without what they name: `open_sev1`, `slo_exhausted`, ..."""
+        codes = [
+            f"open_{str(r.data.get('severity', '')).lower()}"
+            if r.kind == "incident_open"
+            else r.kind
+            for r in self.reasons
+        ]
+        return list(dict.fromkeys(codes))
+
+    def public_json(self) -> dict[str, Any]:
+        """What anyone may see: the decision and its reason codes, no titles or names."""
+        return {
+            "allowed": self.allowed,
+            "status": self.verdict,
+            "reasons": [{"kind": code} for code in self.codes()],
+            "evaluated_at": iso_utc(self.report.evaluated_at) if self.report else None,
+        }
+
     def as_json(self) -> dict[str, Any]:
         return {
             "allowed": self.allowed,

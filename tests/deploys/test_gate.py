@@ -3,6 +3,7 @@
 
 import json
 
+import httpx
 import pytest
 
 from commands.config import Config, PrometheusConfig, SlackConfig
@@ -11,7 +12,7 @@ from commands.deploys.gate import ALLOWED, BLOCKED, UNKNOWN, check_deploy
 from commands.incidents import lifecycle as incidents
 from commands.incidents.lifecycle import IncidentDraft
 from commands.slo.config import DeployGateConfig, SlosConfig
-from tests.conftest import ROOT, free_port
+from tests.conftest import ALERT_TOKEN, ROOT, free_port
 
 SLOS = ROOT / "examples" / "slos"
 
@@ -104,9 +105,14 @@ def test_prometheus_down_is_unknown_unless_an_incident_blocks(gate):
     assert [r.kind for r in decision.reasons] == ["incident_open", "prometheus_unreachable"]
 
 
+def _check(bot, token: str | None = ALERT_TOKEN):
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    return httpx.get(bot.url + "/deploy/check", headers=headers, timeout=10)
+
+
 def test_http_deploy_check(start_service, prometheus, tmp_path):
     blocked = start_service(config_override=gate_config(prometheus.url, *_ALL))
-    answer = blocked.get("/deploy/check")
+    answer = _check(blocked)
     assert answer.status_code == 409
     body = answer.json()
     assert body["allowed"] is False and body["status"] == "blocked"
@@ -118,7 +124,7 @@ def test_http_deploy_check(start_service, prometheus, tmp_path):
         config_override=gate_config(prometheus.url, "api-availability.yaml"),
         database_url=f"sqlite:///{tmp_path / 'b.db'}",
     )
-    answer = allowed.get("/deploy/check")
+    answer = _check(allowed)
     assert answer.status_code == 200 and answer.json()["allowed"] is True
     allowed.service.stop()
 
@@ -126,7 +132,7 @@ def test_http_deploy_check(start_service, prometheus, tmp_path):
         config_override=gate_config(f"http://127.0.0.1:{free_port()}", "api-availability.yaml"),
         database_url=f"sqlite:///{tmp_path / 'c.db'}",
     )
-    answer = down.get("/deploy/check")
+    answer = _check(down)
     assert answer.status_code == 503
     assert answer.json()["status"] == "unknown"
     assert "cannot connect" in answer.json()["prometheus_error"]
@@ -162,3 +168,25 @@ def test_cli_deploy_check_exit_codes(cli, prometheus):
     assert blocked.returncode == 1
     assert "Sev1 incident INC-" in blocked.stdout and "API down" in blocked.stdout
     assert "Prometheus cannot be reached, SLOs not checked" in blocked.stdout
+
+
+def test_without_a_token_deploy_check_shows_only_the_decision_and_reason_codes(
+    start_service, prometheus
+):
+    """The port is public (Slack and Alertmanager must reach it): incident titles and SLO
+    names are for CI holding the token."""
+    bot = start_service(
+        config_override=gate_config(prometheus.url, *_ALL), deploy_token="deploy-secret"
+    )
+    incidents.create_incident(
+        bot.ctx, IncidentDraft(title="Secret project Falcon down", severity="Sev1", created_by="U1")
+    )
+    for token in (None, "not-the-token"):
+        answer = _check(bot, token)
+        assert answer.status_code == 409
+        body = answer.json()
+        assert body["allowed"] is False and body["status"] == "blocked"
+        assert body["reasons"] == [{"kind": "slo_exhausted"}, {"kind": "open_sev1"}]
+        assert "Falcon" not in answer.text and "llm-creative-latency" not in answer.text
+    detailed = _check(bot, "deploy-secret").json()  # DEPLOY_CHECK_TOKEN works as well
+    assert detailed["reasons"][-1]["title"] == "Secret project Falcon down"
