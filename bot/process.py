@@ -15,6 +15,7 @@ from slack_bolt import App
 from bot import metrics
 from bot.app import build_bolt_app
 from bot.delivery.outbox import OutboxDelivery
+from bot.http.guard import ACCEPT_BATCH, HttpLimits, guarded_protocol
 from bot.runtime import Runtime
 from bot.scheduler import build_scheduler
 from bot.server import create_http_app
@@ -85,6 +86,7 @@ class Service:
     config: Config
     clock: Clock | None = None
     tuning: DeliveryTuning = field(default_factory=DeliveryTuning)
+    limits: HttpLimits = field(default_factory=HttpLimits)
 
     def __post_init__(self) -> None:
         self.db = Database(self.settings.database_url)
@@ -113,7 +115,9 @@ class Service:
         signing_secret = secret.get_secret_value() if secret else secrets.token_hex(16)
         self.bolt: App = build_bolt_app(self.runtime, signing_secret)
         self.scheduler = build_scheduler(self.runtime)
-        self.http = create_http_app(self.runtime, self.bolt, self.scheduler, signing_secret)
+        self.http = create_http_app(
+            self.runtime, self.bolt, self.scheduler, signing_secret, self.limits
+        )
         self._socket_mode: SocketModeHandler | None = None
         self._stopping = threading.Event()
         self._server: uvicorn.Server | None = None
@@ -168,6 +172,9 @@ class Service:
             access_log=False,
             lifespan="off",
             timeout_graceful_shutdown=5,
+            http=guarded_protocol(self.limits),
+            timeout_keep_alive=5,
+            backlog=ACCEPT_BATCH,
         )
         return uvicorn.Server(config)
 

@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from bot import metrics
 from bot.http.alert_webhooks import mount_alert_webhooks
+from bot.http.guard import HttpLimits
 from bot.http.slack_events import mount_slack_events
 from bot.readiness import readiness
 from bot.runtime import Runtime
@@ -21,12 +22,17 @@ from storage.db import DatabaseUnavailable
 
 
 def create_http_app(
-    runtime: Runtime, bolt: App, scheduler: BaseScheduler, signing_secret: str
+    runtime: Runtime,
+    bolt: App,
+    scheduler: BaseScheduler,
+    signing_secret: str,
+    limits: HttpLimits | None = None,
 ) -> FastAPI:
     api = FastAPI(title="sre-bot", docs_url=None, redoc_url=None, openapi_url=None)
     # In Socket Mode Slack sends nothing here; the random signing secret refuses all.
-    mount_slack_events(api, bolt, signing_secret, runtime.ctx)
-    mount_alert_webhooks(api, runtime)
+    body_timeout = (limits or HttpLimits()).body_timeout
+    mount_slack_events(api, bolt, signing_secret, runtime.ctx, body_timeout)
+    mount_alert_webhooks(api, runtime, body_timeout)
 
     @api.get("/health/live")
     async def live() -> dict:

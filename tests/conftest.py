@@ -297,6 +297,7 @@ def start_service(tmp_path, slack, config, live_clock):
         clock=None,
         alert_token=ALERT_TOKEN,
         deploy_token=None,
+        limits=None,
         **tuning,
     ) -> Running:
         settings = Settings(
@@ -322,6 +323,7 @@ def start_service(tmp_path, slack, config, live_clock):
             config_override or config,
             tuning=DeliveryTuning(**options),
             clock=clock or live_clock,
+            **({"limits": limits} if limits is not None else {}),
         )
         port = free_port()
         service.start_in_thread("127.0.0.1", port)

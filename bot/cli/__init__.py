@@ -10,6 +10,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from bot import log_floods
 from bot.cli import incidents, oncall, runbooks, slo
 from bot.cli.output import INTERRUPTED, NO, OK, UNREACHABLE, USAGE, plain
 from bot.i18n import Translator, error_text
@@ -54,12 +55,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     serving = args.command in ("serve", "dev")
+    root = logging.getLogger()
+    theirs = list(root.handlers)  # a host process's own (a test runner's), left as they are
     logging.basicConfig(
         level=os.environ.get("LOG_LEVEL", "INFO" if serving else "WARNING").upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    for chatty in ("apscheduler", "alembic"):
+    # httpx logs every request's URL at INFO, and a runbook step's URL may hold a secret.
+    for chatty in ("apscheduler", "alembic", "httpx", "httpcore"):
         logging.getLogger(chatty).setLevel(logging.WARNING)
+    log_floods.install(h for h in root.handlers if h not in theirs)
     settings = Settings()
     t = Translator()
     try:

@@ -18,7 +18,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from bot import metrics
-from bot.http.bodies import declared_length, drain, read_capped
+from bot.http.bodies import BODY_TIMEOUT, declared_length, drain, read_capped, too_slow
 from bot.runtime import Runtime
 from commands.alerts import ingest
 from commands.alerts.payloads import PayloadError, parse_json
@@ -49,7 +49,9 @@ def _refuse_too_large(source: Source, body: dict, *, close: bool = False) -> JSO
     return _answer(source, "too_large", 413, body, {"Connection": "close"} if close else None)
 
 
-def mount_alert_webhooks(api: FastAPI, runtime: Runtime) -> None:
+def mount_alert_webhooks(
+    api: FastAPI, runtime: Runtime, body_timeout: float = BODY_TIMEOUT
+) -> None:
     secret = runtime.settings.alert_webhook_token
     token = secret.get_secret_value().strip().encode() if secret is not None else b""
     limiter = anyio.CapacityLimiter(INGEST_THREADS)
@@ -90,13 +92,15 @@ def mount_alert_webhooks(api: FastAPI, runtime: Runtime) -> None:
             return _refuse_too_large(source, too_large)
         try:
             async with limiter:
-                body, more = await read_capped(request, limit)
+                body, more = await read_capped(request, limit, body_timeout)
                 if body is not None:
                     result = await anyio.to_thread.run_sync(ingest_body, body, source)
             if body is None:
                 if more:
                     await drain(request, DRAIN_MAX_BYTES)
                 return _refuse_too_large(source, too_large)
+        except TimeoutError:
+            return too_slow()
         except PayloadError as problem:
             return _answer(source, "bad_request", 400, {"error": str(problem)})
         except DatabaseUnavailable as exc:

@@ -23,7 +23,7 @@ from slack_sdk import signature
 from slack_sdk.signature import SignatureVerifier
 
 from bot import metrics
-from bot.http.bodies import declared_length, read_capped
+from bot.http.bodies import BODY_TIMEOUT, declared_length, read_capped, too_slow
 from commands.clock import Clock
 from commands.context import Context
 from commands.deliveries import first_delivery
@@ -69,7 +69,9 @@ def _too_large() -> JSONResponse:
     )
 
 
-def mount_slack_events(api: FastAPI, bolt: App, signing_secret: str, ctx: Context) -> None:
+def mount_slack_events(
+    api: FastAPI, bolt: App, signing_secret: str, ctx: Context, body_timeout: float = BODY_TIMEOUT
+) -> None:
     """`POST /slack/events`: verify, check the payload's shape, dispatch in a worker thread.
     Signatures are checked here, against the bot's clock; Bolt does not check them again."""
     verifier = SignatureVerifier(signing_secret, clock=SlackClock(ctx.clock))
@@ -94,7 +96,10 @@ def mount_slack_events(api: FastAPI, bolt: App, signing_secret: str, ctx: Contex
             return JSONResponse({"error": "bad Content-Length"}, status_code=400)
         if declared is not None and declared > SLACK_BODY_MAX:
             return _too_large()  # refused from the headers: nothing is read
-        body_bytes, _ = await read_capped(request, SLACK_BODY_MAX)
+        try:
+            body_bytes, _ = await read_capped(request, SLACK_BODY_MAX, body_timeout)
+        except TimeoutError:
+            return too_slow()
         if body_bytes is None:
             return _too_large()
         try:
