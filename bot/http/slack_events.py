@@ -174,6 +174,21 @@ def _json(text: str) -> tuple[object, str | None]:
     return data, None
 
 
+# Where Slack puts a user, channel or team: an ID, or an object with one. Bolt reads them
+# before any listener and fails on anything else.
+_IDS = ("user", "channel", "team", "enterprise")
+
+
+def _id_problem(where: str, data: dict) -> str | None:
+    for key in _IDS:
+        value = data.get(key)
+        if value is not None and not isinstance(value, str | dict):
+            return f"{where} '{key}' is neither an ID nor an object"
+        if isinstance(value, dict) and not isinstance(value.get("id", ""), str):
+            return f"{where} '{key}.id' is not a string"
+    return None
+
+
 def payload_problem(body: str, content_type: str) -> str | None:
     """None when the body has the shape of a Slack command, interaction or event."""
     if "application/json" in content_type:
@@ -182,7 +197,12 @@ def payload_problem(body: str, content_type: str) -> str | None:
             return f"body is {problem}"
         if not isinstance(data, dict) or not isinstance(data.get("type"), str):
             return "event body has no 'type'"
-        return None
+        event = data.get("event")
+        if event is not None:
+            if not isinstance(event, dict) or not isinstance(event.get("type"), str):
+                return "event has no 'type'"
+            return _id_problem("event", event) or _id_problem("body", data)
+        return _id_problem("body", data)
     form = parse_qs(body, keep_blank_values=True)
     if "payload" in form:
         payload, problem = _json(form["payload"][0])
@@ -205,7 +225,7 @@ def payload_problem(body: str, content_type: str) -> str | None:
                 return "block_actions payload has an action without an 'action_id'"
         if not isinstance(payload.get("user", {}), dict):
             return "payload 'user' is not an object"
-        return None
+        return _id_problem("payload", payload)
     if "command" in form:
         return None
     if "ssl_check" in form:
