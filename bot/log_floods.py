@@ -47,6 +47,16 @@ class FloodFilter(logging.Filter):
         return True
 
 
+# HTTP client libraries that log every request's URL (at INFO) or its details (DEBUG); a
+# runbook step's URL may carry a secret, so they speak only of problems.
+URL_LOGGERS = ("httpx", "httpcore")
+
+
+def quiet_url_loggers() -> None:
+    for name in URL_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
 def install(handlers: Iterable[logging.Handler], window: float = 60.0) -> None:
     """Put one filter on these handlers (the ones the process set up for itself)."""
     flood = FloodFilter(window)

@@ -16,6 +16,7 @@ from bot import metrics
 from bot.app import build_bolt_app
 from bot.delivery.outbox import OutboxDelivery
 from bot.http.guard import ACCEPT_BATCH, HttpLimits, guarded_protocol
+from bot.log_floods import quiet_url_loggers
 from bot.runtime import Runtime
 from bot.scheduler import build_scheduler
 from bot.server import create_http_app
@@ -126,6 +127,7 @@ class Service:
     def start_background(self) -> None:
         """Migrate the schema, then start outbox delivery, the scheduler and Socket Mode."""
         upgrade(self.db)
+        quiet_url_loggers()  # whoever set up logging: a step's URL may hold a secret
         metrics.watch_incidents(self.ctx)
         _report_stale_overrides(self.ctx)
         try:

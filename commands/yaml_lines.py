@@ -15,7 +15,7 @@ from commands.errors import ConfigError
 # The line of every key of a YAML document, by its path (("slos", 0, "name") -> 12).
 Lines = dict[tuple[str | int, ...], int]
 
-_ENV_PATTERN = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+ENV_PATTERN = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
 
 def expand_env(value: str, environ: Mapping[str, str] = os.environ) -> str:
@@ -32,7 +32,7 @@ def expand_env(value: str, environ: Mapping[str, str] = os.environ) -> str:
             return default
         raise KeyError(name)
 
-    return _ENV_PATTERN.sub(replace, value)
+    return ENV_PATTERN.sub(replace, value)
 
 
 @dataclass(frozen=True)

@@ -61,9 +61,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=os.environ.get("LOG_LEVEL", "INFO" if serving else "WARNING").upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    # httpx logs every request's URL at INFO, and a runbook step's URL may hold a secret.
-    for chatty in ("apscheduler", "alembic", "httpx", "httpcore"):
+    for chatty in ("apscheduler", "alembic"):
         logging.getLogger(chatty).setLevel(logging.WARNING)
+    log_floods.quiet_url_loggers()
     log_floods.install(h for h in root.handlers if h not in theirs)
     settings = Settings()
     t = Translator()

@@ -3,6 +3,7 @@
 
 import logging
 import time
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -14,6 +15,7 @@ from commands.runbooks.approvals import expire_approvals
 from commands.runbooks.bot_steps import row_for, tick_incident, tick_notify
 from commands.runbooks.plans import template_data
 from commands.runbooks.runs import add_approval, end_run, next_step
+from commands.runbooks.secrets import mask, secrets_of
 from commands.runbooks.spec import (
     ApprovalStep,
     CommandStep,
@@ -140,6 +142,10 @@ def _step_budget(step: Any) -> timedelta:
 
 def _record(ctx: Context, run: RunbookRun, row: RunbookStep, outcome: steps_.Outcome) -> bool:
     now = ctx.clock.now()
+    secrets = secrets_of(run.spec)  # what is stored and shown never holds them
+    outcome = replace(
+        outcome, result=mask(outcome.result, secrets), detail=mask(outcome.detail, secrets)
+    )
     with ctx.db.session() as session:
         if outcome.state == "waiting":
             repo.set_step(session, row.id, ("started",), state="waiting", result=outcome.result)

@@ -11,6 +11,7 @@ from typing import Any
 from commands.context import Context
 from commands.errors import CommandError
 from commands.incidents import lifecycle as incidents
+from commands.runbooks.secrets import mask, secrets_of
 from commands.runbooks.spec import (
     ApprovalStep,
     CommandStep,
@@ -117,7 +118,9 @@ def _masked_headers(
 def plan(
     runbook: Runbook, raw: dict[str, Any], data: dict[str, Any], ctx: Context
 ) -> list[PlannedStep]:
-    """Every step with its parameters resolved from the trigger data. Performs nothing."""
+    """Every step with its parameters resolved from the trigger data, secrets masked.
+    Performs nothing."""
+    secrets = secrets_of(raw)
     planned = []
     raw_steps = raw.get("steps") or []
     for index, step in enumerate(runbook.steps):
@@ -165,6 +168,7 @@ def plan(
                 lines.append(f"timeout {step.timeout:g}s")
         except TemplateError as exc:
             problem = str(exc)
+        lines, problem = mask(lines, secrets), mask(problem, secrets)
         planned.append(PlannedStep(index, step_name(step, index), step.kind, lines, problem))
     return planned
 

@@ -127,4 +127,3 @@ def test_any_signed_bytes_are_answered(bot, raw):
     text = raw.decode("utf-8", "replace")
     body = urllib.parse.quote(text, safe="=&")
     _below_500(bot.post(body))
-

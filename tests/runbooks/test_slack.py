@@ -2,9 +2,11 @@
 Slack's calls and the fake service's requests out."""
 
 import json
+import logging
 import time
 
 import pytest
+from sqlmodel import SQLModel
 
 from commands.incidents import lifecycle as incidents
 from commands.incidents.lifecycle import IncidentDraft
@@ -167,3 +169,47 @@ def test_a_member_of_the_approver_user_group_may_approve(bot, slack, service):
     calls = slack.ok_calls("usergroups.users.list")
     assert calls and calls[0].params["usergroup"] == "S0SREONCALL"
     poll_until(lambda: runs.get_run(bot.ctx, run.id).run.state == "succeeded")
+
+
+LEAKY = """
+name: leaky
+description: Uses a token in the URL, a header and the body, then fails on it.
+automation: auto
+steps:
+  - name: Call with the token
+    kind: http
+    method: POST
+    url: ${SERVICE_URL}/admin/fail-with-token?token=${RB_API_TOKEN}
+    headers: {Authorization: "Bearer ${RB_API_TOKEN}"}
+    body: {token: "${RB_API_TOKEN}", note: "key ${RB_API_TOKEN}"}
+"""
+SECRET = "tok-9f8e7d6c5b4a"
+
+
+def test_a_secret_never_reaches_the_log_the_database_or_slack(
+    start_service, clock, service, slack, tmp_path, monkeypatch, caplog
+):
+    monkeypatch.setenv("RB_API_TOKEN", SECRET)
+    service.fail("/admin/fail-with-token", status=500, body=f'{{"error": "bad token {SECRET}"}}')
+    folder = tmp_path / "runbooks"
+    folder.mkdir()
+    (folder / "leaky.yml").write_text(LEAKY, encoding="utf-8")
+    config = runbook_config(folder, sweep_seconds=0.1)
+    bot = start_service(config_override=config, clock=clock)
+    with caplog.at_level(logging.DEBUG):
+        dry = bot.command("run leaky --dry-run", command="/runbook").json()
+        assert "${RB_API_TOKEN}" in json.dumps(dry)
+        bot.command("run leaky", command="/runbook")
+        poll_until(lambda: service.calls("POST"))
+        bot.settle()
+    [sent] = service.calls("POST")
+    assert SECRET in json.dumps(sent.body)  # the service itself gets it, as it must
+    stored = []
+    with bot.ctx.db.reader() as session:
+        for table in SQLModel.metadata.sorted_tables:
+            stored += [str(tuple(row)) for row in session.execute(table.select())]
+    assert stored and not [row for row in stored if SECRET in row]
+    assert any("${RB_API_TOKEN}" in row for row in stored)  # the failure is recorded, masked
+    calls = json.dumps([c.params for c in slack.calls()], ensure_ascii=False, default=str)
+    assert "leaky" in calls and SECRET not in calls
+    assert SECRET not in caplog.text
