@@ -65,6 +65,9 @@ class DeliveryTuning:
     channel_burst: float = 8.0
     claim_seconds: float = 60.0
     min_gap: float = 0.1
+    # After a post that timed out, how long Slack may still take to land it: the look-up
+    # for it, and any second post, wait at least this long.
+    landing_window: float = 30.0
 
 
 def _report_stale_overrides(ctx: Context) -> None:
@@ -109,6 +112,7 @@ class Service:
             channel_burst=self.tuning.channel_burst,
             claim_seconds=self.tuning.claim_seconds,
             min_gap=self.tuning.min_gap,
+            landing_window=self.tuning.landing_window,
         )
         self.runtime = Runtime(self.settings, self.ctx, self.client, self.delivery)
         secret = self.settings.slack_signing_secret

@@ -58,6 +58,14 @@ def readiness(runtime: Runtime, scheduler: BaseScheduler | None) -> dict[str, Ch
     if connected is not None and not connected():
         slack = Check(False, f"{slack.detail}; Socket Mode not connected")
     checks["slack"] = slack
+    lookup = runtime.delivery.lookup_problem
+    checks["post_lookup"] = Check(
+        True,  # a warning: messages still go out, but one that timed out may be repeated
+        f"cannot look for earlier posts ({lookup}); a post that timed out may be repeated"
+        if lookup
+        else "ok",
+        {"warning": bool(lookup)},
+    )
     running = scheduler is not None and scheduler.running
     delivery = runtime.delivery.healthy
     checks["scheduler"] = Check(

@@ -1,6 +1,6 @@
 """The outbox: Slack messages owed by committed changes, claimed and delivered in order."""
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -77,8 +77,15 @@ def enqueue(
     return int(key[0])
 
 
-def stream_heads(session: Session, now: datetime, limit: int) -> Sequence[OutboxMessage]:
-    """The oldest undelivered message of each stream, when it is due and not claimed."""
+def stream_heads(
+    session: Session, now: datetime, limit: int, due_ids: Collection[int] = ()
+) -> Sequence[OutboxMessage]:
+    """The oldest undelivered message of each stream, when it is due and not claimed. Due:
+    its time has come, or it is one of `due_ids` (retries whose wait has passed by the
+    process's monotonic clock, whatever the wall clock says now)."""
+    due = col(OutboxMessage.next_attempt_at) <= now
+    if due_ids:
+        due = due | col(OutboxMessage.id).in_(list(due_ids))
     oldest = (
         select(OutboxMessage.stream, func.min(OutboxMessage.id).label("head"))
         .where(col(OutboxMessage.state).in_((PENDING, SENDING)))
@@ -88,7 +95,7 @@ def stream_heads(session: Session, now: datetime, limit: int) -> Sequence[Outbox
     query = (
         select(OutboxMessage)
         .join(oldest, col(OutboxMessage.id) == oldest.c.head)
-        .where(OutboxMessage.next_attempt_at <= now)
+        .where(due)
         .where(
             (col(OutboxMessage.state) == PENDING)
             | (

@@ -316,6 +316,7 @@ def start_service(tmp_path, slack, config, live_clock):
             "channel_burst": 100.0,
             "claim_seconds": 2.0,
             "min_gap": 0.01,
+            "landing_window": 1.5,
             **tuning,
         }
         service = Service(

@@ -35,6 +35,9 @@ from storage.outbox import Op
 
 log = logging.getLogger(__name__)
 
+# Marks a retry after a failed look-up: whether the earlier attempt landed is still unknown.
+UNCERTAIN = "uncertain:"
+
 LEASE_NAME = "outbox-delivery"
 # An `ok: false` error we do not know is tried this many times (over about ten minutes at
 # the default backoff), then the message is set aside so the rest of its stream goes on.
@@ -54,8 +57,11 @@ class OutboxDelivery:
         channel_burst: float = 8.0,
         claim_seconds: float = 60.0,
         min_gap: float = 0.1,
+        landing_window: float = 30.0,
     ) -> None:
         self.ctx = ctx
+        self.landing_window = landing_window
+        self.lookup_problem: str | None = None  # why earlier posts cannot be looked up
         self.client = client
         self.renderer = NoticeRenderer(ctx)
         self.channels = ChannelDirectory(client)
@@ -69,6 +75,9 @@ class OutboxDelivery:
         self._lease_until: datetime | None = None
         self._paced_until: float | None = None
         self._parents: dict[str, str] = {}  # message ref -> channel, once posted
+        # Retries this process scheduled, by the monotonic clock: a wall clock set back
+        # (an NTP step, a VM resumed) must not hold them for the length of the jump.
+        self._retry_due: dict[int, float] = {}
         self.min_gap = min_gap
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -138,8 +147,10 @@ class OutboxDelivery:
             now = self.ctx.clock.now()
             if not self._hold_lease(now):
                 return finished
+            mono = time.monotonic()
+            due_ids = [i for i, at in self._retry_due.items() if at <= mono]
             with self.ctx.db.reader() as session:
-                heads = list(repo.stream_heads(session, now, limit=50))
+                heads = list(repo.stream_heads(session, now, limit=50, due_ids=due_ids))
             progressed = 0
             for head in heads:
                 if self._stop.is_set():
@@ -200,7 +211,12 @@ class OutboxDelivery:
         now = self.ctx.clock.now()
         # Slack may have taken the post even though we never heard back: after a crash
         # mid-send or a timeout, look for it before posting again.
-        uncertain = head.state == repo.SENDING or (head.last_error or "").endswith(": timeout")
+        last_error = head.last_error or ""
+        uncertain = (
+            head.state == repo.SENDING
+            or last_error.endswith(": timeout")
+            or last_error.startswith(UNCERTAIN)
+        )
         with self.ctx.db.session() as session:
             if not repo.claim(session, head.id, self.worker_id, now, self.claim):
                 return 0
@@ -252,7 +268,15 @@ class OutboxDelivery:
             raise Gone("message without a channel")
         thread_ts = target.ts if message.op == Op.REPLY and target else None
         if uncertain:
-            found = self.writer.find_post(message, channel, thread_ts)
+            try:
+                found = self.writer.find_post(message, channel, thread_ts)
+            except SlackFailure as failure:
+                if not self._lookup_never_works(failure):
+                    # Not knowing whether the earlier attempt landed, post nothing yet.
+                    delay = max(self._backoff(message.attempts + 1), self.landing_window / 4)
+                    self._retry(message, f"{UNCERTAIN} {failure}", delay)
+                    return 0
+                found = None
             if found is not None:
                 log.info("outbox: message %s was already posted (ts %s)", message.id, found)
                 self._finish(message, ts=found, channel=channel)
@@ -350,10 +374,26 @@ class OutboxDelivery:
         if failure.error == "timeout":
             # Slack may still be working on the request: give it time to land, so the
             # look-up before the next attempt can find it instead of posting twice.
-            delay = max(delay, 2.0 * float(self.client.timeout))
+            delay = max(delay, self.landing_window, 2.0 * float(self.client.timeout))
         log.warning("outbox: %s; retrying message %s in %.1fs", failure, message.id, delay)
         self._retry(message, str(failure), delay)
         return 0
+
+    def _lookup_never_works(self, failure: SlackFailure) -> bool:
+        """A look-up refused for good (a missing scope, a channel the bot cannot read): said
+        once in the log and in /health/ready, and then the post goes ahead, since it would
+        otherwise never be delivered."""
+        if failure.kind not in ("operator", "permanent", "not_in_channel"):
+            return False
+        problem = f"{failure.method}: {failure.error}"
+        if self.lookup_problem != problem:
+            self.lookup_problem = problem
+            log.error(
+                "outbox: cannot look for earlier posts (%s), so a post that timed out may be "
+                "repeated; give the app the channels:history and groups:history scopes",
+                problem,
+            )
+        return True
 
     def _refusal_backoff(self, refusals: int) -> float:
         """15 s, 30 s, 1 min, 2 min (at the default max_backoff of 60 s): about ten minutes
@@ -377,6 +417,9 @@ class OutboxDelivery:
         self, message: OutboxMessage, error: str | None, delay: float, *, refused: bool = False
     ) -> None:
         at = self.ctx.clock.now() + timedelta(seconds=delay)
+        if len(self._retry_due) > 10_000:
+            self._retry_due.clear()  # the wall-clock time in the database still holds
+        self._retry_due[message.id] = time.monotonic() + delay
         with self.ctx.db.session() as session:
             repo.mark_retry(
                 session,
@@ -399,6 +442,7 @@ class OutboxDelivery:
         superseded: bool = False,
     ) -> None:
         now = self.ctx.clock.now()
+        self._retry_due.pop(message.id, None)
         with self.ctx.db.session() as session:
             if dead is not None:
                 marked = repo.mark_dead(session, message.id, self.worker_id, dead, now)

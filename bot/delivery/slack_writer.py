@@ -89,20 +89,13 @@ class SlackWriter:
         return str(slot["file_id"])
 
     def find_post(self, message: OutboxMessage, channel: str, thread_ts: str | None) -> str | None:
-        """After a crash mid-send: the ts of our earlier post of this message, if Slack has it."""
+        """After a crash mid-send or a timeout: the ts of our earlier post of this message, if
+        Slack has it; None when the look-up worked and found none. SlackFailure otherwise."""
         channel_id = self.channels.resolve(channel)
         if channel_id is None:
-            log.warning("outbox: cannot resolve %s to check for an earlier post; posting", channel)
-            return None
-        try:
-            recent = self._recent(channel_id, thread_ts, message, include_all_metadata=True)
-        except SlackFailure as failure:
-            log.warning(
-                "outbox: cannot check for an earlier post of %s (%s); posting",
-                message.id,
-                failure.error,
-            )
-            return None
+            raise SlackFailure("conversations.info", "unavailable", f"cannot resolve {channel}")
+        # A failed look-up raises: the caller decides whether to wait or to post.
+        recent = self._recent(channel_id, thread_ts, message, include_all_metadata=True)
         for item in recent:
             meta = item.get("metadata") or {}
             payload = meta.get("event_payload") or {}

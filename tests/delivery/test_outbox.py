@@ -12,6 +12,7 @@ from commands.incidents import lifecycle as incidents
 from commands.incidents.lifecycle import IncidentDraft
 from storage.models import OutboxMessage
 from tests.conftest import poll_until
+from tests.factories import outbox_rows
 
 
 def _texts(slack, method="chat.postMessage"):
@@ -104,6 +105,52 @@ def test_timeout_after_slack_took_the_post_does_not_post_twice(start_service, sl
     ]
     assert len(parents) == 1
     assert slack.ok_calls("conversations.history")  # it looked before posting again
+
+
+def test_a_post_slack_lands_slowly_is_not_posted_again(start_service, slack):
+    """Slack takes 3.5 s to process a post; the client gives up after 1 s. A second post
+    waits for the landing window, then finds the first instead of repeating it."""
+    slack.hang("chat.postMessage", seconds=3.5, times=1)
+    bot = start_service(landing_window=5.0)
+    bot.command("create sev3 slow to land")
+    poll_until(lambda: _delivered(bot.ctx), timeout=20)
+    landed = [m for m in slack.messages("incidents") if "slow to land" in json.dumps(m.blocks)]
+    assert len(landed) == 1
+
+
+def test_a_failed_look_up_waits_instead_of_posting_again(start_service, slack):
+    """After a timeout the look-up itself fails twice (500): nothing is posted until it
+    works and finds the first post."""
+    slack.hang("chat.postMessage", seconds=1.6, times=1)
+    slack.fail("conversations.history", status=500, times=2)
+    bot = start_service(landing_window=2.0)
+    bot.command("create sev3 look-up down")
+    poll_until(lambda: _delivered(bot.ctx), timeout=30)
+    landed = [m for m in slack.messages("incidents") if "look-up down" in json.dumps(m.blocks)]
+    assert len(landed) == 1
+    assert len(slack.calls("conversations.history")) >= 3
+
+
+def test_a_look_up_that_can_never_work_is_said_once_and_posting_goes_on(start_service, slack):
+    slack.hang("chat.postMessage", seconds=1.6, times=1)
+    slack.error("conversations.history", "missing_scope", times=None)
+    bot = start_service(landing_window=2.0)
+    bot.command("create sev3 no history scope")
+    poll_until(lambda: _delivered(bot.ctx), timeout=30)
+    check = bot.get("/health/ready").json()["checks"]["post_lookup"]
+    assert check["warning"] is True and "missing_scope" in check["detail"]
+
+
+@pytest.mark.parametrize("minutes", [5, 60])
+def test_a_clock_set_back_does_not_hold_a_retry(start_service, slack, live_clock, minutes):
+    """The post fails once (500) and is retried after its backoff; meanwhile the wall clock
+    steps back. The retry goes out after the backoff asked for, not after the jump."""
+    slack.fail("chat.postMessage", status=500, times=1)
+    bot = start_service()
+    bot.command("create sev3 clock stepped back")
+    poll_until(lambda: any(m.last_error for m in outbox_rows(bot.ctx)))  # retry scheduled
+    live_clock.start -= timedelta(minutes=minutes)
+    poll_until(lambda: slack.ok_calls("chat.postMessage"), timeout=10)
 
 
 def test_crash_mid_send_does_not_post_twice(start_service, slack):
