@@ -30,13 +30,20 @@ def create_http_app(
 ) -> FastAPI:
     api = FastAPI(title="sre-bot", docs_url=None, redoc_url=None, openapi_url=None)
     # In Socket Mode Slack sends nothing here; the random signing secret refuses all.
-    body_timeout = (limits or HttpLimits()).body_timeout
+    limits = limits or HttpLimits()
+    body_timeout = limits.body_timeout
     mount_slack_events(api, bolt, signing_secret, runtime.ctx, body_timeout)
     mount_alert_webhooks(api, runtime, body_timeout)
 
     @api.get("/health/live")
-    async def live() -> dict:
-        return {"status": "ok"}
+    async def live() -> JSONResponse:
+        failing = runtime.ctx.db.failing_for()
+        if failing > limits.live_after_failing_writes:
+            return JSONResponse(
+                {"status": "failing", "detail": f"database writes failing for {failing:.0f} s"},
+                status_code=503,
+            )
+        return JSONResponse({"status": "ok"})
 
     @api.get("/health/ready")
     async def ready() -> JSONResponse:

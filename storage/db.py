@@ -5,7 +5,9 @@ SQLite runs in WAL mode with a busy timeout, and every write transaction starts 
 PostgreSQL needs nothing special: writes that race use row locks or conditional updates.
 """
 
+import os
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
@@ -69,10 +71,52 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = normalise_url(url)
         self.is_sqlite = self.url.startswith("sqlite")
+        path = self.url.split("///", 1)[1] if self.is_sqlite and "///" in self.url else ""
+        self.path = Path(path).expanduser().resolve() if path and path != ":memory:" else None
+        self._identity: tuple[int, int] | None = None  # (device, inode) of the file in use
+        # When writes started failing for a reason that does not clear by itself (a file
+        # made read-only, a disk gone): liveness fails once this lasts too long.
+        self.failing_since: float | None = None
         self.engine: Engine = self._create_engine()
         self._write_lock: threading.RLock | nullcontext[None] = (
             threading.RLock() if self.is_sqlite else nullcontext()
         )
+
+    def _check_file(self) -> None:
+        """The SQLite file is still the one the bot opened. Deleted or replaced while open,
+        SQLite would go on writing to the unlinked inode, and every acknowledged write would
+        be lost at the next restart."""
+        if self.path is None:
+            return
+        try:
+            info = os.stat(self.path)
+        except FileNotFoundError:
+            if self._identity is None:
+                return  # not created yet: the first connection creates it
+            raise self._failed(f"the database file {self.path} was deleted while in use") from None
+        identity = (info.st_dev, info.st_ino)
+        if self._identity is None:
+            self._identity = identity
+        elif identity != self._identity:
+            raise self._failed(f"the database file {self.path} was replaced while in use")
+
+    def _failed(self, reason: str) -> "DatabaseUnavailable":
+        if self.failing_since is None:
+            self.failing_since = time.monotonic()
+        return DatabaseUnavailable(f"{reason}; nothing was written, restart the bot")
+
+    def _write_failed(self, exc: OperationalError) -> "DatabaseUnavailable":
+        message = str(exc.orig)
+        if "readonly" in message or "read-only" in message:
+            # SQLite opened these connections read-only while the file was: new ones will
+            # see it writable again once it is fixed.
+            self.engine.dispose()
+            return self._failed(message)
+        return DatabaseUnavailable(message)
+
+    def failing_for(self) -> float:
+        """Seconds writes have failed for a reason that does not clear by itself (0: fine)."""
+        return 0.0 if self.failing_since is None else time.monotonic() - self.failing_since
 
     def _create_engine(self) -> Engine:
         if not self.is_sqlite:
@@ -112,16 +156,19 @@ class Database:
         # SQLite has one writer at a time. Queueing this process's writers on a lock is fair
         # and prompt; leaving it to SQLite's busy handler (sleep and retry) starves some of
         # them for seconds under load. Other processes (the CLI) still meet the busy timeout.
+        self._check_file()
         with self._write_lock, Session(self.engine, expire_on_commit=False) as session:
             try:
                 yield session
+                self._check_file()  # before the commit that would tell the caller "done"
                 session.commit()
             except OperationalError as exc:
                 session.rollback()
-                raise DatabaseUnavailable(str(exc.orig)) from exc
+                raise self._write_failed(exc) from exc
             except BaseException:
                 session.rollback()
                 raise
+        self.failing_since = None
 
     @contextmanager
     def reader(self) -> Iterator[Session]:
@@ -137,6 +184,9 @@ class Database:
                 session.rollback()
 
     def ping(self) -> None:
+        self._check_file()
+        if self.failing_since is not None:
+            raise DatabaseUnavailable("writes are failing; see the log")
         try:
             with self.engine.execution_options(**{_READ_ONLY: True}).connect() as conn:
                 conn.execute(text("SELECT 1"))

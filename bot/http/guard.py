@@ -51,6 +51,9 @@ class HttpLimits:
     header_timeout: float = 10.0  # to send a request line and its headers
     body_timeout: float = 30.0  # to send the body, once the headers are in
     max_connections: int = 0  # 0: what the file-descriptor limit allows (at most 1,000)
+    # Writes failing this long for a reason that does not clear by itself (a read-only or
+    # vanished database file): /health/live fails too, so the supervisor restarts the bot.
+    live_after_failing_writes: float = 300.0
 
 
 def guarded_protocol(limits: HttpLimits) -> type[H11Protocol]:
