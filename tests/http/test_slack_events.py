@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from bot.messages import CATALOG
 from bot.slack.ids import Action, Block, Callback
 from tests.conftest import command_body
-from tests.factories import block_action
+from tests.factories import block_action, view_submission
 
 INTERNAL = CATALOG["error.internal"]["en"].split("(")[0]
 FUZZ = settings(
@@ -84,19 +84,8 @@ def test_any_button_press_is_answered(bot, action, value, block):
     metadata=_value,
 )
 def test_any_modal_submission_is_answered(bot, callback, values, metadata):
-    payload = {
-        "type": "view_submission",
-        "team": {"id": "T0TEAM"},
-        "user": {"id": "U0ALICE"},
-        "api_app_id": "A0APP",
-        "view": {
-            "id": "V1",
-            "type": "modal",
-            "callback_id": callback,
-            "private_metadata": metadata,
-            "state": {"values": values},
-        },
-    }
+    view = {"type": "modal", "callback_id": callback, "private_metadata": metadata}
+    payload = view_submission(view, values, view_id="V1")
     _below_500(bot.interact(payload))
 
 
