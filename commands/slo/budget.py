@@ -7,6 +7,7 @@ are sums over the whole window (never a mean of short ratios). Negative remainin
 
 import math
 from datetime import timedelta
+from decimal import Decimal
 from enum import StrEnum
 
 # Budget share, long window, short window of the multi-window, multi-burn-rate alerts
@@ -48,12 +49,19 @@ def error_ratio(bad: float | None, total: float | None) -> float | None:
     return min(1.0, max(0.0, (bad or 0.0) / total))
 
 
+def error_budget(objective: float) -> float:
+    """1 - objective, as written: 0.999 leaves 0.001, not the 0.0010000000000000009 of float
+    subtraction, so that errors of exactly 0.1% spend exactly all of the budget (and are
+    `exhausted`, not a warning with 9e-16 left)."""
+    return float(Decimal(1) - Decimal(repr(objective)))
+
+
 def burn_rate(ratio: float | None, objective: float) -> float | None:
     """How fast the budget burns: 1 spends it exactly over the window."""
     ratio = _finite(ratio)
     if ratio is None:
         return None
-    return ratio / (1 - objective)
+    return ratio / error_budget(objective)
 
 
 def budget_remaining(ratio: float | None, objective: float) -> float | None:

@@ -122,3 +122,26 @@ def test_coverage_is_the_share_of_the_window_since_the_first_sample():
     assert slo_math.coverage(ten_days_ago, now, THIRTY_DAYS) == pytest.approx(1 / 3)
     assert slo_math.coverage(now - 40 * 86400, now, THIRTY_DAYS) == 1.0
     assert slo_math.coverage(None, now, THIRTY_DAYS) is None
+
+
+@pytest.mark.parametrize(
+    ("objective", "spent", "status"),
+    [
+        (0.999, 0.0, SloStatus.HEALTHY),
+        (0.999, 0.2, SloStatus.HEALTHY),
+        (0.999, 0.8, SloStatus.WARNING),
+        (0.999, 1.0, SloStatus.EXHAUSTED),
+        (0.9995, 1.0, SloStatus.EXHAUSTED),
+        (0.99, 1.0, SloStatus.EXHAUSTED),
+        (0.95, 1.0, SloStatus.EXHAUSTED),
+    ],
+)
+def test_a_budget_spent_exactly_is_exhausted_not_a_rounding_error_short(objective, spent, status):
+    """0.1% errors on 99.9% left 6.7e-16 of the budget by float subtraction: "warning", and
+    deploys allowed."""
+    budget = round(1 - objective, 10)
+    ratio = slo_math.error_ratio(round(budget * spent * 1_000_000), 1_000_000)
+    remaining = slo_math.budget_remaining(ratio, objective)
+    assert slo_math.status_of(remaining) == status
+    if spent == 1.0:
+        assert remaining == 0.0
