@@ -18,6 +18,7 @@ from commands.prometheus import (
     LabelValues,
     PrometheusClient,
     PrometheusQueryError,
+    PrometheusUnavailable,
     Range,
     matrix_parts,
     vector_min,
@@ -127,8 +128,28 @@ class _Plan:
     slots: list[tuple[int, str]] = field(default_factory=list)  # (spec index, window)
 
 
+# The part of a window query that counts errors (or good events), where no series at all
+# cannot mean "none": a threshold SLI's count of breaching samples may rightly be empty.
+_PARTS = {"good": ("good",), "events": ("bad",)}
+
+
+class EmptySli(Exception):
+    """An error or good query matched no series while the total query counted events: not
+    zero errors (a wrong label, such as `le="1"` where Prometheus 3 holds `le="1.0"`)."""
+
+
 def _window_numbers(spec: SloSpec, parts: dict[str, float | None], window: str) -> WindowNumbers:
     sli = spec.sli
+    counted = parts.get("total")
+    for part in _PARTS.get(sli.kind, ()):
+        if counted and parts.get(part) is None:
+            query = sli.bad(window) if part == "bad" else sli.good(window)
+            raise EmptySli(
+                f"{spec.source}: SLO {spec.key}: its {part} query matched no series over "
+                f"{window} while its total query counted {counted:g} events, so the budget "
+                f"cannot be told; check the query's labels (end it with `or vector(0)` if no "
+                f"series means none): {query}"
+            )
     if sli.kind == "raw":
         ratio = parts.get("ratio")
         if ratio is not None:
@@ -230,7 +251,10 @@ def evaluate(
             answers = client.run(plan.requests, at=at)
         except PrometheusQueryError as exc:
             raise SloSpecError(_which_spec(specs, exc)) from exc
-        return SloReport(_results(specs, plan, answers, at), at, client.url)
+        try:
+            return SloReport(_results(specs, plan, answers, at), at, client.url)
+        except EmptySli as empty:  # the gate answers "unknown" (exit 3), never "healthy"
+            raise PrometheusUnavailable(client.url, str(empty)) from empty
     finally:
         if own:
             client.close()

@@ -139,6 +139,22 @@ def test_bad_promql_names_the_slo(slo_ctx, tmp_path):
         evaluate(slo_ctx(spec_file))
 
 
+def test_an_error_query_that_matches_nothing_is_never_read_as_zero_errors(slo_ctx, tmp_path):
+    """A label the series do not have (Prometheus 3's le="1.0" where the spec says le="1")
+    matched no series: the budget was read as 100% healthy with deploys allowed."""
+    spec_file = prom.synth_spec(tmp_path / "typo.yaml")
+    spec_file.write_text(
+        spec_file.read_text().replace(
+            "sum(rate(synth_errors_total{", 'sum(rate(synth_errors_total{typo="x",', 1
+        )
+    )
+    with pytest.raises(PrometheusUnavailable) as caught:
+        evaluate(slo_ctx(spec_file))
+    reason = caught.value.reason
+    assert "SLO synth/healthy: its bad query matched no series" in reason
+    assert 'typo="x"' in reason and "or vector(0)" in reason
+
+
 def test_find_by_name_service_or_id(synth):
     specs = load_spec_file(synth)
     assert find_slo(specs, "HEALTHY").name == "healthy"
