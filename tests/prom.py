@@ -122,6 +122,21 @@ def write_openmetrics(path: Path, anchor: int) -> None:
                 ((t, float(t - times[0])) for t in times),
             )
 
+        # The fast mode's histogram again, with its boundaries as Prometheus 3 stores them
+        # (`le="1.0"` where the client wrote `le="1"`): no Prometheus 3 binary is in the
+        # package registries here, so its label form is emulated.
+        times = list(_times(anchor, SPAN_DAYS * DAY))
+        for le, share in zip(BUCKETS, LATENCY["fast"], strict=True):
+            stored = le if le == "+Inf" else repr(float(le))
+            counter(
+                "llm_v3_latency_seconds_bucket",
+                f'job="v3",le="{stored}"',
+                ((t, (t - times[0]) * share) for t in times),
+            )
+        counter(
+            "llm_v3_latency_seconds_count", 'job="v3"', ((t, float(t - times[0])) for t in times)
+        )
+
         # RL reward, a gauge: 42 except for RL_BAD_MINUTES two days ago.
         bad_from = anchor - 2 * DAY
         bad_from -= bad_from % 300

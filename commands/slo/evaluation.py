@@ -146,9 +146,9 @@ def _window_numbers(spec: SloSpec, parts: dict[str, float | None], window: str) 
             query = sli.bad(window) if part == "bad" else sli.good(window)
             raise EmptySli(
                 f"{spec.source}: SLO {spec.key}: its {part} query matched no series over "
-                f"{window} while its total query counted {counted:g} events, so the budget "
-                f"cannot be told; check the query's labels (end it with `or vector(0)` if no "
-                f"series means none): {query}"
+                f"{window} while its total query counted events, so the budget cannot be "
+                f"told; check the query's labels (end it with `or vector(0)` if no series "
+                f"means none): {query}"
             )
     if sli.kind == "raw":
         ratio = parts.get("ratio")

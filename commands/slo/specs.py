@@ -39,6 +39,31 @@ def format_duration(value: timedelta) -> str:
     return f"{seconds // 60}m"
 
 
+# An exact `le` matcher on a histogram bucket: `le="1"`.
+_LE = re.compile(r'(_bucket\s*\{[^{}]*?\ble\s*)=\s*"([0-9.eE+-]+)"')
+
+
+def _spellings(number: str) -> list[str]:
+    """How Prometheus may hold a bucket boundary: as the client wrote it (Prometheus 2:
+    `1`, `2.5`) or as a float (Prometheus 3 stores `1.0`)."""
+    value = float(number)
+    forms = [number, repr(value)]
+    if value.is_integer():
+        forms += [str(int(value)), f"{int(value)}.0"]
+    return list(dict.fromkeys(forms))
+
+
+def portable_le(query: str) -> str:
+    """`le="1"` as `le=~"1|1\\.0"`, which matches the bucket on Prometheus 2 and 3 alike.
+    (On Prometheus 3 `le="1"` matches no series, and a budget would look untouched.)"""
+
+    def replace(match: re.Match[str]) -> str:
+        alternatives = "|".join(re.escape(f).replace("\\", "\\\\") for f in _spellings(match[2]))
+        return f'{match[1]}=~"{alternatives}"'
+
+    return _LE.sub(replace, query)
+
+
 @dataclass(frozen=True)
 class SliQueries:
     """How to ask Prometheus for an SLI over any window.
@@ -70,7 +95,7 @@ class SliQueries:
         return "increase(" not in text.replace(" ", "")
 
     def _fill(self, template: str, window: str) -> str:
-        return template.replace(WINDOW_PLACEHOLDER, window)
+        return portable_le(template.replace(WINDOW_PLACEHOLDER, window))
 
     def bad(self, window: str) -> str:
         if self.kind == "events":

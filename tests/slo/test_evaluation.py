@@ -155,6 +155,43 @@ def test_an_error_query_that_matches_nothing_is_never_read_as_zero_errors(slo_ct
     assert 'typo="x"' in reason and "or vector(0)" in reason
 
 
+LE_SPEC = """
+version: "prometheus/v1"
+service: "le"
+slos:
+  - name: "{name}"
+    objective: 95
+    time_window: 7d
+    sli:
+      events:
+        error_query: >-
+          sum(rate({metric}_count{{{sel}}}[{{{{.window}}}}]))
+          - sum(rate({metric}_bucket{{{sel},le="1"}}[{{{{.window}}}}]))
+        total_query: sum(rate({metric}_count{{{sel}}}[{{{{.window}}}}]))
+    alerting:
+      name: Le{name}
+"""
+
+
+def test_a_bucket_written_le_1_matches_what_prometheus_3_stores_as_1_0(slo_ctx, tmp_path):
+    """The same fast-mode histogram, once as Prometheus 2 holds it (`le="1"`) and once as
+    Prometheus 3 does (`le="1.0"`, emulated): one spec reads both, to the same figure."""
+    two = tmp_path / "two.yaml"
+    two.write_text(
+        LE_SPEC.format(name="two", metric="llm_brief_latency_seconds", sel='mode="fast"'),
+        encoding="utf-8",
+    )
+    three = tmp_path / "three.yaml"
+    three.write_text(
+        LE_SPEC.format(name="three", metric="llm_v3_latency_seconds", sel='job="v3"'),
+        encoding="utf-8",
+    )
+    results = {r.spec.name: r for r in evaluate(slo_ctx(two, three)).results}
+    assert results["two"].window.ratio == pytest.approx(0.2, abs=1e-3)  # 80% within 1 s
+    assert results["three"].window.ratio == pytest.approx(results["two"].window.ratio)
+    assert results["three"].status == SloStatus.EXHAUSTED  # 20% errors on a 5% budget
+
+
 def test_find_by_name_service_or_id(synth):
     specs = load_spec_file(synth)
     assert find_slo(specs, "HEALTHY").name == "healthy"
