@@ -14,6 +14,7 @@ import random
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
@@ -37,6 +38,11 @@ log = logging.getLogger(__name__)
 
 # Marks a retry after a failed look-up: whether the earlier attempt landed is still unknown.
 UNCERTAIN = "uncertain:"
+
+
+class StillUncertain(Exception):
+    """Whether an earlier attempt landed cannot be told yet; the message waits."""
+
 
 LEASE_NAME = "outbox-delivery"
 # An `ok: false` error we do not know is tried this many times (over about ten minutes at
@@ -222,6 +228,8 @@ class OutboxDelivery:
                 return 0
         try:
             return self._send(head, uncertain)
+        except StillUncertain:
+            return 0  # looked for again later
         except Refused as refused:
             return self._set_aside(head, refused.failure, "also as plain text")
         except SlackFailure as failure:
@@ -268,15 +276,9 @@ class OutboxDelivery:
             raise Gone("message without a channel")
         thread_ts = target.ts if message.op == Op.REPLY and target else None
         if uncertain:
-            try:
-                found = self.writer.find_post(message, channel, thread_ts)
-            except SlackFailure as failure:
-                if not self._lookup_never_works(failure):
-                    # Not knowing whether the earlier attempt landed, post nothing yet.
-                    delay = max(self._backoff(message.attempts + 1), self.landing_window / 4)
-                    self._retry(message, f"{UNCERTAIN} {failure}", delay)
-                    return 0
-                found = None
+            found = self._earlier(
+                message, lambda: self.writer.find_post(message, channel, thread_ts)
+            )
             if found is not None:
                 log.info("outbox: message %s was already posted (ts %s)", message.id, found)
                 self._finish(message, ts=found, channel=channel)
@@ -309,7 +311,9 @@ class OutboxDelivery:
             raise SlackFailure(UPLOAD_METHOD, "unavailable", f"cannot resolve {channel}")
         thread_ts = target.ts if target else None
         if uncertain:
-            found = self.writer.find_upload(message, channel_id, thread_ts, filename)
+            found = self._earlier(
+                message, lambda: self.writer.find_upload(message, channel_id, thread_ts, filename)
+            )
             if found is not None:
                 log.info("outbox: file %s was already uploaded (%s)", message.id, found)
                 self._finish(message, ts=found)
@@ -378,6 +382,19 @@ class OutboxDelivery:
         log.warning("outbox: %s; retrying message %s in %.1fs", failure, message.id, delay)
         self._retry(message, str(failure), delay)
         return 0
+
+    def _earlier(self, message: OutboxMessage, look: Callable[[], str | None]) -> str | None:
+        """What an earlier attempt of `message` left in Slack (its ts or file ID), found by
+        `look`; None when the look-up found nothing, or can never work. A look-up failing for
+        now schedules another try and raises StillUncertain: nothing is sent meanwhile."""
+        try:
+            return look()
+        except SlackFailure as failure:
+            if self._lookup_never_works(failure):
+                return None
+            delay = max(self._backoff(message.attempts + 1), self.landing_window / 4)
+            self._retry(message, f"{UNCERTAIN} {failure}", delay)
+            raise StillUncertain(str(failure)) from failure
 
     def _lookup_never_works(self, failure: SlackFailure) -> bool:
         """A look-up refused for good (a missing scope, a channel the bot cannot read): said

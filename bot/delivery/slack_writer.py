@@ -106,13 +106,9 @@ class SlackWriter:
     def find_upload(
         self, message: OutboxMessage, channel_id: str, thread_ts: str | None, filename: str
     ) -> str | None:
-        """After a crash or timeout mid-upload: the file's ID, if Slack already shared it."""
-        try:
-            recent = self._recent(channel_id, thread_ts, message)
-        except SlackFailure as failure:
-            log.warning("outbox: cannot check for an earlier upload (%s); uploading", failure)
-            return None
-        for item in recent:
+        """After a crash or timeout mid-upload: the file's ID, if Slack already shared it;
+        None when the look-up worked and found none. SlackFailure otherwise."""
+        for item in self._recent(channel_id, thread_ts, message):
             for file in item.get("files") or []:
                 if file.get("name") == filename:
                     return str(file.get("id"))

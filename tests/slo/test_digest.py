@@ -262,6 +262,22 @@ def test_an_upload_that_timed_out_after_slack_took_it_is_not_shared_twice(
     assert len(slack.calls("files.getUploadURLExternal")) == 1
 
 
+def test_an_upload_whose_look_up_fails_waits_instead_of_sharing_twice(
+    start_service, slack, prometheus
+):
+    """As for posts: after the upload timed out, the look-up for it fails twice (500);
+    nothing is uploaded again until a look-up works and finds the file."""
+    slack.hang("files.completeUploadExternal", seconds=1.5, times=1)
+    slack.fail("conversations.replies", status=500, times=2)
+    bot = start_service(config_override=digest_config(prometheus.url, files=ALL[:1]))
+    channel = slack.workspace.channel("sre")
+    parent = poll_until(lambda: slack.messages(channel.id), timeout=60)[0]
+    poll_until(lambda: [r.state for r in outbox_rows(bot.ctx)] == ["sent", "sent"], timeout=60)
+    assert len(slack.calls("conversations.replies")) >= 3
+    assert len([m for m in slack.thread(channel.id, parent.ts)[1:] if m.files]) == 1
+    assert len(slack.calls("files.getUploadURLExternal")) == 1
+
+
 def _many_slos(path, count: int) -> str:
     """`count` SLOs with long names, on a service with a long name (no data: no charts)."""
     service = "artisan-checkout-payment-authorization-gateway-" + "x" * 60
