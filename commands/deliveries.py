@@ -3,11 +3,10 @@
 from datetime import timedelta
 
 from sqlalchemy import delete
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
 from commands.context import Context
-from storage.db import rows_changed
+from storage.db import insert_first, rows_changed
 from storage.models import SlackEventSeen
 
 KEEP = timedelta(days=2)
@@ -15,14 +14,10 @@ KEEP = timedelta(days=2)
 
 def first_delivery(ctx: Context, event_id: str) -> bool:
     """True the first time an event ID is seen; False for Slack's retries of it."""
-    now = ctx.clock.now()
-    try:
-        with ctx.db.session() as session:
-            session.add(SlackEventSeen(event_id=event_id[:64], seen_at=now))
-            session.flush()
-    except IntegrityError:
-        return False
-    return True
+    with ctx.db.session() as session:
+        return insert_first(
+            session, SlackEventSeen(event_id=event_id[:64], seen_at=ctx.clock.now())
+        )
 
 
 def forget_old(ctx: Context) -> int:

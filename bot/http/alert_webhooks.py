@@ -88,7 +88,7 @@ def mount_alert_webhooks(
         if declared is not None and declared > DRAIN_MAX_BYTES:
             return _refuse_too_large(source, too_large, close=True)
         if declared is not None and declared > limit:
-            await drain(request, DRAIN_MAX_BYTES)
+            await drain(request, DRAIN_MAX_BYTES, body_timeout)
             return _refuse_too_large(source, too_large)
         try:
             async with limiter:
@@ -97,7 +97,7 @@ def mount_alert_webhooks(
                     result = await anyio.to_thread.run_sync(ingest_body, body, source)
             if body is None:
                 if more:
-                    await drain(request, DRAIN_MAX_BYTES)
+                    await drain(request, DRAIN_MAX_BYTES, body_timeout)
                 return _refuse_too_large(source, too_large)
         except TimeoutError:
             return too_slow()

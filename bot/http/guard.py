@@ -13,7 +13,6 @@ import asyncio
 import logging
 import os
 import resource
-import time
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -60,8 +59,9 @@ def guarded_protocol(limits: HttpLimits) -> type[H11Protocol]:
     """Uvicorn's h11 protocol with a header deadline and a connection cap (measured when the
     server is built, once the bot's own files are open)."""
     cap = limits.max_connections or connection_cap()
-    # Connections waiting for a request's headers, oldest first (one server per class).
-    waiting: dict[H11Protocol, float] = {}
+    # Connections waiting for a request's headers, oldest first (an ordered set; one server
+    # per class).
+    waiting: dict[H11Protocol, None] = {}
 
     class GuardedH11Protocol(H11Protocol):
         _deadline: asyncio.TimerHandle | None = None
@@ -85,7 +85,7 @@ def guarded_protocol(limits: HttpLimits) -> type[H11Protocol]:
 
         def _await_headers(self) -> None:
             self._answered = self.cycle
-            waiting[self] = time.monotonic()
+            waiting[self] = None
             self._deadline = self.loop.call_later(limits.header_timeout, self._too_slow)
 
         def _headers_in(self) -> None:
