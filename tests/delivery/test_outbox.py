@@ -94,16 +94,18 @@ def test_rate_limit_honours_retry_after(start_service, slack):
     assert retried.at - limited.at >= 1.9
 
 
+def _announced(slack, title: str) -> list:
+    """The incident announcements in #incidents that carry `title`."""
+    return [m for m in slack.messages("incidents") if title in json.dumps(m.blocks or m.text)]
+
+
 def test_timeout_after_slack_took_the_post_does_not_post_twice(start_service, slack):
     # Slack answers after the client gave up (timeout 1s): it did post. The retry finds it.
     slack.hang("chat.postMessage", seconds=1.6, times=1)
     bot = start_service()
     bot.command("create sev3 slow slack")
     poll_until(lambda: _delivered(bot.ctx))
-    parents = [
-        m for m in slack.messages("incidents") if "slow slack" in json.dumps(m.blocks or m.text)
-    ]
-    assert len(parents) == 1
+    assert len(_announced(slack, "slow slack")) == 1
     assert slack.ok_calls("conversations.history")  # it looked before posting again
 
 
@@ -114,8 +116,7 @@ def test_a_post_slack_lands_slowly_is_not_posted_again(start_service, slack):
     bot = start_service(landing_window=5.0)
     bot.command("create sev3 slow to land")
     poll_until(lambda: _delivered(bot.ctx), timeout=20)
-    landed = [m for m in slack.messages("incidents") if "slow to land" in json.dumps(m.blocks)]
-    assert len(landed) == 1
+    assert len(_announced(slack, "slow to land")) == 1
 
 
 def test_a_failed_look_up_waits_instead_of_posting_again(start_service, slack):
@@ -126,8 +127,7 @@ def test_a_failed_look_up_waits_instead_of_posting_again(start_service, slack):
     bot = start_service(landing_window=2.0)
     bot.command("create sev3 look-up down")
     poll_until(lambda: _delivered(bot.ctx), timeout=30)
-    landed = [m for m in slack.messages("incidents") if "look-up down" in json.dumps(m.blocks)]
-    assert len(landed) == 1
+    assert len(_announced(slack, "look-up down")) == 1
     assert len(slack.calls("conversations.history")) >= 3
 
 
