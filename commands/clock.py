@@ -83,3 +83,8 @@ def clock_from_env(value: str | None) -> Clock:
 def iso_utc(moment: datetime) -> str:
     """ISO 8601 in UTC with a `Z`, as the JSON outputs promise."""
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def from_iso(text: object) -> datetime:
+    """An instant written by `iso_utc` (or any ISO 8601 text with an offset or `Z`)."""
+    return datetime.fromisoformat(str(text).replace("Z", "+00:00"))

@@ -1,19 +1,14 @@
 """The on-call messages the outbox owes: reminders (dropped when their reason has passed) and
 the weekly handoff."""
 
-from datetime import datetime
-
 from bot.delivery.renderers import Renderers
 from bot.i18n import Translator
 from bot.slack.oncall import views
+from commands.clock import from_iso
 from commands.context import Context
 from commands.incidents import lifecycle as incidents
 from commands.notices import Moot, Template
 from commands.oncall import handoff, reminders
-
-
-def _instant(text: object) -> datetime:
-    return datetime.fromisoformat(str(text).replace("Z", "+00:00"))
 
 
 def ack_reminder(ctx: Context, t: Translator, args: dict) -> dict:
@@ -25,7 +20,7 @@ def ack_reminder(ctx: Context, t: Translator, args: dict) -> dict:
 
 def update_reminder(ctx: Context, t: Translator, args: dict) -> dict:
     incident_id = str(args["incident_id"])
-    if not reminders.update_still_owed(ctx, incident_id, _instant(args["quiet_since"])):
+    if not reminders.update_still_owed(ctx, incident_id, from_iso(args["quiet_since"])):
         raise Moot(f"{incident_id} was updated")
     return views.update_reminder(args, t, ctx.clock.now())
 
@@ -39,7 +34,7 @@ def postmortem_reminder(ctx: Context, t: Translator, args: dict) -> dict:
 
 
 def handoff_post(ctx: Context, t: Translator, args: dict) -> dict:
-    at = _instant(args["handoff_at"])
+    at = from_iso(args["handoff_at"])
     summary = handoff.handoff_summary(ctx, at, late=bool(args.get("late")))
     return views.handoff_message(summary, ctx.config, t)
 

@@ -18,6 +18,7 @@ from bot.slack.blocks import (
     who,
 )
 from bot.slack.incidents.views import SEVERITY_EMOJI
+from commands.clock import from_iso
 from commands.config import Config
 from commands.oncall.handoff import HandoffSummary
 from commands.oncall.overrides import shift_fields
@@ -100,10 +101,6 @@ def schedule_message(
     return message(header, blocks)
 
 
-def _instant(text: object) -> datetime:
-    return datetime.fromisoformat(str(text).replace("Z", "+00:00"))
-
-
 def shift_text(kind: str, shifts: Sequence[Mapping[str, Any]], t: Translator) -> str:
     """A swap or a cover, in one sentence that tags both people."""
     first = shifts[0]
@@ -113,17 +110,17 @@ def shift_text(kind: str, shifts: Sequence[Mapping[str, Any]], t: Translator) ->
             "oncall.swapped",
             who_a=person(first["replaces"], t),
             who_b=person(first["user"], t),
-            start_a=t.time(_instant(first["start"])),
-            end_a=t.time(_instant(first["end"])),
-            start_b=t.time(_instant(second["start"])),
-            end_b=t.time(_instant(second["end"])),
+            start_a=t.time(from_iso(first["start"])),
+            end_a=t.time(from_iso(first["end"])),
+            start_b=t.time(from_iso(second["start"])),
+            end_b=t.time(from_iso(second["end"])),
             id=first["id"],
         )
     return t(
         "oncall.covered",
         who=person(first["user"], t),
-        start=t.time(_instant(first["start"])),
-        end=t.time(_instant(first["end"])),
+        start=t.time(from_iso(first["start"])),
+        end=t.time(from_iso(first["end"])),
         replaces=person(first["replaces"], t),
         id=first["id"],
     )
@@ -143,8 +140,8 @@ def change_message(args: Mapping[str, Any], t: Translator) -> dict:
         lines += [
             t(
                 "oncall.change_back",
-                start=t.time(_instant(s["start"])),
-                end=t.time(_instant(s["end"])),
+                start=t.time(from_iso(s["start"])),
+                end=t.time(from_iso(s["end"])),
                 who=person(s["replaces"], t),
                 instead=person(s["user"], t),
             )
@@ -171,7 +168,7 @@ def stale_override_lines(rows: Sequence[OnCallOverride], t: Translator) -> list[
 
 def ack_reminder(args: dict, config: Config, t: Translator, now: datetime) -> dict:
     """A reminder in the subject's thread: to the primary, the secondary, or the channel."""
-    since = datetime.fromisoformat(str(args["since"]).replace("Z", "+00:00"))
+    since = from_iso(args["since"])
     severity = str(args.get("severity", ""))
     target = config.response_minutes(severity) * 60 if severity in config.severities else None
     notify = str(args.get("notify", "channel"))
@@ -190,7 +187,7 @@ def ack_reminder(args: dict, config: Config, t: Translator, now: datetime) -> di
 
 
 def update_reminder(args: dict, t: Translator, now: datetime) -> dict:
-    quiet_since = datetime.fromisoformat(str(args["quiet_since"]).replace("Z", "+00:00"))
+    quiet_since = from_iso(args["quiet_since"])
     body = t(
         "remind.update",
         who=person(args.get("user"), t),
