@@ -71,6 +71,8 @@ class Config(Strict):
     oncall: OnCallConfig = OnCallConfig()
     alerts: AlertsConfig = AlertsConfig()
     slos: SlosConfig = SlosConfig()
+    # A folder of SLI plugin definitions (YAML), for Sloth specs with `sli.plugin`.
+    slo_plugins: str | None = None
     digest: DigestConfig = DigestConfig()
     runbooks: RunbooksConfig = RunbooksConfig()
     health: list[HealthTarget] = Field(default_factory=list)

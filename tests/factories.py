@@ -12,10 +12,16 @@ from sqlmodel import select
 from commands.config import Config, PrometheusConfig, SlackConfig
 from commands.context import Context
 from commands.runbooks.config import RunbooksConfig
+from commands.slo.alert_windows import load_catalog
+from commands.slo.load_context import LoadContext
 from storage.models import OutboxMessage, RunbookApproval, RunbookStep
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_RUNBOOKS = ROOT / "examples" / "runbooks"
+EXAMPLE_SLOS = ROOT / "examples" / "slos"
+# The examples' weekly SLOs need Sloth's 7d alert windows, as in examples/sre-bot.yml.
+WINDOWS_7D = ROOT / "examples" / "windows" / "7d.yaml"
+WEEKLY = LoadContext(windows=load_catalog([WINDOWS_7D]))
 
 TEAM = {"id": "T0TEAM", "domain": "artisan"}
 
@@ -25,6 +31,12 @@ SEOUL = ZoneInfo("Asia/Seoul")
 def seoul(*parts: int) -> datetime:
     """A wall-clock time in Seoul (the team's zone in these tests), as UTC."""
     return datetime(*parts, tzinfo=SEOUL).astimezone(UTC)
+
+
+def slos_yaml(*files: str | Path) -> str:
+    """`slos:` of sre-bot.yml listing these spec files, with the 7d alert windows."""
+    listed = "".join(f"\n    - {f}" for f in files)
+    return f"slos:\n  alert_windows: [{WINDOWS_7D}]\n  files:{listed or ' []'}\n"
 
 
 def block_action(

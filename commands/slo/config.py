@@ -5,6 +5,7 @@ from typing import Any
 from pydantic import Field, field_validator, model_validator
 
 from commands.incidents.severity import SEVERITY_NAMES
+from commands.slo.specs import parse_duration
 from commands.validation import Strict
 
 
@@ -27,6 +28,10 @@ class SlosConfig(Strict):
     """`slos:` is a list of spec files; the mapping form adds the gate and evaluation options."""
 
     files: list[str] = Field(default_factory=list)
+    # Sloth AlertWindows files (or folders of them) for periods other than 30d and 28d.
+    alert_windows: list[str] = Field(default_factory=list)
+    # The period of an SLO whose spec names none (Sloth's --default-slo-period).
+    default_window: str = "30d"
     deploy_gate: DeployGateConfig = DeployGateConfig()
     # How often the bot evaluates every SLO to post status changes (warning, exhausted,
     # recovered); 0 turns the posts off.
@@ -41,6 +46,12 @@ class SlosConfig(Strict):
             return {}
         if isinstance(value, list):
             return {"files": value}
+        return value
+
+    @field_validator("default_window")
+    @classmethod
+    def _a_duration(cls, value: str) -> str:
+        parse_duration(value)
         return value
 
 

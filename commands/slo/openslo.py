@@ -1,13 +1,17 @@
-"""OpenSLO `openslo/v1` spec files (kind SLO): `ratioMetric` and `thresholdMetric` indicators."""
+"""OpenSLO spec files (kind SLO): `openslo/v1` with `ratioMetric` and `thresholdMetric`
+indicators, and `openslo/v1alpha` read as Sloth reads it (`ratioMetrics`, one SLO per
+objective, named `<name>-<index>`, no alerts)."""
 
 import re
 from datetime import timedelta
 from typing import Any
 
-from commands.slo.spec_documents import SpecDocument
+from commands.slo.load_context import LoadContext
+from commands.slo.spec_documents import SpecDocument, check_window_query
 from commands.slo.specs import (
     WINDOW_PLACEHOLDER,
     Alerting,
+    AlertSpec,
     SliQueries,
     SloSpec,
     parse_duration,
@@ -40,13 +44,19 @@ _OSLO_OBJECTIVE = {
 }
 
 
-def read_openslo(doc: SpecDocument) -> list[SloSpec]:
+def _slo_name(doc: SpecDocument) -> str:
+    """The `metadata.name` of an OpenSLO document of `kind: SLO` (v1 and v1alpha alike)."""
     doc.mapping((), _OSLO_ROOT, {"apiVersion", "kind", "metadata", "spec"})
     kind = doc.text(("kind",))
     if kind != "SLO":
         raise doc.fail(("kind",), f"unsupported kind {kind!r} (only kind: SLO is read)")
     doc.mapping(("metadata",), _OSLO_META, {"name"})
     name = doc.text(("metadata", "name"))
+    return name
+
+
+def read_openslo(doc: SpecDocument, context: LoadContext) -> list[SloSpec]:
+    name = _slo_name(doc)
     spec = doc.mapping(("spec",), _OSLO_SPEC, {"service", "objectives"})
     if "indicatorRef" in spec:
         raise doc.fail(("spec", "indicatorRef"), "unsupported field (inline the indicator)")
@@ -56,6 +66,9 @@ def read_openslo(doc: SpecDocument) -> list[SloSpec]:
         raise doc.fail(("spec", "indicator"), "required field is missing")
     service = doc.text(("spec", "service"))
     window = _openslo_window(doc)
+    windows = context.windows.for_period(window)
+    if windows is None:
+        raise doc.fail(("spec", "timeWindow"), context.windows.missing(window))
     objectives = spec.get("objectives")
     if not isinstance(objectives, list) or len(objectives) != 1:
         raise doc.fail(("spec", "objectives"), "give exactly one objective")
@@ -111,8 +124,84 @@ def read_openslo(doc: SpecDocument) -> list[SloSpec]:
             alerting=Alerting(name=_camel(name)),
             source=str(doc.path),
             spec_version="openslo/v1",
+            mode="cli-gen-openslo",
+            percent=float(target) * 100,
+            alert_windows=windows,
         )
     ]
+
+
+_V1ALPHA_SPEC = {"description", "service", "budgetingMethod", "objectives", "timeWindows"}
+_V1ALPHA_QUERY = {"source", "queryType", "query", "metadata"}
+
+
+def read_openslo_v1alpha(doc: SpecDocument, context: LoadContext) -> list[SloSpec]:
+    name = _slo_name(doc)
+    spec = doc.mapping(("spec",), _V1ALPHA_SPEC, {"service", "objectives"})
+    service = doc.text(("spec", "service"))
+    method = spec.get("budgetingMethod", "Occurrences")
+    if method != "Occurrences":
+        raise doc.fail(("spec", "budgetingMethod"), "unsupported (Occurrences is read)")
+    window = timedelta(days=30)
+    periods = spec.get("timeWindows") or []
+    if not isinstance(periods, list) or len(periods) > 1:
+        raise doc.fail(("spec", "timeWindows"), "give one time window at most")
+    if periods:
+        at = ("spec", "timeWindows", 0)
+        period = doc.mapping(at, {"count", "unit", "isRolling", "calendar"}, {"count", "unit"})
+        if str(period.get("unit", "")).lower() != "day":
+            raise doc.fail((*at, "unit"), "unsupported: only Day windows are read (as Sloth)")
+        count = period.get("count")
+        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+            raise doc.fail((*at, "count"), "must be a whole number of days")
+        window = timedelta(days=count)
+    windows = context.windows.for_period(window)
+    if windows is None:
+        raise doc.fail(("spec", "timeWindows"), context.windows.missing(window))
+    objectives = spec.get("objectives")
+    if not isinstance(objectives, list) or not objectives:
+        raise doc.fail(("spec", "objectives"), "give at least one objective")
+    out = []
+    for index in range(len(objectives)):
+        at = ("spec", "objectives", index)
+        objective = doc.mapping(at, {"displayName", "ratioMetrics", "target", "value", "op"})
+        target = objective.get("target")
+        if isinstance(target, bool) or not isinstance(target, int | float) or not 0 < target < 1:
+            raise doc.fail((*at, "target"), "must be a ratio above 0 and below 1, e.g. 0.99")
+        if "ratioMetrics" not in objective:
+            raise doc.fail((*at, "ratioMetrics"), "required field is missing (ratioMetrics)")
+        ratio = (*at, "ratioMetrics")
+        doc.mapping(ratio, {"good", "total", "counter"}, {"good", "total"})
+
+        def query(part: str, ratio: tuple[Any, ...] = ratio) -> str:
+            where = (*ratio, part)
+            doc.mapping(where, _V1ALPHA_QUERY, {"query"})
+            source = doc.text((*where, "source"), required=False) or "prometheus"
+            if source not in ("prometheus", "sloth"):
+                raise doc.fail((*where, "source"), f"unsupported source {source!r} (prometheus)")
+            query_type = doc.text((*where, "queryType"), required=False) or "promql"
+            if query_type != "promql":
+                raise doc.fail((*where, "queryType"), f"unsupported {query_type!r} (promql)")
+            return check_window_query(doc, (*where, "query"), doc.text((*where, "query")))
+
+        percent = float(target) * 100
+        out.append(
+            SloSpec(
+                service=service,
+                name=f"{name}-{index}",
+                objective=round(float(target), 12),
+                window=window,
+                sli=SliQueries("good", good_query=query("good"), total_query=query("total")),
+                description=doc.text(("spec", "description"), required=False),
+                alerting=Alerting(page=AlertSpec(disable=True), ticket=AlertSpec(disable=True)),
+                source=str(doc.path),
+                spec_version="openslo/v1alpha",
+                mode="cli-gen-openslo",
+                percent=percent,
+                alert_windows=windows,
+            )
+        )
+    return out
 
 
 def _camel(name: str) -> str:

@@ -1,28 +1,91 @@
-"""Sloth `prometheus/v1` spec files, read as Sloth writes them (plus a per-SLO `time_window`)."""
+"""Sloth spec files, read as Sloth reads them: `version: prometheus/v1`, and the Kubernetes
+`sloth.slok.dev/v1` `PrometheusServiceLevel` resource (the same fields in camelCase, under
+`spec`). sre-bot adds one field: a per-SLO `time_window` (`timeWindow`), default 30d."""
 
+import logging
 import re
+from dataclasses import dataclass
 from typing import Any
 
+from commands.slo.load_context import LoadContext
+from commands.slo.rules.chain import build
+from commands.slo.rules.core import PluginError
 from commands.slo.spec_documents import SpecDocument, check_window_query
-from commands.slo.specs import Alerting, AlertSpec, SliQueries, SloSpec
+from commands.slo.specs import (
+    Alerting,
+    AlertSpec,
+    PluginRef,
+    SliQueries,
+    SloSpec,
+    format_duration,
+)
 
-_SLOTH_ROOT = {"version", "service", "labels", "slos"}
-_SLOTH_SLO = {"name", "objective", "description", "labels", "sli", "alerting", "time_window"}
-_SLOTH_ALERTING = {"name", "labels", "annotations", "page_alert", "ticket_alert"}
-_SLOTH_ALERT = {"disable", "labels", "annotations"}
+
+@dataclass(frozen=True)
+class Dialect:
+    spec_version: str
+    mode: str
+    root: tuple[str, ...]  # where service, labels and slos are
+    slo_plugins: str
+    error_query: str
+    total_query: str
+    error_ratio_query: str
+    page_alert: str
+    ticket_alert: str
+    time_window: str
 
 
-def read_sloth(doc: SpecDocument) -> list[SloSpec]:
-    root = doc.mapping((), _SLOTH_ROOT, {"version", "service", "slos"})
-    service = doc.text(("service",))
-    service_labels = doc.labels(("labels",))
+PROMETHEUS_V1 = Dialect(
+    "prometheus/v1",
+    "cli-gen-prom",
+    (),
+    "slo_plugins",
+    "error_query",
+    "total_query",
+    "error_ratio_query",
+    "page_alert",
+    "ticket_alert",
+    "time_window",
+)
+KUBERNETES_V1 = Dialect(
+    "sloth.slok.dev/v1",
+    "cli-gen-k8s",
+    ("spec",),
+    "sloPlugins",
+    "errorQuery",
+    "totalQuery",
+    "errorRatioQuery",
+    "pageAlert",
+    "ticketAlert",
+    "timeWindow",
+)
+_ALERT = {"disable", "labels", "annotations"}
+log = logging.getLogger(__name__)
+_CHAIN = {"overridePrevious", "chain"}
+_PLUGIN = {"id", "priority", "config"}
+
+
+def read_sloth(doc: SpecDocument, context: LoadContext, dialect: Dialect) -> list[SloSpec]:
+    base = dialect.root
+    if base:
+        doc.mapping((), {"apiVersion", "kind", "metadata", "spec"}, {"kind", "spec"})
+        doc.mapping(("metadata",), {"name", "namespace", "labels", "annotations"})
+        root = doc.mapping(base, {"service", "labels", "slos", dialect.slo_plugins}, {"service"})
+    else:
+        root = doc.mapping(
+            (), {"version", "service", "labels", "slos", dialect.slo_plugins}, {"service"}
+        )
+    service = doc.text((*base, "service"))
+    service_labels = doc.labels((*base, "labels"))
+    group_chain, group_override = _chain(doc, (*base, dialect.slo_plugins))
     slos = root.get("slos")
     if not isinstance(slos, list) or not slos:
-        raise doc.fail(("slos",), "must be a list of SLOs")
+        raise doc.fail((*base, "slos"), "must be a list of SLOs")
     specs = []
     for i in range(len(slos)):
-        at: tuple[Any, ...] = ("slos", i)
-        doc.mapping(at, _SLOTH_SLO, {"name", "objective", "sli"})
+        at: tuple[Any, ...] = (*base, "slos", i)
+        fields = {"name", "objective", "description", "labels", "sli", "alerting", "plugins"}
+        doc.mapping(at, {*fields, dialect.time_window}, {"name", "objective", "sli"})
         name = doc.text((*at, "name"))
         if not re.match(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", name):
             raise doc.fail((*at, "name"), "use letters, digits, '-', '_' and '.' only")
@@ -31,56 +94,130 @@ def read_sloth(doc: SpecDocument) -> list[SloSpec]:
             raise doc.fail((*at, "objective"), "must be a number in percent, e.g. 99.9")
         if not 0 < float(objective) < 100:
             raise doc.fail((*at, "objective"), "must be above 0 and below 100 (percent)")
-        sli_at = (*at, "sli")
-        sli = doc.mapping(sli_at, {"events", "raw", "plugin"})
-        if "plugin" in sli:
-            raise doc.fail((*sli_at, "plugin"), "unsupported field (Sloth SLI plugins)")
-        if ("events" in sli) == ("raw" in sli):
-            raise doc.fail(sli_at, "give exactly one of events or raw")
-        if "events" in sli:
-            ev = (*sli_at, "events")
-            doc.mapping(ev, {"error_query", "total_query"}, {"error_query", "total_query"})
-            queries = SliQueries(
-                "events",
-                error_query=check_window_query(
-                    doc, (*ev, "error_query"), doc.text((*ev, "error_query"))
-                ),
-                total_query=check_window_query(
-                    doc, (*ev, "total_query"), doc.text((*ev, "total_query"))
-                ),
-            )
+        labels = {**service_labels, **doc.labels((*at, "labels"))}
+        chain, override = _chain(doc, (*at, "plugins"))
+        if override:
+            plugins = chain
         else:
-            raw = (*sli_at, "raw")
-            doc.mapping(raw, {"error_ratio_query"}, {"error_ratio_query"})
-            queries = SliQueries(
-                "raw",
-                ratio_query=check_window_query(
-                    doc, (*raw, "error_ratio_query"), doc.text((*raw, "error_ratio_query"))
-                ),
-            )
+            plugins, override = group_chain + chain, group_override
+        default = format_duration(context.default_window)
+        window = doc.duration((*at, dialect.time_window), default)
+        windows = context.windows.for_period(window)
+        if windows is None:
+            raise doc.fail((*at, dialect.time_window), context.windows.missing(window))
+        meta = {"service": service, "slo": name, "objective": f"{float(objective):f}"}
         specs.append(
             SloSpec(
                 service=service,
                 name=name,
                 objective=round(float(objective) / 100, 12),
-                window=doc.duration((*at, "time_window"), "30d"),
-                sli=queries,
+                window=window,
+                sli=_sli(doc, (*at, "sli"), dialect, context, labels, meta),
                 description=doc.text((*at, "description"), required=False),
-                labels={**service_labels, **doc.labels((*at, "labels"))},
-                alerting=_sloth_alerting(doc, (*at, "alerting")),
+                labels=labels,
+                alerting=_alerting(doc, (*at, "alerting"), dialect),
                 source=str(doc.path),
-                spec_version="prometheus/v1",
+                spec_version=dialect.spec_version,
+                mode=dialect.mode,
+                percent=float(objective),
+                plugins=plugins,
+                override_plugins=override,
+                alert_windows=windows,
             )
         )
     return specs
 
 
-def _sloth_alerting(doc: SpecDocument, at: tuple[Any, ...]) -> Alerting:
-    doc.mapping(at, _SLOTH_ALERTING)
+def _chain(doc: SpecDocument, at: tuple[Any, ...]) -> tuple[tuple[PluginRef, ...], bool]:
+    """A plugin chain (`{overridePrevious, chain: [{id, priority, config}]}`), each plugin
+    built once here so that an unknown ID or a bad option names its line."""
+    block = doc.mapping(at, _CHAIN)
+    override = block.get("overridePrevious", False)
+    if not isinstance(override, bool):
+        raise doc.fail((*at, "overridePrevious"), "must be true or false")
+    chain = block.get("chain") or []
+    if not isinstance(chain, list):
+        raise doc.fail((*at, "chain"), "must be a list of plugins")
+    refs = []
+    for i in range(len(chain)):
+        where = (*at, "chain", i)
+        doc.mapping(where, _PLUGIN, {"id"})
+        priority = doc.get((*where, "priority")) or 0
+        if isinstance(priority, bool) or not isinstance(priority, int):
+            raise doc.fail((*where, "priority"), "must be a whole number")
+        config = doc.get((*where, "config"))
+        ref = PluginRef(doc.text((*where, "id")), priority, config if config is not None else {})
+        try:
+            build(ref)
+        except PluginError as exc:
+            raise doc.fail(where, str(exc)) from None
+        refs.append(ref)
+    if override and not refs:
+        raise doc.fail((*at, "overridePrevious"), "is set but no plugins are in the chain")
+    return tuple(refs), override
+
+
+def _sli(
+    doc: SpecDocument,
+    at: tuple[Any, ...],
+    dialect: Dialect,
+    context: LoadContext,
+    labels: dict[str, str],
+    meta: dict[str, str],
+) -> SliQueries:
+    sli = doc.mapping(at, {"events", "raw", "plugin"})
+    if len([k for k in ("events", "raw", "plugin") if k in sli]) != 1:
+        raise doc.fail(at, "give exactly one of events, raw or plugin")
+    if "events" in sli:
+        ev = (*at, "events")
+        names = {dialect.error_query, dialect.total_query}
+        doc.mapping(ev, names, names)
+        error, total = (*ev, dialect.error_query), (*ev, dialect.total_query)
+        return SliQueries(
+            "events",
+            error_query=check_window_query(doc, error, doc.text(error)),
+            total_query=check_window_query(doc, total, doc.text(total)),
+        )
+    if "raw" in sli:
+        raw = (*at, "raw", dialect.error_ratio_query)
+        doc.mapping((*at, "raw"), {dialect.error_ratio_query}, {dialect.error_ratio_query})
+        return SliQueries("raw", ratio_query=check_window_query(doc, raw, doc.text(raw)))
+    where = (*at, "plugin")
+    doc.mapping(where, {"id", "options"}, {"id"})
+    plugin_id = doc.text((*where, "id"))
+    plugin = context.sli_plugins.get(plugin_id)
+    if plugin is None:
+        folder = context.sli_plugin_folder
+        where_now = f"{folder}, which has no such ID" if folder else "sre-bot.yml sets none"
+        raise doc.fail(
+            (*where, "id"),
+            f"no SLI plugin {plugin_id!r}: define it in a YAML file in the folder named by "
+            f"slo_plugins: in sre-bot.yml ({where_now}; examples/slo_plugins/ has one)",
+        )
+    options = doc.labels((*where, "options")) if doc.get((*where, "options")) else {}
+    try:
+        return plugin.expand(options, labels, meta)
+    except ValueError as exc:
+        raise doc.fail(where, str(exc)) from None
+
+
+def _alerting(doc: SpecDocument, at: tuple[Any, ...], dialect: Dialect) -> Alerting:
+    other = KUBERNETES_V1 if dialect is PROMETHEUS_V1 else PROMETHEUS_V1
+    misspelt = {other.page_alert: dialect.page_alert, other.ticket_alert: dialect.ticket_alert}
+    block = doc.mapping(
+        at,
+        {"name", "labels", "annotations", dialect.page_alert, dialect.ticket_alert, *misspelt},
+    )
+    for key, spelling in misspelt.items():
+        if key in block:
+            # Sloth ignores the other format's spelling (its own examples have it), so the
+            # rules are Sloth's; the person is told, since those labels are lost.
+            problem = f"ignored, as Sloth ignores it: this format spells it {spelling}"
+            log.warning("%s", doc.fail((*at, key), problem))
 
     def alert(kind: str) -> AlertSpec:
         where = (*at, kind)
-        doc.mapping(where, _SLOTH_ALERT)
+        doc.mapping(where, _ALERT)
         disable = doc.get((*where, "disable"))
         if disable is not None and not isinstance(disable, bool):
             raise doc.fail((*where, "disable"), "must be true or false")
@@ -94,8 +231,8 @@ def _sloth_alerting(doc: SpecDocument, at: tuple[Any, ...]) -> Alerting:
         name=doc.text((*at, "name"), required=False),
         labels=doc.labels((*at, "labels")),
         annotations=_annotations(doc, (*at, "annotations")),
-        page=alert("page_alert"),
-        ticket=alert("ticket_alert"),
+        page=alert(dialect.page_alert),
+        ticket=alert(dialect.ticket_alert),
     )
 
 

@@ -13,8 +13,14 @@ query that returns both, labelled, so a report costs one query per SLO per windo
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from commands.slo.alert_windows import AlertWindows
 
 WINDOW_PLACEHOLDER = "{{.window}}"
+# Sloth's own test: `{{.window}}` with any spaces inside the braces.
+WINDOW_VARIABLE = re.compile(r"{{ *\.window *}}")
 PART_LABEL = "sre_bot_part"
 _DURATION = re.compile(r"^([1-9][0-9]*)(m|h|d|w)$")
 _UNITS = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
@@ -55,9 +61,12 @@ def _spellings(number: str) -> list[str]:
 
 def portable_le(query: str) -> str:
     """`le="1"` as `le=~"1|1\\.0"`, which matches the bucket on Prometheus 2 and 3 alike.
-    (On Prometheus 3 `le="1"` matches no series, and a budget would look untouched.)"""
+    (On Prometheus 3 `le="1"` matches no series, and a budget would look untouched.) A
+    boundary with one spelling only, such as `le="0.4"`, is left as written."""
 
     def replace(match: re.Match[str]) -> str:
+        if len(_spellings(match[2])) == 1:
+            return match[0]
         alternatives = "|".join(re.escape(f).replace("\\", "\\\\") for f in _spellings(match[2]))
         return f'{match[1]}=~"{alternatives}"'
 
@@ -95,7 +104,7 @@ class SliQueries:
         return "increase(" not in text.replace(" ", "")
 
     def _fill(self, template: str, window: str) -> str:
-        return portable_le(template.replace(WINDOW_PLACEHOLDER, window))
+        return portable_le(WINDOW_VARIABLE.sub(window, template))
 
     def bad(self, window: str) -> str:
         if self.kind == "events":
@@ -118,12 +127,13 @@ class SliQueries:
         return self._fill(self.total_query, window)
 
     def ratio(self, window: str) -> str:
-        """The error ratio over `window` as one expression (for recording rules)."""
+        """The error ratio over `window` as one expression, in the form Sloth writes it in a
+        recording rule: `(error)\n/\n(total)\n`, or the raw query in parentheses."""
         if self.kind == "raw":
-            return self._fill(self.ratio_query, window)
+            return f"({self._fill(self.ratio_query, window)})"
         if self.kind == "good":
-            return f"1 - (({self.good(window)}) / ({self.total(window)}))"
-        return f"({self.bad(window)})\n/\n({self.total(window)})"
+            return f"(1 - (({self.good(window)}) / ({self.total(window)})))"
+        return f"({self.bad(window)})\n/\n({self.total(window)})\n"
 
     def window_query(self, window: str, coverage_step: str | None = None) -> str:
         """One query for `window`: its series carry `sre_bot_part` = bad, good, total or ratio.
@@ -160,6 +170,16 @@ class Alerting:
 
 
 @dataclass(frozen=True)
+class PluginRef:
+    """A Sloth SLO plugin in a chain: its ID, its place (lower runs first; below 0, before
+    the default plugins) and its options."""
+
+    id: str
+    priority: int = 0
+    config: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class SloSpec:
     service: str
     name: str
@@ -171,6 +191,13 @@ class SloSpec:
     alerting: Alerting = Alerting()
     source: str = ""
     spec_version: str = "prometheus/v1"
+    # Sloth's `sloth_mode` label: how the spec was read (cli-gen-prom, -k8s, -openslo).
+    mode: str = "cli-gen-prom"
+    # The objective in percent as the file wrote it (99.9), for Sloth's exact figures.
+    percent: float = 0.0
+    plugins: tuple[PluginRef, ...] = ()
+    override_plugins: bool = False
+    alert_windows: "AlertWindows | None" = None
 
     @property
     def id(self) -> str:
@@ -186,12 +213,13 @@ class SloSpec:
         return format_duration(self.window)
 
     @property
+    def sloth_percent(self) -> float:
+        return self.percent or self.objective * 100
+
+    @property
     def objective_percent(self) -> float:
         return round(self.objective * 100, 6)
 
     @property
     def error_budget(self) -> float:
         return 1 - self.objective
-
-
-# --- loading -----------------------------------------------------------------------------------

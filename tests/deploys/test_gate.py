@@ -12,9 +12,9 @@ from commands.deploys.gate import ALLOWED, BLOCKED, UNKNOWN, check_deploy
 from commands.incidents import lifecycle as incidents
 from commands.incidents.lifecycle import IncidentDraft
 from commands.slo.config import DeployGateConfig, SlosConfig
-from tests.conftest import ALERT_TOKEN, ROOT, free_port
-
-SLOS = ROOT / "examples" / "slos"
+from tests.conftest import ALERT_TOKEN, free_port
+from tests.factories import EXAMPLE_SLOS as SLOS
+from tests.factories import WINDOWS_7D, slos_yaml
 
 
 def gate_config(url: str, *files: str, blocking=("Sev1", "Sev2"), timeout: float = 10) -> Config:
@@ -23,6 +23,7 @@ def gate_config(url: str, *files: str, blocking=("Sev1", "Sev2"), timeout: float
         prometheus=PrometheusConfig(url=url, timeout_seconds=timeout),
         slos=SlosConfig(
             files=[str(SLOS / f) for f in files],
+            alert_windows=[str(WINDOWS_7D)],
             deploy_gate=DeployGateConfig(block_on_open_incidents=list(blocking)),
         ),
     )
@@ -143,8 +144,8 @@ _ALL = ("api-availability.yaml", "llm-latency.yaml", "rl-reward.yaml")
 
 def test_cli_deploy_check_exit_codes(cli, prometheus):
     def config(url: str, *files: str) -> str:
-        listed = "".join(f"\n  - {SLOS / f}" for f in files)
-        return f"prometheus:\n  url: {url}\n  timeout_seconds: 3\nslos:{listed}\n"
+        listed = [SLOS / f for f in files]
+        return f"prometheus:\n  url: {url}\n  timeout_seconds: 3\n" + slos_yaml(*listed)
 
     cli.configure(config(prometheus.url, "api-availability.yaml"))
     allowed = cli("deploy", "check")

@@ -7,9 +7,9 @@ import time
 import pytest
 import yaml
 
-from tests.conftest import ROOT, free_port
+from tests.conftest import free_port
+from tests.factories import EXAMPLE_SLOS, ROOT, slos_yaml
 
-EXAMPLE_SLOS = ROOT / "examples" / "slos"
 CONTRACT = {
     "service",
     "slo",
@@ -33,8 +33,8 @@ def run(cli):
 
 
 def config_for(url: str, *files: str, timeout: float = 10) -> str:
-    listed = "\n".join(f"  - {EXAMPLE_SLOS / f}" for f in files)
-    return f"prometheus:\n  url: {url}\n  timeout_seconds: {timeout}\nslos:\n{listed}\n"
+    listed = [EXAMPLE_SLOS / f for f in files]
+    return f"prometheus:\n  url: {url}\n  timeout_seconds: {timeout}\n" + slos_yaml(*listed)
 
 
 ALL = ("api-availability.yaml", "llm-latency.yaml", "rl-reward.yaml")

@@ -20,7 +20,7 @@ from storage import slo as repo
 from storage.models import DigestRun, SloSnapshot
 from tests import prom
 from tests.conftest import ROOT, free_port, poll_until
-from tests.factories import outbox_rows
+from tests.factories import WINDOWS_7D, outbox_rows
 
 SLOS = ROOT / "examples" / "slos"
 ALL = [str(SLOS / f) for f in ("api-availability.yaml", "llm-latency.yaml", "rl-reward.yaml")]
@@ -30,7 +30,7 @@ def digest_config(url: str, files=ALL, cron: str = "* * * * *") -> Config:
     return Config(
         slack=SlackConfig(timezone="Asia/Seoul", digest_channel="#sre"),
         prometheus=PrometheusConfig(url=url, timeout_seconds=10),
-        slos=SlosConfig(files=list(files)),
+        slos=SlosConfig(alert_windows=[str(WINDOWS_7D)], files=list(files)),
         digest=DigestConfig(cron=cron),
     )
 

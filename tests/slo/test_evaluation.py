@@ -16,6 +16,7 @@ from commands.slo.evaluation import SloSpecError, evaluate, find_slo
 from commands.slo.loading import load_slos, load_spec_file
 from tests import prom
 from tests.conftest import ROOT, free_port
+from tests.factories import WINDOWS_7D
 
 
 @pytest.fixture
@@ -23,7 +24,7 @@ def slo_ctx(prometheus, prom_clock, tmp_path):
     def make(*files, timeout: float = 10.0, url: str | None = None) -> Context:
         config = Config(
             prometheus=PrometheusConfig(url=url or prometheus.url, timeout_seconds=timeout),
-            slos=SlosConfig(files=[str(f) for f in files]),
+            slos=SlosConfig(alert_windows=[str(WINDOWS_7D)], files=[str(f) for f in files]),
         )
         return Context(None, config, prom_clock)  # type: ignore[arg-type]
 
@@ -132,7 +133,7 @@ def test_bad_promql_names_the_slo(slo_ctx, tmp_path):
     spec_file = prom.synth_spec(tmp_path / "bad.yaml")
     spec_file.write_text(
         spec_file.read_text().replace(
-            "sum(rate(synth_errors_total", "sum(rate(synth_errors_total{", 1
+            "sum(rate(synth_errors_total", "sum(rat(synth_errors_total", 1
         )
     )
     with pytest.raises(SloSpecError, match=r"SLO synth/healthy: Prometheus refused its query"):

@@ -5,13 +5,17 @@ import shutil
 import subprocess
 import textwrap
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import yaml
 
 from commands.config import load_config
+from commands.errors import ConfigError
+from commands.slo.alert_windows import load_catalog
+from commands.slo.load_context import LoadContext
 from commands.slo.loading import load_slos, load_spec_file
-from commands.slo.rules import alert_factors, rule_groups, rules_yaml
+from commands.slo.rules import request_for, rule_groups, rules_yaml
 from tests.conftest import ROOT
 
 PROMTOOL = shutil.which("promtool")
@@ -69,7 +73,7 @@ def test_sloth_names_and_labels():
     recordings = {
         rule["record"]: rule for group in groups for rule in group["rules"] if "record" in rule
     }
-    for window in ("5m", "30m", "1h", "2h", "6h", "1d", "3d", "30d", "7d"):
+    for window in ("5m", "30m", "1h", "2h", "6h", "1d", "3d", "30d", "1w"):
         assert f"slo:sli_error:ratio_rate{window}" in recordings
     for name in (
         "slo:objective:ratio",
@@ -89,24 +93,76 @@ def test_sloth_names_and_labels():
         "sloth_slo": "api-availability",
         "sloth_window": "5m",
     }
-    # The whole window is sum(bad)/sum(total) over it, not a mean of 5m ratios.
+    # The whole window is Sloth's: the 5m ratio averaged over it (cheap, as Sloth's
+    # dashboards expect); `sloth.dev/core/sli_rules/v1` with disableOptimized sums instead.
     period = next(r for r in groups[0]["rules"] if r["labels"]["sloth_window"] == "30d")
-    assert "[30d]" in period["expr"] and "sum_over_time" not in period["expr"]
+    assert period["expr"].startswith("sum_over_time(slo:sli_error:ratio_rate5m{")
+    week = next(g for g in groups if g["name"].endswith("llm-fast-latency"))
+    assert week["rules"][-1]["labels"]["sloth_window"] == "1w"
+    assert week["rules"][-1]["record"] == "slo:sli_error:ratio_rate1w"
     alerts = [rule for group in groups for rule in group["rules"] if "alert" in rule]
     assert {a["alert"] for a in alerts} >= {"ArtisanApiAvailabilityBudgetBurn"}
     assert {a["labels"]["sloth_severity"] for a in alerts} == {"page", "ticket"}
 
 
-def test_factors_for_30_days_and_scaled_for_7():
+def _factors(spec):
+    windows = request_for(spec).windows
+    quick, slow = (
+        (windows.page_quick, windows.page_slow),
+        (windows.ticket_quick, windows.ticket_slow),
+    )
+    return [round(windows.factor(w), 6) for w in (*quick, *slow)]
+
+
+def test_factors_are_sloths_for_30_days_and_the_windows_file_for_7():
     specs = example_specs()
-    thirty = alert_factors(specs[0])
-    assert [round(f, 6) for f, _, _ in thirty["page"]] == [14.4, 6.0]
-    assert [round(f, 6) for f, _, _ in thirty["ticket"]] == [3.0, 1.0]
-    assert [(long, short) for _, long, short in thirty["page"]] == [("1h", "5m"), ("6h", "30m")]
-    week = alert_factors(specs[1])
+    assert _factors(specs[0]) == [14.4, 6.0, 3.0, 1.0]
     assert specs[1].window == timedelta(days=7)
-    assert [round(f, 4) for f, _, _ in week["page"]] == [3.36, 1.4]
-    assert [round(f, 4) for f, _, _ in week["ticket"]] == [0.7, 0.2333]
+    assert specs[1].alert_windows.source.endswith("examples/windows/7d.yaml")
+    assert _factors(specs[1]) == [13.44, 3.5, 1.4, 0.98]
+
+
+def test_a_period_without_alert_windows_is_refused_naming_the_file_to_add(tmp_path):
+    spec = BURN_SPEC.replace("objective: 99.9\n", "objective: 99.9\n    time_window: 14d\n", 1)
+    path = _write(tmp_path, "two-weeks.yaml", spec)
+    with pytest.raises(
+        ConfigError,
+        match=r"two-weeks.yaml:\d+: slos\[0\].time_window: no alert "
+        r"windows for a 2w period .* `sloPeriod: 2w` \(examples/windows/7d.yaml is one\)",
+    ):
+        load_spec_file(path)
+    catalog = load_catalog([_write(tmp_path, "2w.yaml", WINDOWS_14D)])
+    [two_weeks, *_] = load_spec_file(path, LoadContext(windows=catalog))
+    assert two_weeks.alert_windows.period == timedelta(days=14)
+
+
+WINDOWS_14D = """\
+apiVersion: sloth.slok.dev/v1
+kind: AlertWindows
+spec:
+  sloPeriod: 14d
+  page:
+    quick: {errorBudgetPercent: 4, shortWindow: 5m, longWindow: 1h}
+    slow: {errorBudgetPercent: 8, shortWindow: 30m, longWindow: 6h}
+  ticket:
+    quick: {errorBudgetPercent: 15, shortWindow: 2h, longWindow: 1d}
+    slow: {errorBudgetPercent: 25, shortWindow: 6h, longWindow: 3d}
+"""
+
+
+def test_disable_optimized_sums_the_whole_period():
+    spec = BURN_SPEC.replace(
+        "slos:\n",
+        "slo_plugins:\n  chain:\n    - id: sloth.dev/core/sli_rules/v1\n"
+        "      config: {disableOptimized: true}\nslos:\n",
+    )
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        [fast, *_] = load_spec_file(_write(Path(folder), "s.yaml", spec))
+    period = rule_groups([fast])["groups"][0]["rules"][-1]
+    assert period["labels"]["sloth_window"] == "30d"
+    assert "sum_over_time" not in period["expr"] and "[30d]" in period["expr"]
 
 
 @needs_promtool
@@ -138,7 +194,10 @@ def _expected(spec, severity, labels):
             "sloth_severity": severity,
             **labels,
         },
-        "exp_annotations": {"title": title},
+        "exp_annotations": {
+            "title": title,
+            "summary": f"shop {spec.name} SLO error budget burn rate is over expected.",
+        },
     }
 
 

@@ -8,6 +8,7 @@ import pytest
 from commands.config import Config, PrometheusConfig, SlackConfig
 from commands.slo.config import SlosConfig
 from tests.conftest import ROOT, poll_until
+from tests.factories import WINDOWS_7D
 
 SLOS = ROOT / "examples" / "slos"
 ALL = [str(SLOS / f) for f in ("api-availability.yaml", "llm-latency.yaml", "rl-reward.yaml")]
@@ -17,7 +18,7 @@ def slo_config(url: str, timeout: float = 10.0, locale: str = "en") -> Config:
     return Config(
         slack=SlackConfig(timezone="Asia/Seoul", locale=locale),
         prometheus=PrometheusConfig(url=url, timeout_seconds=timeout),
-        slos=SlosConfig(files=ALL, evaluate_every_minutes=0),
+        slos=SlosConfig(alert_windows=[str(WINDOWS_7D)], files=ALL, evaluate_every_minutes=0),
     )
 
 

@@ -47,7 +47,7 @@ slos:
           slack_channel: "#alerts-myteam"
   - name: "latency-raw"
     objective: 99
-    time_window: 7d
+    time_window: 28d
     sli:
       raw:
         error_ratio_query: 1 - avg_over_time(up{job="myservice"}[{{.window}}])
@@ -55,6 +55,12 @@ slos:
       page_alert:
         disable: true
 """
+
+
+RAW_SLI = (
+    '      raw:\n        error_ratio_query: 1 - avg_over_time(up{job="myservice"}[{{.window}}])\n'
+)
+assert RAW_SLI in SLOTH
 
 
 def write(tmp_path: Path, text: str, name: str = "spec.yaml") -> Path:
@@ -74,7 +80,7 @@ def test_a_sloth_file_as_sloth_documents_it(tmp_path):
     assert avail.alerting.page.labels == {"severity": "pageteam", "routing_key": "myteam"}
     assert avail.sli.kind == "events" and avail.sli.counts_are_rates
     assert "[5m]" in avail.sli.bad("5m") and "{{.window}}" not in avail.sli.total("30d")
-    assert raw.sli.kind == "raw" and raw.window == timedelta(days=7)
+    assert raw.sli.kind == "raw" and raw.window == timedelta(days=28)
     assert raw.alerting.page.disable and not raw.alerting.ticket.disable
     assert not raw.sli.has_events
 
@@ -149,8 +155,13 @@ def test_the_guide_examples_load(tmp_path):
         ),
         (
             SLOTH.replace("      events:\n", "      plugin:\n        id: x\n      events:\n", 1),
-            "slos[0].sli.plugin",
-            "unsupported",
+            "slos[0].sli",
+            "exactly one of events, raw or plugin",
+        ),
+        (
+            SLOTH.replace(RAW_SLI, "      plugin:\n        id: sli/x\n"),
+            "slos[1].sli.plugin.id",
+            "no SLI plugin 'sli/x': define it in a YAML file in the folder named by slo_plugins",
         ),
         (SLOTH.replace("objective: 99.9", "objective: 100"), "slos[0].objective", "below 100"),
         (SLOTH.replace("objective: 99.9", 'objective: "high"'), "slos[0].objective", "percent"),
@@ -160,7 +171,7 @@ def test_the_guide_examples_load(tmp_path):
             "{{.window}}",
         ),
         (
-            SLOTH.replace("time_window: 7d", "time_window: a week"),
+            SLOTH.replace("time_window: 28d", "time_window: a week"),
             "slos[1].time_window",
             "not a duration",
         ),
