@@ -715,6 +715,11 @@ CATALOG: dict[str, dict[str, str]] = {
     "slo.field.actual": {"en": "Actual", "ko": "실제"},
     "slo.field.used": {"en": "Error budget used", "ko": "사용한 에러 버짓"},
     "slo.field.left": {"en": "Error budget left", "ko": "남은 에러 버짓"},
+    "slo.field.minutes": {"en": "Budget in minutes", "ko": "분으로 본 에러 버짓"},
+    "slo.minutes_value": {
+        "en": "{left} of {total} min left",
+        "ko": "{total}분 중 {left}분 남음",
+    },
     "slo.field.status": {"en": "Status", "ko": "상태"},
     "slo.field.total": {"en": "Total events", "ko": "전체 이벤트"},
     "slo.field.failed": {"en": "Failed events", "ko": "실패 이벤트"},

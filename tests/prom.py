@@ -53,6 +53,9 @@ LATENCY = {
     "balanced": (0.3, 0.6, 0.9, 0.955, 0.98, 0.995, 1.0),  # 4.5% over 3.2 s: 10% left
     "creative": (0.2, 0.4, 0.7, 0.85, 0.94, 0.99, 1.0),  # 6% over 4.5 s: -20% left
 }
+SLO_GENERATOR_EVENTS = 3556  # good, and as many bad, per window
+SLO_GENERATOR_WINDOW = 43200  # seconds
+PYRRA_WITHIN = 0.32792  # Pyrra shows availability 32.79% and budget -572.08%
 RL_BAD_MINUTES = 50  # reward at 5.0 for 50 minutes, 2 days ago; 10080 one-minute slices in 7d
 
 
@@ -135,6 +138,29 @@ def write_openmetrics(path: Path, anchor: int) -> None:
             )
         counter(
             "llm_v3_latency_seconds_count", 'job="v3"', ((t, float(t - times[0])) for t in times)
+        )
+
+        # The peers' own cases. slo-generator's tests/unit/fixtures/slo_report_v2.json: 3556
+        # good and 3556 bad events in a 43200 s window. Pyrra's mcp_test.go
+        # "caddy-response-latency": 32.79% of requests within 50ms, goal 90% over 4w.
+        times = list(_times(anchor, SPAN_DAYS * DAY))
+        per_second = SLO_GENERATOR_EVENTS / SLO_GENERATOR_WINDOW
+        for result in ("good", "bad"):
+            counter(
+                "peer_events_total",
+                f'peer="slo-generator",result="{result}"',
+                ((t, (t - times[0]) * per_second) for t in times),
+            )
+        for le, share in (("0.05", PYRRA_WITHIN), ("+Inf", 1.0)):
+            counter(
+                "caddy_http_request_duration_seconds_bucket",
+                f'host="demo.pyrra.dev",le="{le}"',
+                ((t, (t - times[0]) * share) for t in times),
+            )
+        counter(
+            "caddy_http_request_duration_seconds_count",
+            'host="demo.pyrra.dev"',
+            ((t, float(t - times[0])) for t in times),
         )
 
         # RL reward, a gauge: 42 except for RL_BAD_MINUTES two days ago.

@@ -72,6 +72,30 @@ class SloResult:
         return self.burn_rate
 
     @property
+    def bad_events(self) -> float | None:
+        return self.window.bad if self.spec.sli.has_events else None
+
+    @property
+    def good_events(self) -> float | None:
+        bad, total = self.bad_events, self.window.total
+        return None if bad is None or total is None else max(0.0, total - bad)
+
+    @property
+    def budget_minutes(self) -> float:
+        return slo_math.budget_minutes(self.spec.objective, self.spec.window)
+
+    @property
+    def remaining_minutes(self) -> float | None:
+        remaining = self.remaining
+        return None if remaining is None else self.budget_minutes * remaining
+
+    @property
+    def error_minutes(self) -> float | None:
+        """The window's errors as time: minutes of the window that were all errors."""
+        ratio = self.window.ratio
+        return None if ratio is None else self.spec.window.total_seconds() / 60 * ratio
+
+    @property
     def status(self) -> SloStatus:
         return slo_math.status_of(self.remaining)
 
@@ -97,7 +121,12 @@ class SloResult:
             "burn_rates": dict(self.burn_rates),
             "status": self.status.value,
             "total_events": self.window.total if spec.sli.has_events else None,
-            "failed_events": self.window.bad if spec.sli.has_events else None,
+            "failed_events": self.bad_events,
+            "good_events": self.good_events,
+            "bad_events": self.bad_events,
+            "error_budget_minutes": self.budget_minutes,
+            "error_budget_remaining_minutes": self.remaining_minutes,
+            "error_minutes": self.error_minutes,
             "window_coverage": self.coverage,
             "data_since": iso_utc(self.data_since) if self.data_since else None,
             "evaluated_at": iso_utc(self.evaluated_at),

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 
 from commands.slo import budget as slo_math
+from commands.slo.alert_windows import DEFAULT_WINDOWS
 from commands.slo.budget import SloStatus
 from commands.slo.evaluation import _window_numbers
 from commands.slo.specs import SliQueries, SloSpec
@@ -29,25 +30,32 @@ def test_burn_rate_1000_spends_it_in_43_point_2_minutes():
 def test_a_full_one_hour_outage_uses_140_percent_of_the_budget():
     burn = slo_math.burn_rate(1.0, OBJECTIVE)  # every request fails
     assert burn == pytest.approx(1000)
-    spent = slo_math.budget_spent(burn, timedelta(hours=1), THIRTY_DAYS)
+    spent = burn * (timedelta(hours=1) / THIRTY_DAYS)
     assert spent == pytest.approx(1000 / 720)  # 1.389: "140%" as the Workbook rounds it
-    assert spent == pytest.approx(1.4, abs=0.015)
     assert slo_math.budget_remaining(1.0, OBJECTIVE) < 0
 
 
-def test_two_percent_of_the_budget_in_one_hour_pages_at_burn_14_4():
-    assert slo_math.alert_factor(0.02, timedelta(hours=1), THIRTY_DAYS) == pytest.approx(14.4)
-    assert slo_math.alert_factor(0.05, timedelta(hours=6), THIRTY_DAYS) == pytest.approx(6)
-    assert slo_math.alert_factor(0.10, timedelta(days=1), THIRTY_DAYS) == pytest.approx(3)
-    assert slo_math.alert_factor(0.10, timedelta(days=3), THIRTY_DAYS) == pytest.approx(1)
-    # And 14.4 for an hour spends exactly 2% of a 30-day budget.
-    assert slo_math.budget_spent(14.4, timedelta(hours=1), THIRTY_DAYS) == pytest.approx(0.02)
+def test_the_budget_in_minutes_is_the_guides_43_a_month():
+    assert slo_math.budget_minutes(OBJECTIVE, THIRTY_DAYS) == pytest.approx(43.2)
+    assert slo_math.budget_minutes(0.95, timedelta(days=7)) == pytest.approx(504)
+    # slo-generator's slo_report_v2.json: goal 0.9 over a 43200 s window.
+    assert slo_math.budget_minutes(0.9, timedelta(seconds=43200)) == pytest.approx(72)
 
 
-def test_factors_scale_with_the_window():
-    week = timedelta(days=7)
-    assert slo_math.alert_factor(0.02, timedelta(hours=1), week) == pytest.approx(3.36)
-    assert slo_math.alert_factor(0.10, timedelta(days=3), week) == pytest.approx(0.2333, abs=1e-4)
+@pytest.mark.parametrize(
+    ("period", "factors"),
+    [
+        (THIRTY_DAYS, (14.4, 6, 3, 1)),
+        (timedelta(days=28), (13.44, 5.6, 2.8, 0.9333)),
+    ],
+)
+def test_sloths_default_windows_page_at_the_workbook_factors(period, factors):
+    windows = DEFAULT_WINDOWS[period]
+    alerts = (windows.page_quick, windows.page_slow, windows.ticket_quick, windows.ticket_slow)
+    assert [windows.factor(a) for a in alerts] == pytest.approx(factors, abs=1e-4)
+    # 14.4 for an hour spends exactly 2% of a 30-day budget.
+    quick = windows.page_quick
+    assert windows.factor(quick) * (quick.long / period) == pytest.approx(0.02)
 
 
 def test_budget_remaining_is_one_minus_the_error_ratio_over_the_budget():

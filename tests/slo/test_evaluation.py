@@ -269,3 +269,72 @@ def test_queries_run_concurrently_and_bounded(prometheus, synth, prom_clock):
 def test_the_config_lists_the_files(slo_ctx, synth):
     ctx = slo_ctx(synth)
     assert [s.name for s in load_slos(ctx.config)][:2] == ["healthy", "warning"]
+
+
+PEER_SPEC = """
+version: "prometheus/v1"
+service: "peers"
+slos:
+  - name: "slo-generator-report-v2"
+    objective: 90
+    time_window: 12h
+    sli:
+      events:
+        error_query: sum(rate(peer_events_total{result="bad"}[{{.window}}]))
+        total_query: sum(rate(peer_events_total[{{.window}}]))
+  - name: "caddy-response-latency"
+    objective: 90
+    time_window: 28d
+    sli:
+      events:
+        error_query: >-
+          sum(rate(caddy_http_request_duration_seconds_count{host="demo.pyrra.dev"}[{{.window}}]))
+          - sum(rate(caddy_http_request_duration_seconds_bucket{host="demo.pyrra.dev",
+          le="0.05"}[{{.window}}]))
+        total_query: >-
+          sum(rate(caddy_http_request_duration_seconds_count{host="demo.pyrra.dev"}[{{.window}}]))
+"""
+
+TWELVE_HOURS = """
+apiVersion: sloth.slok.dev/v1
+kind: AlertWindows
+spec:
+  sloPeriod: 12h
+  page:
+    quick: {errorBudgetPercent: 10, shortWindow: 5m, longWindow: 1h}
+    slow: {errorBudgetPercent: 25, shortWindow: 30m, longWindow: 3h}
+  ticket:
+    quick: {errorBudgetPercent: 50, shortWindow: 1h, longWindow: 6h}
+    slow: {errorBudgetPercent: 100, shortWindow: 2h, longWindow: 12h}
+"""
+
+
+def test_the_report_gives_the_peers_figures_for_the_peers_cases(prometheus, prom_clock, tmp_path):
+    """slo-generator's slo_report_v2.json and Pyrra's caddy-response-latency row, from the same
+    events on a real Prometheus."""
+    (tmp_path / "12h.yaml").write_text(TWELVE_HOURS, encoding="utf-8")
+    (tmp_path / "peers.yaml").write_text(PEER_SPEC, encoding="utf-8")
+    config = Config(
+        prometheus=PrometheusConfig(url=prometheus.url, timeout_seconds=10),
+        slos=SlosConfig(
+            alert_windows=[str(tmp_path / "12h.yaml")], files=[str(tmp_path / "peers.yaml")]
+        ),
+    )
+    ctx = Context(None, config, prom_clock)  # type: ignore[arg-type]
+    report = {r.spec.name: r.as_json() for r in evaluate(ctx).results}
+
+    generator = report["slo-generator-report-v2"]
+    assert generator["good_events"] == pytest.approx(3556, abs=1)
+    assert generator["bad_events"] == pytest.approx(3556, abs=1)
+    assert generator["sli"] == pytest.approx(0.5, abs=1e-6)
+    assert generator["burn_rate"] == pytest.approx(5.0, abs=1e-5)
+    assert generator["error_budget_minutes"] == pytest.approx(71.99999999999999)
+    assert generator["error_budget_remaining_minutes"] == pytest.approx(-288, abs=1e-3)
+    assert generator["error_minutes"] == pytest.approx(360, abs=1e-3)
+    assert generator["error_budget_remaining"] == pytest.approx(-4.0, abs=1e-5)
+    assert generator["status"] == "exhausted"
+
+    caddy = report["caddy-response-latency"]
+    assert round(caddy["sli"] * 100, 2) == 32.79
+    assert round(caddy["error_budget_remaining"] * 100, 2) == -572.08
+    assert caddy["error_budget_minutes"] == pytest.approx(28 * 1440 * 0.1)

@@ -43,6 +43,8 @@ def test_report_lines_like_the_guide():
     assert "  Actual:            99.970%" in text
     assert "  Error budget used: 30.0%" in text
     assert "  Error budget left: 70.0%" in text
+    # 99.9% over 30 days allows 43.2 minutes of errors; 70% of that is left.
+    assert "  Budget in minutes: 30.2 of 43.2 min left" in text
     assert "  Status:            HEALTHY" in text
     assert "  Total events:      1,000,000" in text and "  Failed events:     300" in text
     assert "33% of the window (data since 2025-12-26 09:00 KST)" in text
