@@ -107,7 +107,7 @@ def main() -> int:
         at = datetime.fromtimestamp(anchor, UTC)
         ctx = Context(None, Config(), FakeClock(at))  # type: ignore[arg-type]
         client = PrometheusClient(server.url, timeout=60, max_concurrent=args.workers)
-        queries = [request.query for request in plan_queries(specs).requests]
+        queries = [request.query for request in plan_queries(specs, at).requests]
         plain = PrometheusConnect(url=server.url, disable_ssl=True)
         params = {"time": f"{at.timestamp():.3f}"}
 

@@ -726,6 +726,10 @@ CATALOG: dict[str, dict[str, str]] = {
     "slo.field.coverage": {"en": "Window covered", "ko": "데이터가 있는 기간"},
     "slo.field.burn": {"en": "Burn rate", "ko": "소진 속도"},
     "slo.target_value": {"en": "{objective} over {window}", "ko": "{window} 동안 {objective}"},
+    "slo.target_calendar": {
+        "en": "{objective} per calendar {window} (this one since {since})",
+        "ko": "달력 기준 {window}마다 {objective} (이번 기간 시작: {since})",
+    },
     "slo.coverage_value": {
         "en": "{percent} of the window (data since {since}); figures cover only that part",
         "ko": "기간의 {percent} (데이터 시작: {since}); 수치는 그 부분만 반영합니다",

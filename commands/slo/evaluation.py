@@ -33,6 +33,8 @@ from commands.slo.specs import PART_LABEL, SloSpec, format_duration, parse_durat
 # Steps of the window used to find its earliest data (coverage): 180 of them (4h for 30d,
 # 56m for 7d). Finer steps cost Prometheus more than the rest of the report together.
 COVERAGE_STEPS = 180
+# The slot of a report's query over the SLO's own period (beside the BURN_WINDOWS).
+PERIOD = "period"
 
 
 class SloSpecError(ConfigError):
@@ -81,8 +83,18 @@ class SloResult:
         return None if bad is None or total is None else max(0.0, total - bad)
 
     @property
+    def period(self) -> tuple[datetime, datetime]:
+        return self.spec.period_at(self.evaluated_at)
+
+    @property
+    def period_length(self) -> timedelta:
+        """The whole budget period: the window, or all of the current calendar period."""
+        start, end = self.period
+        return end - start
+
+    @property
     def budget_minutes(self) -> float:
-        return slo_math.budget_minutes(self.spec.objective, self.spec.window)
+        return slo_math.budget_minutes(self.spec.objective, self.period_length)
 
     @property
     def remaining_minutes(self) -> float | None:
@@ -93,7 +105,7 @@ class SloResult:
     def error_minutes(self) -> float | None:
         """The window's errors as time: minutes of the window that were all errors."""
         ratio = self.window.ratio
-        return None if ratio is None else self.spec.window.total_seconds() / 60 * ratio
+        return None if ratio is None else self.period_length.total_seconds() / 60 * ratio
 
     @property
     def status(self) -> SloStatus:
@@ -113,6 +125,9 @@ class SloResult:
             "objective": spec.objective,
             "objective_percent": spec.objective_percent,
             "window": spec.window_text,
+            "window_start": iso_utc(self.period[0]),
+            "window_end": iso_utc(self.period[1]),
+            "window_calendar_aligned": spec.calendar is not None,
             "sli": self.sli,
             "error_ratio": self.window.ratio,
             "error_budget_remaining": self.remaining,
@@ -201,18 +216,38 @@ def _window_numbers(spec: SloSpec, parts: dict[str, float | None], window: str) 
     return WindowNumbers(bad, total, slo_math.error_ratio(bad, total))
 
 
-def coverage_step(spec: SloSpec) -> str:
-    seconds = max(60, int(spec.window.total_seconds() // COVERAGE_STEPS) // 60 * 60)
+def elapsed(spec: SloSpec, at: datetime) -> timedelta:
+    """How much of the SLO's period the figures cover at `at`: the whole rolling window, or
+    the current calendar period so far (whole minutes, at least one)."""
+    if spec.calendar is None:
+        return spec.window
+    start, _ = spec.period_at(at)
+    return timedelta(minutes=max(1, int((at - start).total_seconds() // 60)))
+
+
+def period_text(spec: SloSpec, at: datetime) -> str:
+    """The range of the query over the SLO's period at `at` (`30d`, or `12960m` into a
+    calendar month)."""
+    return spec.window_text if spec.calendar is None else format_duration(elapsed(spec, at))
+
+
+def coverage_step(spec: SloSpec, at: datetime) -> str:
+    seconds = max(60, int(elapsed(spec, at).total_seconds() // COVERAGE_STEPS) // 60 * 60)
     return format_duration(timedelta(seconds=seconds))
 
 
-def plan_queries(specs: list[SloSpec]) -> _Plan:
+def _queries(spec: SloSpec, at: datetime) -> list[tuple[str, str]]:
+    """(slot, query) of one SLO's report: its period, with coverage, then each burn window."""
+    period = spec.sli.window_query(period_text(spec, at), coverage_step(spec, at))
+    return [(PERIOD, period), *((w, spec.sli.window_query(w)) for w in BURN_WINDOWS)]
+
+
+def plan_queries(specs: list[SloSpec], at: datetime) -> _Plan:
     plan = _Plan()
     for index, spec in enumerate(specs):
-        for window in (spec.window_text, *BURN_WINDOWS):
-            step = coverage_step(spec) if window == spec.window_text else None
-            plan.requests.append(Instant(spec.sli.window_query(window, step)))
-            plan.slots.append((index, window))
+        for slot, query in _queries(spec, at):
+            plan.requests.append(Instant(query))
+            plan.slots.append((index, slot))
     return plan
 
 
@@ -221,23 +256,24 @@ def _results(
 ) -> list[SloResult]:
     windows: dict[int, dict[str, WindowNumbers]] = {i: {} for i in range(len(specs))}
     firsts: dict[int, float | None] = {}
-    for (index, window), answer in zip(plan.slots, answers, strict=True):
+    for (index, slot), answer in zip(plan.slots, answers, strict=True):
         spec = specs[index]
-        windows[index][window] = _window_numbers(spec, vector_parts(answer, PART_LABEL), window)
-        if window == spec.window_text and index not in firsts:
+        window = period_text(spec, at) if slot == PERIOD else slot
+        windows[index][slot] = _window_numbers(spec, vector_parts(answer, PART_LABEL), window)
+        if slot == PERIOD:
             firsts[index] = vector_min(answer, PART_LABEL, "first")
     results = []
     for index, spec in enumerate(specs):
         numbers = windows[index]
         first = firsts.get(index)
-        coverage = slo_math.coverage(first, at.timestamp(), spec.window)
-        if numbers[spec.window_text].ratio is None:
+        coverage = slo_math.coverage(first, at.timestamp(), elapsed(spec, at))
+        if numbers[PERIOD].ratio is None:
             coverage = coverage if first is not None else None
         results.append(
             SloResult(
                 spec=spec,
                 evaluated_at=at,
-                window=numbers[spec.window_text],
+                window=numbers[PERIOD],
                 burn_rates={
                     w: slo_math.burn_rate(numbers[w].ratio, spec.objective) for w in BURN_WINDOWS
                 },
@@ -275,11 +311,11 @@ def evaluate(
     at = ctx.clock.now()
     try:
         check_buckets(specs, client, at)
-        plan = plan_queries(specs)
+        plan = plan_queries(specs, at)
         try:
             answers = client.run(plan.requests, at=at)
         except PrometheusQueryError as exc:
-            raise SloSpecError(_which_spec(specs, exc)) from exc
+            raise SloSpecError(_which_spec(specs, exc, at)) from exc
         try:
             return SloReport(_results(specs, plan, answers, at), at, client.url)
         except EmptySli as empty:  # the gate answers "unknown" (exit 3), never "healthy"
@@ -289,15 +325,10 @@ def evaluate(
             client.close()
 
 
-def _which_spec(specs: list[SloSpec], error: PrometheusQueryError) -> str:
+def _which_spec(specs: list[SloSpec], error: PrometheusQueryError, at: datetime) -> str:
     for spec in specs:
-        for window in (spec.window_text, *BURN_WINDOWS):
-            if spec.sli.window_query(window, coverage_step(spec)) == error.query or (
-                spec.sli.window_query(window) == error.query
-            ):
-                return (
-                    f"{spec.source}: SLO {spec.key}: Prometheus refused its query: {error.reason}"
-                )
+        if any(query == error.query for _, query in _queries(spec, at)):
+            return f"{spec.source}: SLO {spec.key}: Prometheus refused its query: {error.reason}"
     return f"Prometheus refused a query: {error.reason}"
 
 
@@ -328,9 +359,10 @@ def budget_history(
 ) -> list[BudgetPoint]:
     """How the current window's budget was spent: remaining budget at each step from the
     window's start (100%) to now (the report's figure), for the digest chart."""
-    step = max(60, int(spec.window.total_seconds() // points) // 60 * 60)
+    begin = at - elapsed(spec, at)
+    step = max(60, int((at - begin).total_seconds() // points) // 60 * 60)
     step_text = format_duration(timedelta(seconds=step))
-    start = at - spec.window + timedelta(seconds=step)
+    start = begin + timedelta(seconds=step)
     if spec.sli.kind == "raw":
         return []
     [answer] = client.run([Range(spec.sli.window_query(step_text), start, at, step)], at=at)
@@ -345,7 +377,7 @@ def budget_history(
     if total <= 0:
         return []
     budget = total * spec.error_budget
-    out = [BudgetPoint(at - spec.window, 1.0)]
+    out = [BudgetPoint(begin, 1.0)]
     spent = 0.0
     for ts, bad, _ in bad_steps:
         spent += bad

@@ -3,9 +3,11 @@ indicators, and `openslo/v1alpha` read as Sloth reads it (`ratioMetrics`, one SL
 objective, named `<name>-<index>`, no alerts)."""
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from commands.slo.calendar import CalendarWindow, parse_shorthand
 from commands.slo.load_context import LoadContext
 from commands.slo.spec_documents import SpecDocument, check_window_query
 from commands.slo.specs import (
@@ -65,10 +67,7 @@ def read_openslo(doc: SpecDocument, context: LoadContext) -> list[SloSpec]:
     if "indicator" not in spec:
         raise doc.fail(("spec", "indicator"), "required field is missing")
     service = doc.text(("spec", "service"))
-    window = _openslo_window(doc)
-    windows = context.windows.for_period(window)
-    if windows is None:
-        raise doc.fail(("spec", "timeWindow"), context.windows.missing(window))
+    window, calendar = _openslo_window(doc)
     objectives = spec.get("objectives")
     if not isinstance(objectives, list) or len(objectives) != 1:
         raise doc.fail(("spec", "objectives"), "give exactly one objective")
@@ -80,7 +79,11 @@ def read_openslo(doc: SpecDocument, context: LoadContext) -> list[SloSpec]:
     if isinstance(target, bool) or not isinstance(target, int | float) or not 0 < target < 1:
         raise doc.fail((*obj_at, "target"), "must be a ratio above 0 and below 1, e.g. 0.99")
     if objective_map.get("timeSliceTarget") is not None:
-        raise doc.fail((*obj_at, "timeSliceTarget"), "unsupported field")
+        raise doc.fail(
+            (*obj_at, "timeSliceTarget"),
+            "unsupported field: a ratioMetric is counted in events (Occurrences), and a "
+            "thresholdMetric's slices are good when the value holds",
+        )
     ind = ("spec", "indicator")
     doc.mapping(ind, {"metadata", "spec"}, {"spec"})
     ind_spec = doc.mapping((*ind, "spec"), {"description", "ratioMetric", "thresholdMetric"})
@@ -109,9 +112,20 @@ def read_openslo(doc: SpecDocument, context: LoadContext) -> list[SloSpec]:
             value=float(value),
             slice=slice_window,
         )
-    method = spec.get("budgetingMethod")
-    if method is not None and method not in ("Occurrences", "Timeslices"):
-        raise doc.fail(("spec", "budgetingMethod"), "unsupported (Occurrences or Timeslices)")
+    method = spec.get("budgetingMethod", "Occurrences")
+    # A threshold SLI counts the slices (of timeSliceWindow) in which the gauge held, which
+    # is what Timeslices means and, per sample, what Occurrences does.
+    counted = ("Occurrences", "Timeslices") if queries.kind == "threshold" else ("Occurrences",)
+    if method not in counted:
+        raise doc.fail(
+            ("spec", "budgetingMethod"),
+            f"unsupported {method!r} here: a ratioMetric is read with Occurrences (events), "
+            "a thresholdMetric with Timeslices or Occurrences",
+        )
+    # Last: what the SLO is and how it counts matter more than the alert windows it needs.
+    windows = context.windows.for_period(window)
+    if windows is None:
+        raise doc.fail(("spec", "timeWindow"), context.windows.missing(window))
     return [
         SloSpec(
             service=service,
@@ -127,6 +141,7 @@ def read_openslo(doc: SpecDocument, context: LoadContext) -> list[SloSpec]:
             mode="cli-gen-openslo",
             percent=float(target) * 100,
             alert_windows=windows,
+            calendar=calendar,
         )
     ]
 
@@ -208,17 +223,54 @@ def _camel(name: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in re.split(r"[-_.]", name)) + "Burn"
 
 
-def _openslo_window(doc: SpecDocument) -> timedelta:
+def _openslo_window(doc: SpecDocument) -> tuple[timedelta, CalendarWindow | None]:
+    """The period, and its calendar when it is calendar-aligned (`isRolling: false`)."""
     windows = doc.get(("spec", "timeWindow"))
     if windows is None:
-        return parse_duration("30d")
+        return parse_duration("30d"), None
     if not isinstance(windows, list) or len(windows) != 1:
         raise doc.fail(("spec", "timeWindow"), "give exactly one time window")
     at = ("spec", "timeWindow", 0)
     window = doc.mapping(at, {"duration", "isRolling", "calendar"}, {"duration"})
-    if "calendar" in window or window.get("isRolling") is False:
-        raise doc.fail((*at, "calendar"), "unsupported: only rolling windows are read")
-    return doc.duration((*at, "duration"), "30d")
+    rolling = window.get("isRolling", "calendar" not in window)  # OpenSLO's default
+    if not isinstance(rolling, bool):
+        raise doc.fail((*at, "isRolling"), "must be true or false")
+    if rolling:
+        if "calendar" in window:
+            raise doc.fail((*at, "calendar"), "a rolling window has no calendar")
+        return doc.duration((*at, "duration"), "30d"), None
+    if "calendar" not in window:
+        raise doc.fail(
+            (*at, "calendar"),
+            "a calendar-aligned window (isRolling: false) needs calendar: startTime, timeZone",
+        )
+    calendar = _calendar(doc, at)
+    return calendar.nominal, calendar
+
+
+def _calendar(doc: SpecDocument, at: tuple[Any, ...]) -> CalendarWindow:
+    try:
+        count, unit = parse_shorthand(doc.text((*at, "duration")))
+    except ValueError as exc:
+        raise doc.fail((*at, "duration"), str(exc)) from None
+    where = (*at, "calendar")
+    doc.mapping(where, {"startTime", "timeZone"}, {"startTime", "timeZone"})
+    zone_name = doc.text((*where, "timeZone"))
+    try:
+        zone = ZoneInfo(zone_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise doc.fail((*where, "timeZone"), f"unknown time zone {zone_name!r}") from None
+    start = doc.get((*where, "startTime"))  # YAML reads `2022-01-01 12:00:00` as a datetime
+    if not isinstance(start, datetime):
+        try:
+            start = datetime.fromisoformat(str(start).strip())
+        except ValueError:
+            raise doc.fail(
+                (*where, "startTime"), "must be a date and time such as 2022-01-01 00:00:00"
+            ) from None
+    if start.tzinfo is not None:
+        start = start.astimezone(zone).replace(tzinfo=None)
+    return CalendarWindow(count, unit, start, zone)
 
 
 def _metric_source(doc: SpecDocument, at: tuple[Any, ...]) -> str:

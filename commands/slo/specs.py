@@ -12,8 +12,10 @@ query that returns both, labelled, so a report costs one query per SLO per windo
 
 import re
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
+
+from commands.slo.calendar import CalendarWindow
 
 if TYPE_CHECKING:
     from commands.slo.alert_windows import AlertWindows
@@ -198,6 +200,9 @@ class SloSpec:
     plugins: tuple[PluginRef, ...] = ()
     override_plugins: bool = False
     alert_windows: "AlertWindows | None" = None
+    # A calendar-aligned window (OpenSLO isRolling: false); `window` is then its nominal
+    # length, for the rules.
+    calendar: CalendarWindow | None = None
 
     @property
     def id(self) -> str:
@@ -210,7 +215,14 @@ class SloSpec:
 
     @property
     def window_text(self) -> str:
-        return format_duration(self.window)
+        return self.calendar.text if self.calendar else format_duration(self.window)
+
+    def period_at(self, at: datetime) -> tuple[datetime, datetime]:
+        """The budget period that `at` falls in: the last `window` up to `at`, or the
+        current calendar period."""
+        if self.calendar:
+            return self.calendar.period_at(at)
+        return at - self.window, at
 
     @property
     def sloth_percent(self) -> float:

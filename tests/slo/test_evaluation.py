@@ -3,16 +3,18 @@
 import socket
 import threading
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from commands.clock import iso_utc
 from commands.config import Config, PrometheusConfig
 from commands.context import Context
 from commands.prometheus import PrometheusClient, PrometheusUnavailable
 from commands.slo.budget import SloStatus
 from commands.slo.config import SlosConfig
-from commands.slo.evaluation import SloSpecError, evaluate, find_slo
+from commands.slo.evaluation import SloSpecError, budget_history, evaluate, find_slo
 from commands.slo.loading import load_slos, load_spec_file
 from tests import prom
 from tests.conftest import ROOT, free_port
@@ -338,3 +340,70 @@ def test_the_report_gives_the_peers_figures_for_the_peers_cases(prometheus, prom
     assert round(caddy["sli"] * 100, 2) == 32.79
     assert round(caddy["error_budget_remaining"] * 100, 2) == -572.08
     assert caddy["error_budget_minutes"] == pytest.approx(28 * 1440 * 0.1)
+
+
+CALENDAR_SPEC = """
+apiVersion: openslo/v1
+kind: SLO
+metadata:
+  name: burning-this-month
+spec:
+  service: synth
+  indicator:
+    spec:
+      ratioMetric:
+        counter: true
+        bad:
+          metricSource:
+            type: Prometheus
+            spec:
+              query: synth_errors_total{{scenario="burning"}}
+        total:
+          metricSource:
+            type: Prometheus
+            spec:
+              query: synth_requests_total{{scenario="burning"}}
+  timeWindow:
+    - duration: 1M
+      isRolling: false
+      calendar:
+        startTime: "{start}"
+        timeZone: Asia/Seoul
+  budgetingMethod: Occurrences
+  objectives:
+    - target: 0.999
+"""
+
+
+def test_a_calendar_month_counts_from_the_start_of_its_period(
+    slo_ctx, prometheus, prom_clock, tmp_path
+):
+    """The burning scenario (0.01% errors, 2% in the last hour) in a calendar month that began
+    two days ago: the figures cover those 48 hours, not the last 30 days."""
+    at = prom_clock.now()
+    began = at - timedelta(days=2)
+    start = began.astimezone(ZoneInfo("Asia/Seoul")).strftime("%Y-%m-%d %H:%M:%S")
+    spec_file = tmp_path / "calendar.yaml"
+    spec_file.write_text(CALENDAR_SPEC.format(start=start), encoding="utf-8")
+    [result] = evaluate(slo_ctx(spec_file)).results
+    data = result.as_json()
+    assert data["window"] == "1M" and data["window_calendar_aligned"] is True
+    assert data["window_start"] == iso_utc(began)
+    errors = (0.02 * 1 + 0.0001 * 47) / 48  # two days, the last hour at 2%
+    assert result.remaining == pytest.approx(1 - errors / 0.001, abs=0.01)
+    assert result.window.total == pytest.approx(2 * 48 * 3600, rel=0.01)  # 2 requests a second
+    assert result.coverage == pytest.approx(1.0, abs=0.01)
+    # The budget is the whole month's, whichever month this is.
+    month = datetime.fromisoformat(data["window_end"]) - datetime.fromisoformat(
+        data["window_start"]
+    )
+    assert month.days in (28, 29, 30, 31) and month.seconds == 0
+    assert data["error_budget_minutes"] == pytest.approx(month.total_seconds() / 60 * 0.001)
+    # The digest's chart starts at the period's start too.
+    client = PrometheusClient(prometheus.url, timeout=10)
+    try:
+        history = budget_history(result.spec, client, at)
+    finally:
+        client.close()
+    assert history[0].at == began and history[0].remaining == 1.0
+    assert history[-1].remaining == pytest.approx(result.remaining, abs=0.02)

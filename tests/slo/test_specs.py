@@ -1,7 +1,8 @@
 """SLO spec files: Sloth prometheus/v1 and OpenSLO openslo/v1, and the errors for the rest."""
 
+import re
 import textwrap
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -127,6 +128,60 @@ def test_openslo_ratio_metric_with_good_and_total(tmp_path):
     assert spec.sli.good("1h") == 'sum(rate(checkout_requests_total{code!~"5.."}[1h]))'
     assert spec.sli.total("1h") == "sum(rate(checkout_requests_total[1h]))"
     assert spec.spec_version == "openslo/v1"
+
+
+ROLLING_28D = "  timeWindow:\n    - duration: 28d\n      isRolling: true\n"
+CALENDAR_MONTH = """\
+  timeWindow:
+    - duration: 1M
+      isRolling: false
+      calendar:
+        startTime: 2022-01-01 00:00:00
+        timeZone: Asia/Seoul
+"""
+assert ROLLING_28D in OPENSLO_RATIO
+
+
+def test_openslo_calendar_aligned_month(tmp_path):
+    [spec] = load_spec_file(write(tmp_path, OPENSLO_RATIO.replace(ROLLING_28D, CALENDAR_MONTH)))
+    assert spec.calendar is not None and spec.window_text == "1M"
+    assert spec.window == timedelta(days=30)  # what the rules and alert windows use
+    at = datetime(2026, 12, 10, 3, tzinfo=UTC)  # 12:00 in Seoul
+    assert spec.period_at(at) == (
+        datetime(2026, 11, 30, 15, tzinfo=UTC),  # December 1st, 00:00 in Seoul
+        datetime(2026, 12, 31, 15, tzinfo=UTC),
+    )
+
+
+CALENDAR_FIX = "  timeWindow:\n    - duration: 1M\n      isRolling: false\n"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "problem"),
+    [
+        ("        startTime: 2022-01-01 00:00:00\n", "", "calendar.startTime", "required"),
+        ("Asia/Seoul", "Mars/Olympus", "calendar.timeZone", "unknown time zone 'Mars/Olympus'"),
+        ("2022-01-01 00:00:00", "soon", "calendar.startTime", "such as 2022-01-01 00:00:00"),
+        ("1M", "one month", "duration", "OpenSLO duration such as 1M"),
+        (CALENDAR_MONTH, CALENDAR_FIX, "calendar", "needs calendar: startTime, timeZone"),
+        ("isRolling: false", "isRolling: true", "calendar", "a rolling window has no calendar"),
+        ("isRolling: false", "isRolling: sometimes", "isRolling", "true or false"),
+        (CALENDAR_MONTH, ROLLING_28D.replace("28d", "1M"), "duration", "not a duration"),
+    ],
+)
+def test_bad_calendar_windows_name_the_field(tmp_path, old, new, field, problem):
+    window = CALENDAR_MONTH.replace(old, new)
+    path = write(tmp_path, OPENSLO_RATIO.replace(ROLLING_28D, window))
+    with pytest.raises(ConfigError) as caught:
+        load_spec_file(path)
+    assert f": spec.timeWindow[0].{field}: " in str(caught.value)
+    assert problem in str(caught.value)
+
+
+def test_a_ratio_counted_in_timeslices_is_refused_saying_what_is_read(tmp_path):
+    text = OPENSLO_RATIO.replace("budgetingMethod: Occurrences", "budgetingMethod: Timeslices")
+    with pytest.raises(ConfigError, match=r"spec.budgetingMethod: unsupported 'Timeslices'"):
+        load_spec_file(write(tmp_path, text))
 
 
 def test_the_guide_examples_load(tmp_path):
@@ -287,3 +342,37 @@ def test_a_latency_threshold_off_the_buckets_names_the_usable_ones():
     assert "not a histogram bucket boundary" in problem and "0.5, 1, 2.5, 5" in problem
     assert bucket_problem(BucketUse("lat_bucket", "", "2.50"), ["1", "2.5", "+Inf"]) is None
     assert bucket_problem(use, []) is None  # no data yet: nothing to compare with
+
+
+OPENSLO_PEERS = ROOT / "tests" / "peers" / "openslo"
+
+
+@pytest.mark.parametrize(
+    ("name", "field", "problem"),
+    [
+        # Their sources are placeholders; the first thing sre-bot cannot compute is named.
+        (
+            "occurences-slo.yaml",
+            "spec.indicator.spec.thresholdMetric.metricSource.type",
+            "unsupported metric source 'Any' (only Prometheus)",
+        ),
+        (
+            "ratio-timeslices.yaml",
+            "spec.indicator.spec.ratioMetric.total.metricSource.type",
+            "unsupported metric source 'Any' (only Prometheus)",
+        ),
+        ("timeslices-slo.yaml", "spec.objectives", "give exactly one objective"),
+        (
+            "low-traffic-timeslices-slo.yaml",
+            "spec.objectives[0].timeSliceTarget",
+            "a ratioMetric is counted in events (Occurrences)",
+        ),
+    ],
+)
+def test_openslos_own_examples_are_refused_naming_the_line_and_what_is_read(name, field, problem):
+    path = OPENSLO_PEERS / name
+    with pytest.raises(ConfigError) as caught:
+        load_spec_file(path)
+    message = str(caught.value)
+    assert re.match(rf"{re.escape(str(path))}:\d+: {re.escape(field)}: ", message), message
+    assert problem in message

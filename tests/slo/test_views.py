@@ -1,11 +1,13 @@
 """SLO views, without a server: figures in, text and Block Kit out."""
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.i18n import Translator
 from bot.slack.slo import views
 from commands.deploys.gate import GateDecision, Reason
+from commands.slo.calendar import CalendarWindow
 from commands.slo.evaluation import SloReport, SloResult, WindowNumbers
 from commands.slo.specs import SliQueries, SloSpec
 
@@ -140,3 +142,15 @@ def test_deploy_lines():
     ]
     unknown = GateDecision("unknown", prometheus_error="http://p: timeout")
     assert views.deploy_lines(unknown, EN)[0].startswith("Cannot decide")
+
+
+def test_a_calendar_month_says_when_this_period_began_and_counts_the_whole_months_budget():
+    plain = result("monthly", 100, 1_000_000)
+    month = CalendarWindow(1, "M", datetime(2026, 1, 1), ZoneInfo("Asia/Seoul"))
+    spec = replace(plain.spec, calendar=month)
+    text = "\n".join(views.report_lines(report(replace(plain, spec=spec)), EN))
+    # NOW is January 5th 09:00 in Seoul: the month began on the 1st; January has 31 days.
+    assert "Target:            99.9% per calendar 1M (this one since 2026-01-01 00:00 KST)" in text
+    assert "Budget in minutes: 40.2 of 44.6 min left" in text
+    ko = "\n".join(views.report_lines(report(replace(plain, spec=spec)), KO))
+    assert "달력 기준 1M마다 99.9% (이번 기간 시작: 2026-01-01 00:00 KST)" in ko

@@ -74,6 +74,15 @@ def _events(result: SloResult, t: Translator, value: float | None) -> str:
     return count(value)
 
 
+def _target(result: SloResult, t: Translator) -> str:
+    spec = result.spec
+    objective = objective_text(spec.objective)
+    if spec.calendar is None:
+        return t("slo.target_value", objective=objective, window=spec.window_text)
+    since = t.time(result.period[0])
+    return t("slo.target_calendar", objective=objective, window=spec.window_text, since=since)
+
+
 def minutes(value: float | None) -> str:
     return "—" if value is None else f"{value:,.1f}"
 
@@ -93,14 +102,7 @@ def _coverage(result: SloResult, t: Translator) -> str | None:
 def _rows(result: SloResult, t: Translator) -> list[tuple[str, str]]:
     spec = result.spec
     rows = [
-        (
-            t("slo.field.target"),
-            t(
-                "slo.target_value",
-                objective=objective_text(spec.objective),
-                window=spec.window_text,
-            ),
-        ),
+        (t("slo.field.target"), _target(result, t)),
         (t("slo.field.actual"), pct(result.sli, 3)),
         (t("slo.field.used"), pct(result.budget_used)),
         (t("slo.field.left"), pct(result.remaining)),
@@ -181,7 +183,7 @@ def _advice(result: SloResult, t: Translator) -> str | None:
     if result.status == SloStatus.WARNING:
         parts.append(t("slo.detail.low"))
     if hourly and hourly > 0 and remaining and remaining > 0:
-        lasts = time_to_exhaustion(hourly, result.spec.window) * remaining
+        lasts = time_to_exhaustion(hourly, result.period_length) * remaining
         parts.append(t("slo.detail.lasts", duration=t.duration(lasts.total_seconds())))
     return " ".join(parts) or None
 
