@@ -10,7 +10,7 @@ from commands.context import Context
 from commands.deploys.gate import ALLOWED, BLOCKED, check_deploy
 from commands.slo import evaluation as slo
 from commands.slo.loading import load_slos
-from commands.slo.rules import rules_yaml
+from commands.slo.rules import parse_label, rules_yaml
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -19,7 +19,20 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     slo_report = slo_sub.add_parser("report", help="every SLO: target, actual, budget, status")
     slo_report.add_argument("--json", action="store_true")
     slo_sub.add_parser("check", help="exit 0 when every budget is left, 1 when one is spent")
-    slo_sub.add_parser("rules", help="print Prometheus recording and alerting rules")
+    slo_rules = slo_sub.add_parser("rules", help="print Prometheus recording and alerting rules")
+    slo_rules.add_argument(
+        "-l",
+        "--extra-labels",
+        type=_label,
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a label for every rule (repeatable), as Sloth's generate -l",
+    )
+    slo_rules.add_argument(
+        "--disable-recordings", action="store_true", help="leave out the recording rules"
+    )
+    slo_rules.add_argument("--disable-alerts", action="store_true", help="leave out the alerts")
 
     deploy = sub.add_parser("deploy", help="the deploy gate")
     deploy_sub = deploy.add_subparsers(dest="deploy_command", required=True, metavar="ACTION")
@@ -29,11 +42,24 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     deploy_check.add_argument("--json", action="store_true")
 
 
+def _label(text: str) -> tuple[str, str]:
+    try:
+        return parse_label(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def run_slo(args: argparse.Namespace, ctx: Context, t: Translator) -> int:
     """SLO figures come from Prometheus alone: these commands never touch the database."""
     specs = load_slos(ctx.config)
     if args.slo_command == "rules":
-        print(rules_yaml(specs), end="")
+        rules = rules_yaml(
+            specs,
+            dict(args.extra_labels),
+            recordings=not args.disable_recordings,
+            alerts=not args.disable_alerts,
+        )
+        print(rules, end="")
         return OK
     if not specs:
         print(t("slo.none"), file=sys.stderr)

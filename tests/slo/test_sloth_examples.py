@@ -68,6 +68,14 @@ def _normal(groups: list[dict], *, peer: bool) -> list[dict]:
     return out
 
 
+def _sloth_output(folder: Path, template: str, name: str = "expected.yaml") -> Path:
+    """One of Sloth's integration outputs (a Go template) as Sloth prints it."""
+    text = (TESTDATA / template).read_text(encoding="utf-8")
+    text = text.replace("{{ .version }}", "dev").replace('{{"{{', "{{").replace('}}"}}', "}}")
+    (folder / name).write_text(text, encoding="utf-8")
+    return folder / name
+
+
 def _ours(specs, extra=None) -> list[dict]:
     return _normal(rule_groups(specs, extra)["groups"], peer=False)
 
@@ -113,19 +121,34 @@ def test_every_sloth_example_loads_and_generates_sloths_rules(name):
 )
 def test_sloths_integration_cases(tmp_path, source, expected, context):
     specs = load_spec_file(TESTDATA / source, context)
-    text = (TESTDATA / expected).read_text(encoding="utf-8")
-    text = text.replace("{{ .version }}", "dev").replace('{{"{{', "{{").replace('}}"}}', "}}")
-    (tmp_path / "expected.yaml").write_text(text, encoding="utf-8")
-    assert _ours(specs) == _normal(_groups(tmp_path / "expected.yaml"), peer=True)
+    assert _ours(specs) == _normal(_groups(_sloth_output(tmp_path, expected)), peer=True)
 
 
-def test_extra_labels_as_sloths_l_flag(tmp_path):
-    specs = load_spec_file(TESTDATA / "in-base.yaml", CONTEXT)
-    text = (TESTDATA / "out-base-extra-labels.yaml.tpl").read_text(encoding="utf-8")
-    text = text.replace("{{ .version }}", "dev").replace('{{"{{', "{{").replace('}}"}}', "}}")
-    (tmp_path / "expected.yaml").write_text(text, encoding="utf-8")
-    expected = _normal(_groups(tmp_path / "expected.yaml"), peer=True)
-    assert _ours(specs, {"exk1": "exv1", "exk2": "exv2"}) == expected
+@pytest.mark.parametrize(
+    ("flags", "expected"),
+    [
+        (["-l", "exk1=exv1", "--extra-labels", "exk2=exv2"], "out-base-extra-labels.yaml.tpl"),
+        (["--disable-alerts"], "out-base-no-alerts.yaml.tpl"),
+        (["--disable-recordings"], "out-base-no-recordings.yaml.tpl"),
+    ],
+)
+def test_slo_rules_takes_sloths_generate_flags(cli, tmp_path, flags, expected):
+    cli.configure(f"slos:\n  - {TESTDATA / 'in-base.yaml'}\n")
+    done = cli("slo", "rules", *flags)
+    assert done.returncode == 0, done.stderr
+    ours = tmp_path / "ours.yaml"
+    ours.write_text(done.stdout, encoding="utf-8")
+    sloths = _normal(_groups(_sloth_output(tmp_path, expected)), peer=True)
+    assert _normal(_groups(ours), peer=False) == sloths
+
+
+@pytest.mark.parametrize(
+    ("flag", "problem"), [("team", "is not KEY=VALUE"), ("__name__=x", "Prometheus's own")]
+)
+def test_a_bad_extra_label_is_a_usage_error(cli, flag, problem):
+    cli.configure(f"slos:\n  - {TESTDATA / 'in-base.yaml'}\n")
+    done = cli("slo", "rules", "-l", flag)
+    assert done.returncode == 2 and problem in done.stderr and not done.stdout
 
 
 def test_the_invalid_version_and_sloths_go_plugin_are_refused_by_name():
@@ -260,9 +283,7 @@ def _burn_test(name: str, burn: float, severities: list[str]) -> dict:
 @pytest.mark.parametrize("period", PERIODS)
 def test_sloths_rules_and_ours_fire_the_same_alerts_on_the_same_series(tmp_path, period):
     expected, context = PERIODS[period]
-    text = (TESTDATA / expected).read_text(encoding="utf-8")
-    text = text.replace("{{ .version }}", "dev").replace('{{"{{', "{{").replace('}}"}}', "}}")
-    (tmp_path / "sloth.yml").write_text(text, encoding="utf-8")
+    _sloth_output(tmp_path, expected, "sloth.yml")
     ours = rules_yaml(load_spec_file(TESTDATA / "in-base.yaml", context))
     (tmp_path / "ours.yml").write_text(ours, encoding="utf-8")
     firing = FIRING[period] | {"late-5x": []}  # Sloth stays quiet an hour into a 5x burn
