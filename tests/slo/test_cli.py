@@ -109,6 +109,22 @@ def test_unreachable_prometheus_exits_3_with_a_clear_message(run):
     assert time.monotonic() - started < 15
 
 
+def test_an_error_query_matching_nothing_exits_3_naming_the_query(run, prometheus, tmp_path):
+    """A typo in the error query's labels over real traffic: never "0 errors, healthy"."""
+    spec = tmp_path / "typo.yaml"
+    spec.write_text(
+        'version: "prometheus/v1"\nservice: api\nslos:\n  - name: typo\n    objective: 99.9\n'
+        "    sli:\n      events:\n"
+        '        error_query: sum(rate(api_requests_total{status="5OO"}[{{.window}}]))\n'
+        "        total_query: sum(rate(api_requests_total[{{.window}}]))\n",
+        encoding="utf-8",
+    )
+    done = run("slo", "check", config=f"prometheus:\n  url: {prometheus.url}\nslos: [{spec}]\n")
+    assert done.returncode == 3, done.stdout + done.stderr
+    assert "SLO api/typo: its bad query matched no series" in done.stderr
+    assert 'status="5OO"' in done.stderr and "healthy" not in done.stdout
+
+
 def test_rules_need_no_prometheus_and_parse(run):
     done = run("slo", "rules", config=config_for("http://127.0.0.1:1", *ALL))
     assert done.returncode == 0, done.stderr
