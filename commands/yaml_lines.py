@@ -55,7 +55,14 @@ def located(
             out: dict[str, Any] = {}
             for key_node, value_node in node.value:
                 key = str(key_node.value)
-                lines[(*at, key)] = key_node.start_mark.line + 1
+                line = key_node.start_mark.line + 1
+                if key in out:  # YAML would keep the last silently: say which one counts
+                    dotted = ".".join(str(p) for p in (*at, key))
+                    raise ConfigError(
+                        f"{path}:{line}: {dotted}: given twice (first on line "
+                        f"{lines[(*at, key)]}); keep one"
+                    )
+                lines[(*at, key)] = line
                 out[key] = build(value_node, (*at, key))
             return out
         if isinstance(node, yaml.SequenceNode):

@@ -46,6 +46,15 @@ def test_unknown_key_names_file_line_and_key(tmp_path):
     assert "incident_channel" in message  # the known keys are listed
 
 
+def test_a_key_given_twice_names_both_lines(tmp_path):
+    path = _write(
+        tmp_path, "slack:\n  digest_channel: '#sre'\n  locale: en\n  digest_channel: '#x'\n"
+    )
+    with pytest.raises(ConfigError) as raised:
+        load_config(path)
+    assert f"{path}:4: slack.digest_channel: given twice (first on line 2)" in str(raised.value)
+
+
 def test_unknown_top_level_key(tmp_path):
     path = _write(tmp_path, "slak: {}\n")
     with pytest.raises(ConfigError, match=r"sre-bot.yml:1: slak: unknown key"):
