@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from bot import log_floods
-from bot.cli import incidents, oncall, runbooks, slo
+from bot.cli import incidents, oncall, runbooks, slo, starter
 from bot.cli.output import INTERRUPTED, NO, OK, UNREACHABLE, USAGE, plain
 from bot.i18n import Translator, error_text
 from bot.settings import Settings
@@ -41,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_sub.add_parser("upgrade", help="create or upgrade the schema (Alembic)")
 
-    for feature in (incidents, oncall, slo, runbooks):
+    for feature in (incidents, oncall, slo, runbooks, starter):
         feature.add_commands(sub)
     return parser
 
@@ -68,6 +68,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings()
     t = Translator()
     try:
+        if args.command == "init":
+            return starter.run(args)  # before any configuration is read: it writes one
         config, db = _load(settings)
         clock = settings.clock()
         t = Translator(config.slack.locale, config.slack.tz)
