@@ -79,6 +79,14 @@ class Config(Strict):
     # Who a person at the command line is in Slack: login name (or email) -> Slack user ID.
     cli_users: dict[str, str] = Field(default_factory=dict)
     source: str = Field(default="(built-in defaults)", exclude=True)
+    # The line of every key of the file it was read from, by path (("slos", 0) -> 41).
+    key_lines: dict[tuple[str | int, ...], int] = Field(default_factory=dict, exclude=True)
+
+    def where(self, *paths: tuple[str | int, ...]) -> str:
+        """`file:line` of the first of these keys the file has (else the file alone), to
+        name a configuration error as every other one is named."""
+        line = next((self.key_lines[p] for p in paths if p in self.key_lines), None)
+        return f"{self.source}:{line}" if line else self.source
 
     @field_validator("cli_users")
     @classmethod
@@ -208,7 +216,7 @@ def load_config(path: Path) -> Config:
                     hint = f" (known keys: {', '.join(sorted(model.model_fields))})"
             problems.append(f"{where}: {key}: {describe(dict(error))}{hint}")
         raise ConfigError("\n".join(problems)) from None
-    return config.model_copy(update={"source": str(path)})
+    return config.model_copy(update={"source": str(path), "key_lines": located.lines})
 
 
 def _model_at(path: tuple[Any, ...]) -> type[BaseModel] | None:

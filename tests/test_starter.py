@@ -38,7 +38,9 @@ def test_the_starter_loads_from_its_folder_with_every_feature_on(tmp_path):
 def test_a_bare_copy_of_the_example_misses_its_files_and_its_header_says_so(tmp_path):
     copy = tmp_path / "sre-bot.yml"
     copy.write_text((EXAMPLES / "sre-bot.yml").read_text(encoding="utf-8"), encoding="utf-8")
-    with pytest.raises(ConfigError, match="no such (SLO spec|alert windows) file"):
+    with pytest.raises(
+        ConfigError, match=r"sre-bot.yml:\d+: .*no such (SLO spec file|alert windows file|folder)"
+    ):
         load_slos(load_config(copy))
     assert "`sre-bot init" in (EXAMPLES / "sre-bot.yml").read_text(encoding="utf-8")[:600]
 

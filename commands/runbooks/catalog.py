@@ -36,7 +36,8 @@ def catalog(ctx: Context) -> Catalog:
     with _CACHE_LOCK:
         found = _CACHE.get(key)
     if found is None:
-        found = load_folder(folder, allow_commands=allow)
+        named_at = ctx.config.where(("runbooks", "folder"), ("runbooks",))
+        found = load_folder(folder, allow_commands=allow, named_at=named_at)
         with _CACHE_LOCK:
             if len(_CACHE) > 32:
                 _CACHE.clear()

@@ -127,13 +127,17 @@ def load_file(path: Path, *, allow_commands: bool) -> LoadedRunbook:
     return LoadedRunbook(runbook, raw, path)
 
 
-def load_folder(folder: Path | None, *, allow_commands: bool = False) -> Catalog:
-    """Every `*.yml`/`*.yaml` file of the folder; bad files are reported and skipped."""
+def load_folder(
+    folder: Path | None, *, allow_commands: bool = False, named_at: str = ""
+) -> Catalog:
+    """Every `*.yml`/`*.yaml` file of the folder; bad files are reported and skipped.
+    `named_at` is where the configuration names the folder (`sre-bot.yml:156`)."""
     catalog = Catalog()
     if folder is None:
         return catalog
     if not folder.is_dir():
-        catalog.errors.append(f"{folder}: the runbooks folder does not exist")
+        where = f"{named_at}: runbooks: " if named_at else ""
+        catalog.errors.append(f"{where}{folder}: the runbooks folder does not exist")
         return catalog
     files = sorted(p for p in folder.iterdir() if p.suffix in (".yml", ".yaml") and p.is_file())
     for path in files:

@@ -54,10 +54,16 @@ def _read(doc: SpecDocument, context: LoadContext) -> list[SloSpec]:
 
 def load_context(config: Config) -> LoadContext:
     folder = config.resolve_path(config.slo_plugins) if config.slo_plugins else None
+    if folder is not None and not folder.is_dir():
+        where = config.where(("slo_plugins",))
+        raise ConfigError(
+            f"{where}: slo_plugins: no such folder of SLI plugin definitions {folder}"
+        )
     try:
         windows = load_catalog([config.resolve_path(p) for p in config.slos.alert_windows])
     except ConfigError as exc:
-        raise ConfigError(f"{config.source}: slos: alert_windows: {exc}") from None
+        where = config.where(("slos", "alert_windows"))
+        raise ConfigError(f"{where}: slos.alert_windows: {exc}") from None
     return LoadContext(
         windows=windows,
         sli_plugins=load_sli_plugins(folder),
@@ -70,11 +76,12 @@ def load_slos(config: Config) -> list[SloSpec]:
     """Every SLO of the spec files under `slos:`; a duplicate service/name is an error."""
     specs: list[SloSpec] = []
     seen: dict[str, str] = {}
-    context = load_context(config) if config.slos.files else LoadContext()
-    for entry in config.slos.files:
+    context = load_context(config)  # a bad alert_windows or slo_plugins is named even alone
+    for index, entry in enumerate(config.slos.files):
         path = config.resolve_path(entry)
         if not path.is_file():
-            raise ConfigError(f"{config.source}: slos: no such SLO spec file {path}")
+            where = config.where(("slos", "files", index), ("slos", index), ("slos",))
+            raise ConfigError(f"{where}: slos: no such SLO spec file {path}")
         for spec in load_spec_file(path, context):
             if spec.key in seen:
                 raise ConfigError(

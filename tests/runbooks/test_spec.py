@@ -4,7 +4,9 @@ templates take trigger data only, escaped for where they land."""
 import pytest
 
 from commands.config import load_config
+from commands.context import Context
 from commands.errors import ConfigError
+from commands.runbooks.catalog import catalog
 from commands.runbooks.files import load_folder
 from commands.runbooks.templates import TemplateError, render, render_body
 
@@ -171,3 +173,16 @@ def test_a_template_inside_a_shell_script_is_refused_when_the_file_loads(tmp_pat
         assert found.names() == [] and "inside a script" in found.errors[0], found.errors
     else:
         assert found.names() == ["x"], found.errors
+
+
+@pytest.mark.parametrize("text", ["runbooks: books\n", "slack: {}\nrunbooks:\n  folder: books\n"])
+def test_a_missing_runbooks_folder_names_the_config_line(tmp_path, text):
+    path = tmp_path / "sre-bot.yml"
+    path.write_text(text, encoding="utf-8")
+    config = load_config(path)
+    [error] = catalog(Context(None, config, None)).errors  # type: ignore[arg-type]
+    line = text.count("\n")
+    assert (
+        error
+        == f"{path}:{line}: runbooks: {tmp_path / 'books'}: the runbooks folder does not exist"
+    )

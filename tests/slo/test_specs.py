@@ -309,7 +309,19 @@ def test_paths_are_relative_to_the_config_file_in_both_forms(tmp_path):
 @pytest.mark.parametrize(
     ("text", "key"),
     [
-        ("slos:\n  - missing.yaml\n", "no such SLO spec file"),
+        ("slos:\n  - missing.yaml\n", r"sre-bot.yml:2: slos: no such SLO spec file .*missing"),
+        (
+            "slos:\n  default_window: 30d\n  files:\n    - missing.yaml\n",
+            r"sre-bot.yml:4: slos: no such SLO spec file",
+        ),
+        (
+            "slos:\n  alert_windows: [nowhere.yaml]\n  files: []\n",
+            r"sre-bot.yml:2: slos.alert_windows: .*nowhere.yaml: no such alert windows file",
+        ),
+        (
+            "slo_plugins: plugins\nslos:\n  files: []\n",
+            r"sre-bot.yml:1: slo_plugins: no such folder of SLI plugin definitions .*plugins",
+        ),
         ("slos:\n  files: []\n  gate: {}\n", "slos.gate: unknown key"),
         ("slos:\n  deploy_gate:\n    block_on_open_incidents: [Sev9]\n", "unknown severity"),
         ('digest:\n  cron: "every morning"\n', "digest.cron: not a crontab expression"),
