@@ -143,14 +143,17 @@ def write_openmetrics(path: Path, anchor: int) -> None:
         # The peers' own cases. slo-generator's tests/unit/fixtures/slo_report_v2.json: 3556
         # good and 3556 bad events in a 43200 s window. Pyrra's mcp_test.go
         # "caddy-response-latency": 32.79% of requests within 50ms, goal 90% over 4w.
-        times = list(_times(anchor, SPAN_DAYS * DAY))
+        # Every minute for 13 hours: the 12 h window starts on a sample whatever the anchor,
+        # so Prometheus counts the events exactly rather than extrapolating to its edge.
+        minutes = [anchor - 13 * 3600 + 60 * i for i in range(13 * 60 + 1)]
         per_second = SLO_GENERATOR_EVENTS / SLO_GENERATOR_WINDOW
         for result in ("good", "bad"):
             counter(
                 "peer_events_total",
                 f'peer="slo-generator",result="{result}"',
-                ((t, (t - times[0]) * per_second) for t in times),
+                ((t, (t - minutes[0]) * per_second) for t in minutes),
             )
+        times = list(_times(anchor, SPAN_DAYS * DAY))
         for le, share in (("0.05", PYRRA_WITHIN), ("+Inf", 1.0)):
             counter(
                 "caddy_http_request_duration_seconds_bucket",
