@@ -12,8 +12,6 @@ from sqlmodel import select
 from commands.config import Config, PrometheusConfig, SlackConfig
 from commands.context import Context
 from commands.runbooks.config import RunbooksConfig
-from commands.slo.alert_windows import load_catalog
-from commands.slo.load_context import LoadContext
 from storage.models import OutboxMessage, RunbookApproval, RunbookStep
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,7 +19,6 @@ EXAMPLE_RUNBOOKS = ROOT / "examples" / "runbooks"
 EXAMPLE_SLOS = ROOT / "examples" / "slos"
 # The examples' weekly SLOs need Sloth's 7d alert windows, as in examples/sre-bot.yml.
 WINDOWS_7D = ROOT / "examples" / "windows" / "7d.yaml"
-WEEKLY = LoadContext(windows=load_catalog([WINDOWS_7D]))
 
 TEAM = {"id": "T0TEAM", "domain": "artisan"}
 

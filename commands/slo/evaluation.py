@@ -117,6 +117,7 @@ class SloResult:
 
     def as_json(self) -> dict[str, Any]:
         spec = self.spec
+        start, end = self.period
         return {
             "service": spec.service,
             "slo": spec.name,
@@ -125,8 +126,8 @@ class SloResult:
             "objective": spec.objective,
             "objective_percent": spec.objective_percent,
             "window": spec.window_text,
-            "window_start": iso_utc(self.period[0]),
-            "window_end": iso_utc(self.period[1]),
+            "window_start": iso_utc(start),
+            "window_end": iso_utc(end),
             "window_calendar_aligned": spec.calendar is not None,
             "sli": self.sli,
             "error_ratio": self.window.ratio,

@@ -54,11 +54,7 @@ def _read(doc: SpecDocument, context: LoadContext) -> list[SloSpec]:
 
 def load_context(config: Config) -> LoadContext:
     folder = config.resolve_path(config.slo_plugins) if config.slo_plugins else None
-    if folder is not None and not folder.is_dir():
-        where = config.where(("slo_plugins",))
-        raise ConfigError(
-            f"{where}: slo_plugins: no such folder of SLI plugin definitions {folder}"
-        )
+    plugins = load_sli_plugins(folder, named_at=config.where(("slo_plugins",)))
     try:
         windows = load_catalog([config.resolve_path(p) for p in config.slos.alert_windows])
     except ConfigError as exc:
@@ -66,7 +62,7 @@ def load_context(config: Config) -> LoadContext:
         raise ConfigError(f"{where}: slos.alert_windows: {exc}") from None
     return LoadContext(
         windows=windows,
-        sli_plugins=load_sli_plugins(folder),
+        sli_plugins=plugins,
         sli_plugin_folder=folder,
         default_window=parse_duration(config.slos.default_window),
     )

@@ -98,11 +98,14 @@ def _shaped(plugin: str, name: str, option: PluginOption, value: str) -> str:
     return value
 
 
-def load_sli_plugins(folder: Path | None) -> dict[str, SliPlugin]:
+def load_sli_plugins(folder: Path | None, *, named_at: str = "") -> dict[str, SliPlugin]:
+    """Every plugin definition of the folder; `named_at` is where the configuration names it
+    (`sre-bot.yml:64`)."""
     if folder is None:
         return {}
     if not folder.is_dir():
-        raise ConfigError(f"{folder}: slo_plugins: no such folder of SLI plugin definitions")
+        where = f"{named_at}: " if named_at else ""
+        raise ConfigError(f"{where}slo_plugins: no such folder of SLI plugin definitions {folder}")
     plugins: dict[str, SliPlugin] = {}
     for path in sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml")):
         for doc in documents(path):

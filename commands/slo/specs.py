@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from commands.slo import budget as slo_math
 from commands.slo.calendar import CalendarWindow
 
 if TYPE_CHECKING:
@@ -234,4 +235,4 @@ class SloSpec:
 
     @property
     def error_budget(self) -> float:
-        return 1 - self.objective
+        return slo_math.error_budget(self.objective)
