@@ -2,21 +2,28 @@
 
 import getpass
 import logging
-import os
 import secrets
 import signal
 import sys
 import threading
+from collections.abc import Iterable
+from pathlib import Path
 from typing import TextIO
 
 from pydantic import SecretStr
+from sqlalchemy.engine import make_url
 
+from bot.dev_log import log_to_file
 from bot.local_slack.api import LocalSlackServer
+from bot.local_slack.memory import Memory
+from bot.local_slack.people import create_named, named_by
 from bot.local_slack.terminal import run_terminal
 from bot.local_slack.workspace import Workspace
-from bot.process import DeliveryTuning, Service
+from bot.process import CannotListen, DeliveryTuning, Service, check_port
 from bot.settings import Settings
 from commands.config import Config
+from commands.context import Context
+from commands.runbooks.catalog import catalog
 
 log = logging.getLogger(__name__)
 
@@ -31,17 +38,32 @@ def serve(settings: Settings, config: Config, host: str, port: int) -> int:
     return 0
 
 
-def _channel_names(config: Config) -> list[str]:
-    names: list[str] = []
-    for channel in (
-        config.slack.incident_channel,
-        config.slack.alert_channel,
-        config.slack.digest_channel,
-    ):
-        name = channel.lstrip("#")
-        if name not in names:
-            names.append(name)
-    return names
+def beside_database(settings: Settings, suffix: str) -> Path:
+    """A file next to the SQLite database (`sre-bot.db` → `sre-bot.local-slack.json`), or in
+    the working folder when the database is not a file."""
+    url = make_url(settings.database_url)
+    database = url.database if url.get_backend_name() == "sqlite" else None
+    if database and database != ":memory:" and not database.startswith("file:"):
+        path = Path(database).expanduser()
+        return path.with_name(path.stem + suffix)
+    return Path.cwd() / ("sre-bot" + suffix)
+
+
+def _local_slack_port(host: str, port: int, wanted: int | None) -> int:
+    """The local Slack's port: the one asked for, else the one after the bot's if it is
+    free, else any free one. Always on loopback."""
+    if wanted is not None:
+        check_port("127.0.0.1", wanted, flag="--local-slack-port")
+        return wanted
+    try:
+        check_port("127.0.0.1", port + 1)
+    except CannotListen:
+        return 0
+    return port + 1
+
+
+def _approvers(ctx: Context) -> list[str]:
+    return [a for loaded in catalog(ctx).runbooks.values() for a in loaded.runbook.approvers]
 
 
 def run_dev(
@@ -50,17 +72,30 @@ def run_dev(
     host: str,
     port: int,
     *,
+    local_slack_port: int | None = None,
+    log_handlers: Iterable[logging.Handler] = (),
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
 ) -> int:
-    """The bot against the built-in local Slack, with this terminal playing the Slack client."""
+    """The bot against the built-in local Slack, with this terminal playing the Slack client.
+
+    The workspace (people, channels, messages) is kept beside the database and comes back
+    on the next start; the log goes to a file there too, so it never breaks into the typing.
+    `log_handlers` are the process's own console handlers, which the log file replaces.
+    """
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
+    check_port(host, port)
+    slack_port = _local_slack_port(host, port, local_slack_port)
+    log_path = beside_database(settings, ".log")
+    notices = log_to_file(log_path, replace=log_handlers)
     # One clock for the bot and its Slack: message timestamps and request signatures agree
     # with the bot's time, also when SRE_BOT_NOW has moved it.
     clock = settings.clock()
-    workspace = Workspace(channels=_channel_names(config), clock=lambda: clock.now().timestamp())
-    slack = LocalSlackServer(workspace).start()
+    workspace = Workspace(channels=(), clock=lambda: clock.now().timestamp())
+    memory = Memory(workspace, beside_database(settings, ".local-slack.json"))
+    remembered = memory.load()
+    slack = LocalSlackServer(workspace, port=slack_port).start()
     signing_secret = secrets.token_hex(16)
     local = settings.model_copy(
         update={
@@ -71,24 +106,27 @@ def run_dev(
         }
     )
     service = Service(local, config, tuning=LOCAL_TUNING, clock=clock)
+    create_named(workspace, named_by(config, _approvers(service.ctx)))
+    memory.start()
     stop = threading.Event()
-    # Log lines would break into the conversation on the terminal: only problems are shown.
-    logging.getLogger().setLevel(os.environ.get("LOG_LEVEL", "WARNING").upper())
-    print(
-        "No Slack credentials (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET): using the built-in "
-        f"local Slack.\nsre-bot listens on http://{host}:{port} "
-        f"(GET /health/live); database {settings.database_url}; config {config.source}.",
-        file=stdout,
-        flush=True,
-    )
+    events_url = f"http://127.0.0.1:{port}/slack/events"
     try:
         service.start_in_thread(host, port)
     except Exception:
+        memory.stop()
         slack.stop()
         raise
+    kept = f"; workspace kept in {memory.path}" + (" (restored)" if remembered else "")
+    print(
+        "No Slack credentials (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET): using the built-in "
+        f"local Slack.\nsre-bot listens on http://{host}:{port} "
+        f"(GET /health/live); database {settings.database_url}; config {config.source}.\n"
+        f"The local Slack's Web API is on {slack.api_url}{kept}; log in {log_path}.",
+        file=stdout,
+        flush=True,
+    )
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _interrupt)
-    events_url = f"http://127.0.0.1:{port}/slack/events"
     try:
         run_terminal(
             workspace,
@@ -100,12 +138,15 @@ def run_dev(
             user_name=_user_name(),
             stop_event=stop,
             clock=clock,
+            channel=config.slack.incident_channel.lstrip("#") or None,
+            notices=notices.listen,
         )
     except KeyboardInterrupt:
         pass
     finally:
         service.stop()
         slack.stop()
+        memory.stop()
     return 0
 
 

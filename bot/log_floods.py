@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterable
 
 
-def _shape(message: str) -> str:
+def shape(message: str) -> str:
     """A message with its numbers and addresses taken out: the same error from another
     connection or at another time is the same kind."""
     return _NUMBERS.sub("#", message.split("\n", 1)[0][:200])
@@ -32,7 +32,7 @@ class FloodFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         kind = record.exc_info[0].__name__ if record.exc_info and record.exc_info[0] else ""
-        key = (record.name, record.levelno, _shape(str(record.msg)), kind)
+        key = (record.name, record.levelno, shape(str(record.msg)), kind)
         now = self.clock()
         with self._lock:
             first, held = self._seen.get(key, (float("-inf"), 0))

@@ -42,7 +42,7 @@ class CannotListen(ConfigError):
     heading = ""
 
 
-def check_port(host: str, port: int) -> None:
+def check_port(host: str, port: int, flag: str = "--port") -> None:
     """Fail early, with words, when the port cannot be bound."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
@@ -51,7 +51,7 @@ def check_port(host: str, port: int) -> None:
             probe.bind((host, port))
         except OSError as exc:
             raise CannotListen(
-                f"cannot listen on {host}:{port}: {exc.strerror}; choose another port with --port"
+                f"cannot listen on {host}:{port}: {exc.strerror}; choose another port with {flag}"
             ) from exc
 
 

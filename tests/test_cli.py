@@ -5,6 +5,8 @@ import json
 
 import pytest
 
+from tests.conftest import free_port
+
 
 @pytest.fixture
 def run(cli_in_process):
@@ -156,3 +158,21 @@ def test_serve_on_a_busy_port_says_so_and_exits_2(cli):
         result = run("serve", "--host", "127.0.0.1", "--port", str(port))
     assert result.returncode == 2
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+
+
+def test_dev_on_a_busy_port_says_so_before_it_says_it_listens(cli):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        bot = cli("dev", "--port", str(port))
+        slack = cli("dev", "--port", str(free_port()), "--local-slack-port", str(port))
+    assert bot.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}: " in bot.stderr
+    assert "listens on" not in bot.stdout
+    assert slack.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}: " in slack.stderr
+    assert "--local-slack-port" in slack.stderr
+    assert "listens on" not in slack.stdout

@@ -36,6 +36,13 @@ def build_parser() -> argparse.ArgumentParser:
         server = sub.add_parser(name, help=help_text)
         server.add_argument("--host", default="127.0.0.1" if name == "dev" else "0.0.0.0")
         server.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
+        server.add_argument(
+            "--local-slack-port",
+            type=int,
+            default=None,
+            help="the built-in local Slack's Web API port, on 127.0.0.1 (default: the bot's "
+            "port + 1 when free)",
+        )
 
     db = sub.add_parser("db", help="database schema")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
@@ -64,7 +71,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for chatty in ("apscheduler", "alembic"):
         logging.getLogger(chatty).setLevel(logging.WARNING)
     log_floods.quiet_url_loggers()
-    log_floods.install(h for h in root.handlers if h not in theirs)
+    own = [h for h in root.handlers if h not in theirs]
+    log_floods.install(own)
     settings = Settings()
     t = Translator()
     try:
@@ -79,7 +87,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             load_slos(config)  # a broken SLO spec stops start-up (exit 2), not the 09:00 digest
 
             if args.command == "dev" or not settings.has_slack_credentials:
-                return run_dev(settings, config, args.host, args.port)
+                return run_dev(
+                    settings,
+                    config,
+                    args.host,
+                    args.port,
+                    local_slack_port=args.local_slack_port,
+                    log_handlers=own,
+                )
             return serve(settings, config, args.host, args.port)
         if args.command == "db":
             upgrade(db)

@@ -176,6 +176,7 @@ def _mutator(fn: Callable[P, T]) -> Callable[P, T]:
         ws: Any = args[0]
         with ws.condition:
             result = fn(*args, **kwargs)
+            ws._revision += 1
         # Nested in another locked call (or a wait_for predicate): the outermost one delivers.
         if not ws.condition._is_owned():
             ws._dispatch(block=False)

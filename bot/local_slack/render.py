@@ -36,7 +36,8 @@ def _link(body: str, names: NameLookup | None) -> str:
         if command in ("here", "channel", "everyone"):
             return "@" + command
         if command.startswith("subteam^"):
-            return label or "@" + command.split("^", 1)[1]
+            group = command.split("^", 1)[1]
+            return label or "@" + (_name(names, group) or group)
         return label or "@" + command.split("^", 1)[0]
     if target.startswith("mailto:"):
         return label or target[len("mailto:") :]

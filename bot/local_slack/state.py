@@ -7,12 +7,13 @@ Changes are reported to subscribers as `Event`s, in order, outside the lock.
 
 from __future__ import annotations
 
+import base64
 import logging
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import replace
+from dataclasses import asdict, replace
 from typing import Any
 
 from bot.local_slack.objects import (
@@ -35,6 +36,8 @@ from bot.local_slack.objects import (
 )
 
 log = logging.getLogger(__name__)
+
+SNAPSHOT_VERSION = 1
 
 
 class WorkspaceState:
@@ -72,9 +75,11 @@ class WorkspaceState:
         self._response_contexts: dict[str, ResponseContext] = {}
         self._uploads: dict[str, FileUpload] = {}
         self._usergroups: dict[str, list[str]] = {}
+        self._usergroup_handles: dict[str, str] = {}
         self._events: list[Event] = []
         self._pending: deque[Event] = deque()
         self._subscribers: list[Callable[[Event], None]] = []
+        self._revision = 0
         self.bot = self._add_user(bot_name, real_name=bot_name, is_bot=True)
         for name in channels:
             self._create_channel(name)
@@ -266,18 +271,44 @@ class WorkspaceState:
         return user
 
     @_mutator
-    def set_usergroup(self, group_id: str, user_ids: Iterable[str]) -> None:
-        """A user group (S…) and its members, for usergroups.users.list."""
+    def set_usergroup(self, group_id: str, user_ids: Iterable[str], *, handle: str = "") -> None:
+        """A user group (S…), its members (for usergroups.users.list) and its @handle."""
+        self._usergroups[group_id] = list(user_ids)
+        if handle:
+            self._usergroup_handles[group_id] = handle
+
+    def usergroup_handle(self, group_id: str) -> str | None:
         with self.condition:
-            self._usergroups[group_id] = list(user_ids)
+            return self._usergroup_handles.get(group_id)
+
+    def usergroup_by_handle(self, handle: str) -> str | None:
+        with self.condition:
+            return next((g for g, h in self._usergroup_handles.items() if h == handle), None)
 
     def usergroup_members(self, group_id: str) -> list[str] | None:
         with self.condition:
             members = self._usergroups.get(group_id)
             return list(members) if members is not None else None
 
+    @_mutator
     def add_user(self, name: str, *, real_name: str | None = None, tz: str = "UTC") -> User:
         return self._add_user(name, real_name=real_name, tz=tz)
+
+    @_mutator
+    def ensure_user(self, user_id: str, name: str, *, real_name: str | None = None) -> User:
+        """The user with this ID, created with `name` if there is none (the people a
+        configuration names by ID). A name already taken by someone else gets a suffix."""
+        if not _USER_ID.fullmatch(user_id):
+            raise SlackError("invalid_user_id")
+        if user_id in self._users:
+            return self._users[user_id]
+        taken = {u.name for u in self._users.values()}
+        unique, n = name, 2
+        while unique in taken:
+            unique, n = f"{name}{n}", n + 1
+        user = User(id=user_id, name=unique, real_name=real_name or unique)
+        self._users[user.id] = user
+        return user
 
     def _user(self, ref: str, *, create: bool = True) -> User | None:
         ref = ref.strip()
@@ -307,10 +338,80 @@ class WorkspaceState:
             return list(self._users.values())
 
     def name_of(self, object_id: str) -> str | None:
-        """The name of a user or channel ID, or None if there is no such thing."""
+        """The name of a user, channel or user group ID, or None if there is no such thing."""
         with self.condition:
             if object_id in self._users:
                 return self._users[object_id].name
             if object_id in self._channels:
                 return self._channels[object_id].name
-            return None
+            return self._usergroup_handles.get(object_id)
+
+    # ---- memory: what survives a restart
+
+    def snapshot(self) -> dict[str, Any]:
+        """Users, channels, messages, threads, groups and shared files, as JSON-ready data.
+        Ephemeral messages, modals and triggers are left out: on Slack they do not outlive the
+        client either."""
+        with self.condition:
+            uploads = [
+                {**asdict(u), "content": base64.b64encode(u.content).decode()}
+                for u in self._uploads.values()
+                if u.completed and u.content is not None
+            ]
+            return {
+                "version": SNAPSHOT_VERSION,
+                "team_id": self.team_id,
+                "counters": dict(self._counters),
+                "last_ts": self._last_ts,
+                "users": [asdict(u) for u in self._users.values()],
+                "channels": [
+                    {**asdict(c), "members": sorted(c.members)} for c in self._channels.values()
+                ],
+                "messages": [
+                    asdict(m) for history in self._messages.values() for m in history.values()
+                ],
+                "usergroups": {k: list(v) for k, v in self._usergroups.items()},
+                "usergroup_handles": dict(self._usergroup_handles),
+                "uploads": uploads,
+            }
+
+    @_mutator
+    def restore(self, data: dict[str, Any]) -> None:
+        """Replace the state with a `snapshot()`. Raises ValueError on data it cannot read."""
+        if data.get("version") != SNAPSHOT_VERSION or data.get("team_id") != self.team_id:
+            raise ValueError("not a snapshot of this workspace")
+        try:
+            users = [User(**u) for u in data["users"]]
+            channels = [
+                Channel(**{**c, "members": frozenset(c["members"])}) for c in data["channels"]
+            ]
+            messages = [Message(**m) for m in data["messages"]]
+            uploads = [
+                FileUpload(**{**u, "content": base64.b64decode(u["content"])})
+                for u in data.get("uploads", [])
+            ]
+            counters = {str(k): int(v) for k, v in data["counters"].items()}
+            groups = {str(k): [str(m) for m in v] for k, v in data["usergroups"].items()}
+            handles = {str(k): str(v) for k, v in data.get("usergroup_handles", {}).items()}
+            last_ts = int(data["last_ts"])
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ValueError(f"unreadable snapshot: {exc}") from exc
+        bot = next((u for u in users if u.is_bot and u.name == self.bot.name), None)
+        if bot is None:
+            raise ValueError("the snapshot has no bot user")
+        self.bot = bot
+        self._users = {u.id: u for u in users}
+        self._channels = {c.id: c for c in channels}
+        self._messages = {c.id: {} for c in channels}
+        for message in sorted(messages, key=lambda m: float(m.ts)):
+            self._messages.setdefault(message.channel, {})[message.ts] = message
+        self._uploads = {u.id: u for u in uploads}
+        self._usergroups = groups
+        self._usergroup_handles = handles
+        self._counters = counters
+        self._last_ts = max(self._last_ts, last_ts)
+
+    @property
+    def revision(self) -> int:
+        """Grows with every change; a saver compares it with the one it last wrote."""
+        return self._revision

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import sys
 import threading
+from collections.abc import Callable
 from typing import TextIO
 
 from bot.local_slack.api import LocalSlackServer
@@ -23,6 +24,7 @@ from commands.clock import Clock, SystemClock
 HELP = """\
   /command text   run a slash command in the current channel, e.g. /incident create sev2 ...
   N               press button [N]
+  say TEXT        post a message here; a line starting with @ does too (@sre-bot help)
   as NAME         act as user NAME (created if new)
   channel NAME    switch to channel NAME (created if new)
   history         print the current channel again
@@ -58,6 +60,8 @@ class _Terminal(TerminalCommands):
             self.slash_command(line)
         elif line.isdigit():
             self.press(int(line))
+        elif word == "say" or line.startswith("@"):
+            self.say(rest if word == "say" else line)
         elif word in ("quit", "exit"):
             return False
         elif word == "help":
@@ -73,7 +77,7 @@ class _Terminal(TerminalCommands):
         elif word == "modal":
             self.open_modal(rest)
         else:
-            self.out(f"unknown input {line!r}: type /command, a button number or help")
+            self.out(f"unknown input {line!r}: type /command, a button number, say TEXT or help")
         return True
 
     def prompt_text(self) -> str:
@@ -104,6 +108,7 @@ def run_terminal(
     channel: str | None = None,
     modal_wait: float = 3.0,
     clock: Clock | None = None,
+    notices: Callable[[Callable[[str], None]], Callable[[], None]] | None = None,
 ) -> None:
     """Let a person play Slack against the bot whose Slack endpoint is `events_url`.
 
@@ -111,6 +116,8 @@ def run_terminal(
     presses and modal submissions typed on `stdin`, signed with `signing_secret`. `channel` is the
     starting channel (default: the workspace's first). After `quit` it returns at once; at the end
     of `stdin` it says so and returns when `stop_event` is set (at once if there is none).
+    `notices(listener)` subscribes to warnings worth a person's attention (and returns the
+    unsubscribe); each is shown as one line above the prompt.
     """
     terminal = _Terminal(
         workspace,
@@ -130,6 +137,7 @@ def run_terminal(
         with contextlib.suppress(ImportError):
             import readline  # noqa: F401  (line editing and history for input())
     unsubscribe = workspace.subscribe(terminal.on_event)
+    stop_notices = notices(terminal.notice) if notices is not None else None
     try:
         terminal.banner()
         if not terminal.loop():
@@ -138,5 +146,7 @@ def run_terminal(
         terminal.out("(terminal closed; the bot and the local Slack keep running: Ctrl-C to stop)")
     finally:
         unsubscribe()
+        if stop_notices is not None:
+            stop_notices()
     if stop_event is not None:
         stop_event.wait()

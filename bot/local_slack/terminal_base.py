@@ -20,6 +20,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.local_slack import objects
 from bot.local_slack.api import LocalSlackServer
+from bot.local_slack.mentions import escaped_commands
 from bot.local_slack.objects import (
     Channel,
     Ephemeral,
@@ -132,6 +133,7 @@ class TerminalBase:
         self.prompt: str | None = None
         self.buttons: dict[int, Button] = {}
         self.awaiting: set[str] = set()
+        self.escaped = escaped_commands()
         user = workspace.user(user_name)
         if user is None:
             raise ValueError(f"bad user name {user_name!r}")
@@ -153,6 +155,10 @@ class TerminalBase:
             if self.interactive and self.prompt is not None:
                 self.stdout.write(self.prompt + self._line_buffer())
             self.stdout.flush()
+
+    def notice(self, text: str) -> None:
+        """One line above the prompt, for something that needs attention."""
+        self.out(self.style.red(f"! {text}"))
 
     def _line_buffer(self) -> str:
         readline = sys.modules.get("readline")
@@ -308,7 +314,9 @@ class TerminalBase:
     def team_object(self) -> dict[str, Any]:
         return {"id": self.team_id, "domain": self.ws.team_domain}
 
-    def post(self, body: str) -> tuple[int, bytes, float] | str:
+    def post(
+        self, body: str, content_type: str = "application/x-www-form-urlencoded"
+    ) -> tuple[int, bytes, float] | str:
         """POST a signed Slack request; (status, body, seconds taken) or an error text."""
         # Signed at the bot's time, which is the machine's unless SRE_BOT_NOW moved it.
         timestamp = str(int(self.clock.now().timestamp()))
@@ -318,7 +326,7 @@ class TerminalBase:
             data=body.encode(),
             method="POST",
             headers={
-                "Content-Type": "application/x-www-form-urlencoded",
+                "Content-Type": content_type,
                 "X-Slack-Request-Timestamp": timestamp,
                 "X-Slack-Signature": signature,
                 "User-Agent": "Slackbot 1.0 (local)",

@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from bot.local_slack.blockkit import check_answer
+from bot.local_slack.mentions import escape_mentions
 from bot.local_slack.objects import (
     Ephemeral,
     Message,
@@ -25,6 +26,8 @@ class TerminalCommands(ModalFilling):
 
     def slash_command(self, line: str) -> None:
         command, _, text = line.partition(" ")
+        if command in self.escaped:
+            text = escape_mentions(text, self.ws)
         channel, user = self.channel, self.user
         key = secrets.token_hex(8)
         self.ws.register_response_url(key, channel=channel.id, user=user.id)
@@ -134,6 +137,45 @@ class TerminalCommands(ModalFilling):
         if self.post_payload(payload) is not None:
             self._after_request(trigger_id)
         self.awaiting.discard(trigger_id)
+
+    def say(self, text: str) -> None:
+        """Post `text` as the person in the current channel; a mention of the app reaches the
+        bot as an `app_mention` event, as the Events API delivers it."""
+        text = escape_mentions(text.strip(), self.ws, labels=False)
+        if not text:
+            self.out("say what? e.g. say @" + self.ws.bot.name + " help")
+            return
+        try:
+            message = self.ws.post_message(self.channel.id, text, user=self.user.id)
+        except SlackError as e:
+            self.out(self.style.red(f"! could not post: {e.error}"))
+            return
+        if f"<@{self.ws.bot.id}>" not in text:
+            return
+        event = {
+            "type": "app_mention",
+            "user": self.user.id,
+            "text": text,
+            "ts": message.ts,
+            "channel": message.channel,
+            "event_ts": message.ts,
+            "team": self.team_id,
+        }
+        body = {
+            "token": VERIFICATION_TOKEN,
+            "team_id": self.team_id,
+            "api_app_id": self.api_app_id,
+            "event": event,
+            "type": "event_callback",
+            "event_id": "Ev" + secrets.token_hex(6).upper(),
+            "event_time": int(float(message.ts)),
+            "authorizations": [
+                {"team_id": self.team_id, "user_id": self.ws.bot.id, "is_bot": True}
+            ],
+            "is_ext_shared_channel": False,
+        }
+        result = self.post(json.dumps(body, ensure_ascii=False), "application/json")
+        self._check(result, "app_mention")
 
     def switch_user(self, name: str) -> None:
         user = self.ws.user(name) if name else None

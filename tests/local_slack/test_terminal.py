@@ -126,14 +126,18 @@ class StubBot:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"])).decode()
-                assert self.headers["Content-Type"] == "application/x-www-form-urlencoded"
+                kind = self.headers["Content-Type"]
+                assert kind in ("application/x-www-form-urlencoded", "application/json")
                 assert self.path == "/slack/events"
                 if not bot.verifier.is_valid_request(body, dict(self.headers)):
                     bot.rejected += 1
                     status, reply = 401, "invalid signature"
                 else:
                     form = {k: v[0] for k, v in parse_qs(body).items()}
-                    request = json.loads(form["payload"]) if "payload" in form else form
+                    if kind == "application/json":  # the Events API
+                        request = json.loads(body)
+                    else:
+                        request = json.loads(form["payload"]) if "payload" in form else form
                     bot.requests.append(request)
                     status, reply = bot.behaviour(bot, request)
                 data = b"" if reply is None else str(reply).encode()
@@ -540,3 +544,43 @@ def test_end_of_input_waits_for_stop_event(slack: FakeSlack) -> None:
     stop.set()
     done.join(timeout=5)
     assert not done.is_alive()
+
+
+def test_mentions_are_escaped_where_the_manifest_says_and_reach_the_bot(
+    slack: FakeSlack, stub: Callable[..., StubBot]
+) -> None:
+    park = slack.workspace.ensure_user("U0456PARK", "park")
+    slack.workspace.set_usergroup("S0SREONCALL", [park.id], handle="sreoncall")
+    bot = stub(lambda bot, request: (200, None))
+    play(
+        slack,
+        bot,
+        [
+            "/oncall cover @park 2026-12-05 2026-12-12 #alerts @sreoncall @here @nobody",
+            "/incident create @park is not escaped here",
+            "say hello @sre-bot, what now?",
+            "@sre-bot help",
+            "say no mention here",
+            "quit",
+        ],
+    )
+    oncall, incident, mention, second = bot.requests
+    alerts = slack.workspace.channel("alerts", create=False)
+    assert alerts is not None
+    # /oncall has should_escape: true in manifest.yml; /incident has false.
+    assert oncall["text"] == (
+        f"cover <@U0456PARK|park> 2026-12-05 2026-12-12 <#{alerts.id}|alerts> "
+        "<!subteam^S0SREONCALL|@sreoncall> <!here> @nobody"
+    )
+    assert incident["text"] == "create @park is not escaped here"
+    bot_id = slack.workspace.bot.id
+    assert mention["type"] == "event_callback"
+    event = mention["event"]
+    assert event["type"] == "app_mention"
+    assert event["text"] == f"hello <@{bot_id}>, what now?"  # messages carry no label
+    assert event["user"] == slack.workspace.user("alice", create=False).id
+    posted = slack.workspace.message(event["channel"], event["ts"])
+    assert posted is not None and posted.text == event["text"]
+    assert second["event"]["text"] == f"<@{bot_id}> help"
+    assert second["event_id"] != mention["event_id"]
+    assert slack.workspace.messages("incidents")[-1].text == "no mention here"
