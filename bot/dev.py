@@ -15,6 +15,7 @@ from sqlalchemy.engine import make_url
 
 from bot.dev_log import log_to_file
 from bot.local_slack.api import LocalSlackServer
+from bot.local_slack.browser import mount_browser
 from bot.local_slack.memory import Memory
 from bot.local_slack.people import create_named, named_by
 from bot.local_slack.terminal import run_terminal
@@ -60,6 +61,10 @@ def _local_slack_port(host: str, port: int, wanted: int | None) -> int:
     except CannotListen:
         return 0
     return port + 1
+
+
+def _browsable(host: str) -> str:
+    return "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
 
 
 def _approvers(ctx: Context) -> list[str]:
@@ -110,6 +115,7 @@ def run_dev(
     memory.start()
     stop = threading.Event()
     events_url = f"http://127.0.0.1:{port}/slack/events"
+    mount_browser(service.http, workspace, slack, events_url, signing_secret, clock)
     try:
         service.start_in_thread(host, port)
     except Exception:
@@ -121,7 +127,8 @@ def run_dev(
         "No Slack credentials (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET): using the built-in "
         f"local Slack.\nsre-bot listens on http://{host}:{port} "
         f"(GET /health/live); database {settings.database_url}; config {config.source}.\n"
-        f"The local Slack's Web API is on {slack.api_url}{kept}; log in {log_path}.",
+        f"The local Slack's Web API is on {slack.api_url}{kept}; log in {log_path}.\n"
+        f"Open http://{_browsable(host)}:{port}/local/ for the local Slack in a browser.",
         file=stdout,
         flush=True,
     )

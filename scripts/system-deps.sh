@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Debian packages the tests use: PostgreSQL (several replicas on one database), and the
-# real Prometheus (with promtool) and Alertmanager for the SLO and alert integration tests.
+# Debian packages the tests use: PostgreSQL (several replicas on one database), the real
+# Prometheus (with promtool) and Alertmanager for the SLO and alert integration tests, and
+# Chromium with its driver for the test of the local Slack in a browser.
 # Installs what is missing when run as root with apt-get; otherwise says what the tests
 # will skip. Safe to run again: it does nothing when everything is there.
 set -euo pipefail
@@ -13,6 +14,8 @@ missing=()
 have_postgres || missing+=(postgresql)
 command -v promtool >/dev/null || missing+=(prometheus)
 command -v prometheus-alertmanager >/dev/null || missing+=(prometheus-alertmanager)
+command -v chromium >/dev/null || missing+=(chromium)
+command -v chromedriver >/dev/null || missing+=(chromium-driver)
 
 if ((${#missing[@]} == 0)); then
   exit 0

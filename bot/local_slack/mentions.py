@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -18,18 +19,29 @@ _SPECIAL = ("here", "channel", "everyone")
 _TOKEN = re.compile(r"(?<![\w<|@#])([@#])([\w.\-]+)")
 
 
-def escaped_commands(manifest: Path = MANIFEST) -> frozenset[str]:
-    """The slash commands whose text Slack escapes, as the app manifest declares them."""
+def slash_commands(manifest: Path = MANIFEST) -> list[dict[str, Any]]:
+    """The app manifest's slash commands (`command`, `description`, `usage_hint`,
+    `should_escape`); none when the manifest is missing or unreadable."""
     try:
         data = yaml.safe_load(manifest.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError):
-        return frozenset()
-    commands = (data.get("features") or {}).get("slash_commands") or []
-    return frozenset(
-        str(c["command"])
-        for c in commands
-        if isinstance(c, dict) and c.get("command") and c.get("should_escape") is True
-    )
+        found = data["features"]["slash_commands"]
+    except (OSError, yaml.YAMLError, KeyError, TypeError):
+        return []
+    return [
+        {
+            "command": str(c["command"]),
+            "description": str(c.get("description") or ""),
+            "usage_hint": str(c.get("usage_hint") or ""),
+            "should_escape": c.get("should_escape") is True,
+        }
+        for c in (found if isinstance(found, list) else [])
+        if isinstance(c, dict) and c.get("command")
+    ]
+
+
+def escaped_commands(manifest: Path = MANIFEST) -> frozenset[str]:
+    """The slash commands whose text Slack escapes, as the app manifest declares them."""
+    return frozenset(c["command"] for c in slash_commands(manifest) if c["should_escape"])
 
 
 def escape_mentions(text: str, workspace: Workspace, *, labels: bool = True) -> str:

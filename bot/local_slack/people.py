@@ -59,12 +59,12 @@ def named_by(config: Config, approvers: Iterable[str] = ()) -> Named:
     named.rotation = list(oncall.members)
     named.add([*oncall.members, *oncall.secondaries, *oncall.admins, *config.cli_users.values()])
     named.add(approvers)
-    for route in config.alerts.routes:
-        named.add(route.mention or [])
-        named.add_channel(route.channel)
     slack = config.slack
     for name in (slack.incident_channel, slack.alert_channel, slack.digest_channel):
         named.add_channel(name)
+    for route in config.alerts.routes:
+        named.add(route.mention or [])
+        named.add_channel(route.channel)
     named.add_channel(oncall.channel)
     named.add_channel(config.runbook_channel())
     for target in config.health:

@@ -117,6 +117,11 @@ class WorkspaceState:
 
         return unsubscribe
 
+    def event_count(self) -> int:
+        """How many events there have been: the `seq` of the latest one."""
+        with self.condition:
+            return len(self._events)
+
     def events(self, kind: str | None = None) -> list[Event]:
         with self.condition:
             return [e for e in self._events if kind is None or e.kind == kind]
@@ -280,6 +285,10 @@ class WorkspaceState:
     def usergroup_handle(self, group_id: str) -> str | None:
         with self.condition:
             return self._usergroup_handles.get(group_id)
+
+    def usergroups(self) -> list[str]:
+        with self.condition:
+            return list(self._usergroups)
 
     def usergroup_by_handle(self, handle: str) -> str | None:
         with self.condition:

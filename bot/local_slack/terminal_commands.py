@@ -138,15 +138,18 @@ class TerminalCommands(ModalFilling):
             self._after_request(trigger_id)
         self.awaiting.discard(trigger_id)
 
-    def say(self, text: str) -> None:
-        """Post `text` as the person in the current channel; a mention of the app reaches the
-        bot as an `app_mention` event, as the Events API delivers it."""
+    def say(self, text: str, thread_ts: str | None = None) -> None:
+        """Post `text` as the person in the current channel (in `thread_ts`'s thread if given);
+        a mention of the app reaches the bot as an `app_mention` event, as the Events API
+        delivers it."""
         text = escape_mentions(text.strip(), self.ws, labels=False)
         if not text:
             self.out("say what? e.g. say @" + self.ws.bot.name + " help")
             return
         try:
-            message = self.ws.post_message(self.channel.id, text, user=self.user.id)
+            message = self.ws.post_message(
+                self.channel.id, text, user=self.user.id, thread_ts=thread_ts
+            )
         except SlackError as e:
             self.out(self.style.red(f"! could not post: {e.error}"))
             return
@@ -161,6 +164,8 @@ class TerminalCommands(ModalFilling):
             "event_ts": message.ts,
             "team": self.team_id,
         }
+        if message.thread_ts:
+            event["thread_ts"] = message.thread_ts
         body = {
             "token": VERIFICATION_TOKEN,
             "team_id": self.team_id,
