@@ -3,6 +3,7 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.korean import attach_particles
 from bot.messages import CATALOG
 from bot.slack.blocks import escape
 from commands.errors import CommandError
@@ -20,7 +21,8 @@ class Translator:
         entry = CATALOG.get(key)
         if entry is None:
             raise KeyError(f"message {key!r} is not in the catalog")
-        return entry.get(self.locale, entry["en"]).format(**params)
+        text = entry.get(self.locale, entry["en"]).format(**params)
+        return attach_particles(text) if self.locale == "ko" else text
 
     def time(self, moment: datetime | None, *, seconds: bool = False) -> str:
         if moment is None:

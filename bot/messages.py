@@ -83,6 +83,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "`/incident {sub}` is missing {what}. Usage: `{usage}`",
         "ko": "`/incident {sub}`에 {what}이(가) 빠졌습니다. 사용법: `{usage}`",
     },
+    "usage.create_needs_severity": {
+        "en": "`/incident create` needs the severity before the title: `/incident create sev2 {title}` (Sev1 to Sev4). `/incident create` alone opens the form.",
+        "ko": "`/incident create`에는 제목 앞에 심각도가 필요합니다: `/incident create sev2 {title}` (Sev1~Sev4). `/incident create`만 입력하면 양식이 열립니다.",
+    },
     "usage.arg.id": {"en": "the incident ID", "ko": "인시던트 ID"},
     "usage.arg.severity": {"en": "the severity", "ko": "심각도"},
     "usage.arg.title": {"en": "the title", "ko": "제목"},
@@ -96,6 +100,10 @@ CATALOG: dict[str, dict[str, str]] = {
     "usage.header": {
         "en": "*`/incident` — run an incident where the team talks*",
         "ko": "*`/incident` — 팀이 대화하는 곳에서 인시던트를 운영합니다*",
+    },
+    "usage.other_commands": {
+        "en": "The other commands: `/oncall` (who is on call, swaps, covers) · `/slo` (SLOs, error budgets, deploys) · `/runbook` (list, run, dry-run) · `/health` (the watched services). Each answers `help`.",
+        "ko": "다른 명령: `/oncall` (온콜 담당, 교대, 대신 서기) · `/slo` (SLO, 에러 버짓, 배포 가능 여부) · `/runbook` (목록, 실행, 미리 보기) · `/health` (감시 중인 서비스). 각각 `help`로 사용법을 볼 수 있습니다.",
     },
     "usage.create_modal": {"en": "open the form to declare", "ko": "선언 양식 열기"},
     "usage.create": {"en": "declare at once", "ko": "바로 선언"},
@@ -897,6 +905,30 @@ CATALOG: dict[str, dict[str, str]] = {
     "runbook.usage": {
         "en": "*`/runbook`* — `/runbook list` · `/runbook run NAME` · `/runbook run NAME --dry-run` (shows every step, performs none)",
         "ko": "*`/runbook`* — `/runbook list` · `/runbook run 이름` · `/runbook run 이름 --dry-run` (모든 단계를 보여 주기만 하고 실행하지 않음)",
+    },
+    "runbook.unknown_sub": {
+        "en": "Unknown sub-command `{sub}`. Use `/runbook list`, `/runbook run NAME` or `/runbook run NAME --dry-run`.",
+        "ko": "알 수 없는 하위 명령 `{sub}`입니다. `/runbook list`, `/runbook run 이름`, `/runbook run 이름 --dry-run` 중 하나를 쓰세요.",
+    },
+    "runbook.unknown_sub_near": {
+        "en": "Unknown sub-command `{sub}`: did you mean `/runbook {near}`?",
+        "ko": "알 수 없는 하위 명령 `{sub}`입니다. `/runbook {near}`을(를) 말씀하신 건가요?",
+    },
+    "runbook.unknown_option": {
+        "en": "`{option}` is not an option of `/runbook run`: did you mean `--dry-run`?",
+        "ko": "`{option}`은(는) `/runbook run`의 옵션이 아닙니다. `--dry-run`을 말씀하신 건가요?",
+    },
+    "runbook.missing_name": {
+        "en": "`/runbook run` needs the runbook's name: `/runbook run NAME` (`/runbook list` shows them).",
+        "ko": "`/runbook run`에는 런북 이름이 필요합니다: `/runbook run 이름` (`/runbook list`에서 볼 수 있습니다).",
+    },
+    "runbook.extra_words": {
+        "en": "`/runbook run` takes one runbook name, not `{words}` (`/runbook list` shows them).",
+        "ko": "`/runbook run`에는 런북 이름 하나만 씁니다. `{words}`이(가) 아닙니다 (`/runbook list`에서 볼 수 있습니다).",
+    },
+    "runbook.bad_name": {
+        "en": "`{name}` is not a runbook name (letters, digits, `_` and `-`); `/runbook list` shows them.",
+        "ko": "`{name}`은(는) 런북 이름이 아닙니다 (글자, 숫자, `_`, `-`). `/runbook list`에서 볼 수 있습니다.",
     },
     "runbook.bad_button": {
         "en": "This button is out of date or damaged; nothing was done.",

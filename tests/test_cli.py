@@ -53,9 +53,12 @@ def test_create_prints_the_guide_line_and_list_json_has_the_contract_fields(cli)
     assert item["created_at"].endswith("Z")
     assert item["acknowledged_at"] is None
 
-    acked = run("incident", "ack", incident_id, "--responder", "park")
+    acked = run("incident", "ack", incident_id, "--responder", "park")  # the older name
     assert acked.returncode == 0, acked.stderr
-    again = run("incident", "ack", incident_id, "--responder", "lee")
+    # The next step is written as this CLI takes it, not as Slack's /incident.
+    assert f'sre-bot incident status {incident_id} investigating --note "NOTE"' in acked.stdout
+    assert "/incident" not in acked.stdout
+    again = run("incident", "ack", incident_id, "--by", "lee")
     assert again.returncode == 1
     assert "already acknowledged by park" in again.stdout
     [item] = json.loads(run("incident", "list", "--json").stdout)
@@ -109,7 +112,10 @@ def test_unknown_severity_exits_2_and_lists_the_valid_ones(run):
 
 def test_usage_errors_exit_2(run):
     assert run("incident").returncode == 2
-    assert run("incident", "ack", "INC-1").returncode == 2  # --responder is required
+    for bad in (("list", "--limit", "0"), ("report", "--days", "-3"), ("report", "--days", "x")):
+        result = run("incident", *bad)
+        assert result.returncode == 2, bad
+        assert "positive" in result.stderr or "whole number" in result.stderr
     missing = run("incident", "close", "INC-20990101-000000")
     assert missing.returncode == 2 and "There is no incident INC-20990101-000000" in missing.stderr
 
@@ -176,3 +182,21 @@ def test_dev_on_a_busy_port_says_so_before_it_says_it_listens(cli):
     assert f"cannot listen on 127.0.0.1:{port}: " in slack.stderr
     assert "--local-slack-port" in slack.stderr
     assert "listens on" not in slack.stdout
+
+
+def test_a_reader_that_goes_away_ends_the_command_without_a_traceback(cli):
+    import os
+    import subprocess
+
+    created = cli("incident", "create", "--title", "Pipe", "--severity", "Sev3", "--json")
+    incident_id = json.loads(created.stdout)["id"]
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # `| head` that has already read its lines
+    try:
+        command = cli._command(("incident", "show", incident_id), None)
+        result = subprocess.run(**command, stdout=write_end, stderr=subprocess.PIPE, timeout=60)
+    finally:
+        os.close(write_end)
+    assert "Traceback" not in result.stderr
+    assert "BrokenPipe" not in result.stderr
+    assert result.returncode == 1

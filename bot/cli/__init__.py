@@ -128,6 +128,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return USAGE
     except KeyboardInterrupt:
         return INTERRUPTED
+    except BrokenPipeError:
+        # `sre-bot incident show ID | head`: the reader has gone; say nothing more, and keep
+        # the interpreter from failing again when it flushes stdout at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return NO
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
 import argparse
 from datetime import datetime
 
-from bot.cli.output import BY, NO, OK, default_actor, plain, print_json
+from bot.cli.output import BY, NO, OK, default_actor, plain, positive, print_json
 from bot.i18n import Translator
 from bot.slack.incidents import views
 from bot.slack.incidents.views import ack_answer
@@ -29,7 +29,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
     ack = inc.add_parser("ack", help="acknowledge")
     ack.add_argument("id")
-    ack.add_argument("--responder", required=True)
+    ack.add_argument("--by", "--responder", dest="by", **BY)
 
     status = inc.add_parser("status", help="change the status")
     status.add_argument("id")
@@ -61,7 +61,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     listing = inc.add_parser("list", help="list incidents, newest first")
     listing.add_argument("--json", action="store_true")
     listing.add_argument("--open", action="store_true", help="only open incidents")
-    listing.add_argument("--limit", type=int, default=100)
+    listing.add_argument("--limit", type=positive, default=100)
 
     show = inc.add_parser("show", help="one incident with its timeline")
     show.add_argument("id")
@@ -72,7 +72,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         "report", help="counts, MTTA/MTTR, acks within target, owed postmortems"
     )
     report.add_argument("--json", action="store_true")
-    report.add_argument("--days", type=int, default=None)
+    report.add_argument("--days", type=positive, default=None)
 
 
 def incident_json(incident: Incident) -> dict:
@@ -127,7 +127,7 @@ def run(args: argparse.Namespace, ctx: Context, t: Translator) -> int:
             print(_describe(incident, t))
         return OK
     if action == "ack":
-        result = incidents.acknowledge(ctx, args.id, args.responder)
+        result = incidents.acknowledge(ctx, args.id, actor)
         print(plain(ack_answer(t, result)))
         return OK if result.acknowledged else NO
     if action == "status":

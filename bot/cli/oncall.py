@@ -3,7 +3,7 @@
 import argparse
 import sys
 
-from bot.cli.output import BY, OK, default_actor, plain, print_json
+from bot.cli.output import BY, OK, default_actor, plain, positive, print_json
 from bot.i18n import Translator
 from bot.slack.oncall import views as oncall_views
 from commands.clock import iso_utc
@@ -25,7 +25,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     now.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
     now.add_argument("--at", default=None, help=f"another moment, {when}")
     schedule = on.add_parser("schedule", help="the coming weeks")
-    schedule.add_argument("--weeks", type=int, default=4)
+    schedule.add_argument("--weeks", type=positive, default=4)
     schedule.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
     swap = on.add_parser("swap", help="swap the two shifts running at these times")
     swap.add_argument("first", help=f"a time inside the first shift, {when} (noon)")

@@ -1,5 +1,6 @@
 """Reading `/incident` command text. Pure: text in, a request or a usage error out."""
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +22,11 @@ USAGE: dict[str, str] = {
     "report": "/incident report [days]",
     "help": "/incident help",
 }
+# A word meant as a severity, though not one of ours: answered with the list of valid ones.
+_LOOKS_LIKE_SEVERITY = re.compile(
+    r"^(?:(?:sev|s|p)?-?\d+|sev\w*|critical|major|minor|high|medium|low|urgent|blocker)$",
+    re.IGNORECASE,
+)
 ALIASES = {"rootcause": "root-cause", "root_cause": "root-cause", "sev": "severity", "ls": "list"}
 
 
@@ -73,6 +79,9 @@ def parse_incident(text: str) -> IncidentRequest:
         if not rest:
             return IncidentRequest("create")  # opens the modal
         severity_word, *title = _split(rest, 2)
+        if parse_severity(severity_word) is None and not _LOOKS_LIKE_SEVERITY.match(severity_word):
+            # `/incident create Database is down`: the title came first, the severity is missing.
+            raise UsageError("usage.create_needs_severity", title=rest[:200])
         if parse_severity(severity_word) is None:
             raise CommandError(
                 "error.unknown_severity", given=severity_word[:40], valid="Sev1, Sev2, Sev3, Sev4"

@@ -94,9 +94,17 @@ def test_unknown_sub_command():
 
 
 def test_unknown_severity_on_create():
-    with pytest.raises(CommandError) as raised:
-        parse_incident("create critical API down")
-    assert raised.value.key == "error.unknown_severity"
+    for text in ("create critical API down", "create P1 API down", "create sev9 API down"):
+        with pytest.raises(CommandError) as raised:
+            parse_incident(text)
+        assert raised.value.key == "error.unknown_severity", text
+
+
+def test_a_title_without_a_severity_says_the_severity_is_missing():
+    with pytest.raises(UsageError) as raised:
+        parse_incident("create Database is down")
+    assert raised.value.key == "usage.create_needs_severity"
+    assert raised.value.params["title"] == "Database is down"
 
 
 @given(st.text(max_size=300))

@@ -14,6 +14,7 @@ from commands.config import Config, SlackConfig
 from commands.incidents import lifecycle as incidents
 from commands.incidents.lifecycle import IncidentDraft
 from commands.incidents.report import incident_report
+from commands.incidents.slash import USAGE
 
 
 @pytest.fixture
@@ -236,3 +237,12 @@ def test_unacknowledged_past_its_target_reads_overdue(ctx, config, clock):
     assert "Respond by 10:45 KST (15m target)" in str(before)
     after = views.announcement(incident, config, t, now=clock.now() + timedelta(minutes=15))
     assert "Not acknowledged: overdue since 10:45 KST (15m target)" in str(after)
+
+
+def test_help_lists_every_sub_command_and_the_other_four_commands() -> None:
+    for locale in ("en", "ko"):
+        text = views.help_text(Translator(locale))
+        for sub in USAGE:
+            assert f"/incident {sub}" in text, (locale, sub)
+        for command in ("/oncall", "/slo", "/runbook", "/health"):
+            assert f"`{command}`" in text, (locale, command)

@@ -428,6 +428,7 @@ def help_text(t: Translator) -> str:
             statuses=", ".join(s.value for s in Status),
         )
     )
+    lines.append(t("usage.other_commands"))
     return "\n".join(lines)
 
 
