@@ -151,10 +151,20 @@ def run_dev(
     except KeyboardInterrupt:
         pass
     finally:
+        _finish_undisturbed()
         service.stop()
         slack.stop()
         memory.stop()
     return 0
+
+
+def _finish_undisturbed() -> None:
+    """A second Ctrl-C or SIGTERM while stopping would cut the shutdown short and leave the
+    outbox's lease held, so the next start would wait for it to run out. Stopping is bounded
+    (every join has a timeout): let it finish."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -1,5 +1,7 @@
 """Words and times for people: catalog lookup, durations, and times in the team's timezone."""
 
+import re
+from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -12,10 +14,31 @@ from commands.incidents.severity import Status
 LOCALES = ("en", "ko")
 
 
+_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+
+
 class Translator:
-    def __init__(self, locale: str = "en", tz: ZoneInfo | None = None) -> None:
+    """`names` gives a person's name by Slack user ID (a cached `users.info`), for text that
+    Slack does not render mentions in: code blocks, files, the terminal."""
+
+    def __init__(
+        self,
+        locale: str = "en",
+        tz: ZoneInfo | None = None,
+        names: Callable[[str], str | None] | None = None,
+    ) -> None:
         self.locale = locale if locale in LOCALES else "en"
         self.tz = tz or ZoneInfo("UTC")
+        self.names = names
+
+    def person(self, user_id: str) -> str:
+        """The person's name when it can be found, else the ID as given."""
+        found = self.names(user_id) if self.names is not None and user_id else None
+        return found or user_id
+
+    def named(self, text: str) -> str:
+        """`text` with each `<@U…>` mention written as `@name`."""
+        return _MENTION.sub(lambda m: "@" + self.person(m.group(1)), text)
 
     def __call__(self, key: str, **params: object) -> str:
         entry = CATALOG.get(key)

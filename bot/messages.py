@@ -133,6 +133,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "ko": "심각도: {levels}. 상태: {statuses}.",
     },
     # --- answers to the person who asked --------------------------------------------------
+    "created.title_cut": {
+        "en": "The title had {given} characters; it was shortened to the first {kept}.",
+        "ko": "제목이 {given}자여서 앞의 {kept}자로 줄였습니다.",
+    },
     "created": {
         "en": "Incident Created: {id} [{severity}]",
         "ko": "인시던트 생성됨: {id} [{severity}]",

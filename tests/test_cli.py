@@ -2,6 +2,7 @@
 sequences through `bot.cli.main` in this process."""
 
 import json
+import subprocess
 
 import pytest
 
@@ -200,3 +201,68 @@ def test_a_reader_that_goes_away_ends_the_command_without_a_traceback(cli):
     assert "Traceback" not in result.stderr
     assert "BrokenPipe" not in result.stderr
     assert result.returncode == 1
+
+
+def test_create_from_the_guides_json_form_as_an_argument_or_on_stdin(run, cli):
+    guide = {
+        "title": "Qwen LLM failure",
+        "description": "creative mode returns 500",
+        "severity": "Sev2",
+        "components": ["qwen", "gateway"],
+    }
+    created = run("incident", "create", "--json", json.dumps(guide))
+    assert created.returncode == 0, created.stderr
+    first, title, components = created.stdout.strip().splitlines()
+    assert first.startswith("Incident Created: INC-") and first.endswith(" [Sev2]")
+    assert title == "Qwen LLM failure"
+    assert "qwen, gateway" in components
+    piped = subprocess.run(
+        **cli._command(("incident", "create", "--json", "-"), None),
+        input=json.dumps({**guide, "title": "From stdin"}),
+        capture_output=True,
+        timeout=60,
+    )
+    assert piped.returncode == 0, piped.stderr
+    assert "From stdin" in piped.stdout
+    listed = {i["title"]: i for i in json.loads(run("incident", "list", "--json").stdout)}
+    assert set(listed) == {"Qwen LLM failure", "From stdin"}
+    assert listed["Qwen LLM failure"]["severity"] == "Sev2"
+
+
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        ("{not json", "not valid JSON"),
+        ("[1, 2]", "must be one object"),
+        ('{"title": "x"}', "needs 'severity'"),
+        ('{"title": "x", "severity": "Sev2", "owner": "kim"}', "unknown fields owner"),
+        ('{"title": "x", "severity": "Sev2", "components": "qwen"}', "list of strings"),
+        ('{"title": "x", "severity": "P1"}', "Unknown severity P1"),
+    ],
+)
+def test_a_bad_json_form_exits_2_with_the_reason(run, given, said):
+    result = run("incident", "create", "--json", given)
+    assert result.returncode == 2
+    assert said in result.stderr
+    assert json.loads(run("incident", "list", "--json").stdout) == []
+
+
+def test_create_without_title_or_severity_says_which_is_missing(run):
+    result = run("incident", "create", "--title", "x")
+    assert result.returncode == 2
+    assert "needs --severity" in result.stderr
+
+
+def test_show_and_list_name_people_instead_of_their_ids(run):
+    run.configure("slack:\n  timezone: Asia/Seoul\ncli_users:\n  kim: U0123KIM\n")
+    created = run(
+        "incident", "create", "--title", "Names", "--severity", "Sev3", "--json", "--by", "U0123KIM"
+    )
+    incident_id = json.loads(created.stdout)["id"]
+    assert run("incident", "ack", incident_id, "--by", "U0123KIM").returncode == 0
+    shown = run("incident", "show", incident_id).stdout
+    assert "@kim declared the incident" in shown and "U0123KIM" not in shown
+    listed = run("incident", "list").stdout
+    assert "ack:kim" in listed
+    draft = run("incident", "show", incident_id, "--postmortem").stdout
+    assert "@kim acknowledged" in draft and "U0123KIM" not in draft

@@ -11,7 +11,8 @@ import sys
 from collections.abc import Sequence
 
 from bot import log_floods
-from bot.cli import incidents, oncall, runbooks, slo, starter
+from bot.cli import incidents, oncall, output, runbooks, slo, starter
+from bot.cli.identity import names_for_cli
 from bot.cli.output import INTERRUPTED, NO, OK, UNREACHABLE, USAGE, plain
 from bot.i18n import Translator, error_text
 from bot.settings import Settings
@@ -80,7 +81,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return starter.run(args)  # before any configuration is read: it writes one
         config, db = _load(settings)
         clock = settings.clock()
-        t = Translator(config.slack.locale, config.slack.tz)
+        names = names_for_cli(settings, config)
+        output.use_names(names)
+        t = Translator(config.slack.locale, config.slack.tz, names)
         if serving:
             from bot.dev import run_dev, serve
 

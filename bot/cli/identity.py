@@ -7,10 +7,13 @@ Slack user: from `cli_users` in sre-bot.yml, from an email through users.lookupB
 from a user ID (which users.info confirms when a bot token is set).
 """
 
+from collections.abc import Callable
+
 from slack_sdk import WebClient
 
 from bot.settings import Settings
 from bot.slack.api import SlackFailure, call, make_client
+from bot.slack.directory import Directory
 from commands.config import Config
 from commands.people import clean_id, is_user_id
 
@@ -74,3 +77,23 @@ def slack_user(given: str, config: Config, settings: Settings) -> str:
     if "@" in given.strip("@"):
         return _looked_up(settings, given, "users.lookupByEmail", email=given.strip())
     raise _unknown(given, "pass your Slack email or member ID with --by")
+
+
+def names_for_cli(settings: Settings, config: Config) -> Callable[[str], str | None]:
+    """People's names for what the CLI prints: `users.info` when a bot token is set (cached
+    for the process), else the login name `cli_users` maps to the ID."""
+    logins = {user_id: login for login, user_id in config.cli_users.items()}
+    directory = None
+    if settings.slack_bot_token is not None:
+        client = make_client(
+            settings.slack_bot_token.get_secret_value(),
+            settings.slack_api_url,
+            min(settings.slack_timeout_seconds, 5.0),
+        )
+        directory = Directory(client)
+
+    def name(user_id: str) -> str | None:
+        found = directory.name(user_id) if directory is not None else None
+        return found or logins.get(user_id)
+
+    return name

@@ -1,9 +1,21 @@
 """`sre-bot incident ...`: the incident lifecycle from a terminal, on the bot's database."""
 
 import argparse
+import json
+import sys
 from datetime import datetime
 
-from bot.cli.output import BY, NO, OK, default_actor, plain, positive, print_json
+from bot.cli.output import (
+    BY,
+    NO,
+    OK,
+    CliUsage,
+    default_actor,
+    person,
+    plain,
+    positive,
+    print_json,
+)
 from bot.i18n import Translator
 from bot.slack.incidents import views
 from bot.slack.incidents.views import ack_answer
@@ -19,13 +31,27 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     incident = sub.add_parser("incident", help="incidents")
     inc = incident.add_subparsers(dest="incident_command", required=True, metavar="ACTION")
 
-    create = inc.add_parser("create", help="declare an incident")
-    create.add_argument("--title", required=True)
-    create.add_argument("--severity", required=True, help="Sev1..Sev4")
+    create = inc.add_parser(
+        "create",
+        help="declare an incident",
+        description="Declare an incident from options, or from the guide's JSON form: "
+        '--json \'{"title": ..., "description": ..., "severity": "Sev2", '
+        '"components": [...]}\' (or --json - to read it from standard input).',
+    )
+    create.add_argument("--title")
+    create.add_argument("--severity", help="Sev1..Sev4")
     create.add_argument("--description", default="")
     create.add_argument("--component", action="append", default=[], help="repeatable")
     create.add_argument("--by", **BY)
-    create.add_argument("--json", action="store_true")
+    create.add_argument(
+        "--json",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="JSON",
+        help="alone: print the new incident as JSON; with a JSON object (or - for standard "
+        "input): create the incident it describes",
+    )
 
     ack = inc.add_parser("ack", help="acknowledge")
     ack.add_argument("id")
@@ -107,21 +133,67 @@ def _describe(incident: Incident, t: Translator) -> str:
     return "\n".join(lines)
 
 
+_JSON_FIELDS = {"title", "description", "severity", "components"}
+
+
+def _draft(args: argparse.Namespace, actor: str) -> IncidentDraft:
+    """The incident to declare: from --title/--severity, or from the guide's JSON object."""
+    if not args.json:
+        missing = [f"--{name}" for name in ("title", "severity") if not getattr(args, name)]
+        if missing:
+            raise CliUsage(
+                f"incident create needs {' and '.join(missing)} (or --json with the incident)"
+            )
+        return IncidentDraft(
+            title=args.title,
+            severity=args.severity,
+            description=args.description,
+            components=args.component,
+            created_by=actor,
+        )
+    text = sys.stdin.read() if args.json == "-" else args.json
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise CliUsage(f"--json is not valid JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise CliUsage('--json must be one object: {"title": ..., "severity": ...}')
+    unknown = sorted(set(data) - _JSON_FIELDS)
+    if unknown:
+        raise CliUsage(
+            f"--json has unknown fields {', '.join(unknown)}; "
+            f"the fields are {', '.join(sorted(_JSON_FIELDS))}"
+        )
+    for name in ("title", "severity"):
+        if not isinstance(data.get(name), str) or not data[name].strip():
+            raise CliUsage(f"--json needs {name!r}, a non-empty string")
+    description = data.get("description", "")
+    components = data.get("components", [])
+    if not isinstance(description, str):
+        raise CliUsage("--json: 'description' must be a string")
+    if not isinstance(components, list) or not all(isinstance(c, str) for c in components):
+        raise CliUsage("--json: 'components' must be a list of strings")
+    return IncidentDraft(
+        title=data["title"],
+        severity=data["severity"],
+        description=description,
+        components=components,
+        created_by=actor,
+    )
+
+
 def run(args: argparse.Namespace, ctx: Context, t: Translator) -> int:
     action = args.incident_command
     actor = getattr(args, "by", None) or default_actor()
     if action == "create":
-        incident = incidents.create_incident(
-            ctx,
-            IncidentDraft(
-                title=args.title,
-                severity=args.severity,
-                description=args.description,
-                components=args.component,
-                created_by=actor,
-            ),
-        )
-        if args.json:
+        draft = _draft(args, actor)
+        incident = incidents.create_incident(ctx, draft)
+        if given := incidents.title_cut(draft.title):
+            print(
+                plain(t("created.title_cut", given=given, kept=incidents.TITLE_MAX)),
+                file=sys.stderr,
+            )
+        if args.json == "":
             print_json(incident_json(incident))
         else:
             print(_describe(incident, t))
@@ -166,7 +238,7 @@ def run(args: argparse.Namespace, ctx: Context, t: Translator) -> int:
             print_json([incident_json(i) for i in found])
         else:
             for incident in found:
-                ack = f" ack:{incident.acknowledged_by}" if incident.acknowledged_by else ""
+                ack = f" ack:{person(incident.acknowledged_by)}" if incident.acknowledged_by else ""
                 print(
                     f"{incident.id}  {incident.severity}  {incident.status:<13} "
                     f"{t.time(incident.created_at)}{ack}  {incident.title}"

@@ -4,14 +4,22 @@ import argparse
 import getpass
 import json
 import re
+from collections.abc import Callable
 
 from bot.slack.blocks import unescape
+from commands.errors import ConfigError
 
 OK, NO, USAGE, UNREACHABLE = 0, 1, 2, 3
 INTERRUPTED = 130
 
 # --by: who does it (default: the login name)
 BY = {"default": None, "help": "who does it (default: your login name)"}
+
+
+class CliUsage(ConfigError):
+    """A command line that cannot be carried out as written: exit 2 with the reason."""
+
+    heading = ""
 
 
 def positive(text: str) -> int:
@@ -26,7 +34,7 @@ def positive(text: str) -> int:
 
 
 _EMOJI = re.compile(r":[a-z0-9_+-]+:\s*")
-_MENTION = re.compile(r"<@([UW][A-Z0-9]+)>")
+_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 
 
 def default_actor() -> str:
@@ -36,10 +44,25 @@ def default_actor() -> str:
         return "cli"
 
 
+_names: list[Callable[[str], str | None]] = []
+
+
+def use_names(lookup: Callable[[str], str | None]) -> None:
+    """Where `plain` finds people's names (`users.info`, the `cli_users` table)."""
+    _names[:] = [lookup]
+
+
+def person(user_id: str) -> str:
+    """A person's name for the terminal, or the ID when no name is known."""
+    found = _names[0](user_id) if _names and user_id else None
+    return found or user_id
+
+
 def plain(text: str) -> str:
-    """mrkdwn to terminal text: drop the backticks and mention marks, undo Slack's escaping,
-    and write the commands it suggests as this CLI takes them (`sre-bot incident ...`)."""
-    return cli_syntax(unescape(_MENTION.sub(r"@\1", text.replace("`", ""))))
+    """mrkdwn to terminal text: drop the backticks, show mentions as @name, undo Slack's
+    escaping, and write the commands it suggests as this CLI takes them."""
+    named = _MENTION.sub(lambda m: "@" + person(m.group(1)), text.replace("`", ""))
+    return cli_syntax(unescape(named))
 
 
 _STATUS_NOTE = re.compile(r"/incident status (\S+) (\S+) <note>")

@@ -26,6 +26,7 @@ from bot.delivery.render import NoticeRenderer
 from bot.delivery.slack_writer import UPLOAD_METHOD, Refused, SlackWriter
 from bot.slack.api import SlackFailure
 from bot.slack.channels import ChannelDirectory
+from bot.slack.directory import Directory
 from commands.context import Context
 from commands.notices import Gone, Moot, Template, Thread
 from storage import leases
@@ -69,7 +70,7 @@ class OutboxDelivery:
         self.landing_window = landing_window
         self.lookup_problem: str | None = None  # why earlier posts cannot be looked up
         self.client = client
-        self.renderer = NoticeRenderer(ctx)
+        self.renderer = NoticeRenderer(ctx, names=Directory(client).name)
         self.channels = ChannelDirectory(client)
         self.writer = SlackWriter(client, self.channels)
         self.worker_id = worker_id or f"outbox-{uuid.uuid4().hex[:12]}"

@@ -1,6 +1,8 @@
 """Turning an outbox entry into the Slack message it stands for, from current state: every
 feature registers its renderers (bot/slack/<feature>/notices.py); the table is here."""
 
+from collections.abc import Callable
+
 from bot.delivery.renderers import Renderers
 from bot.i18n import Translator
 from bot.slack.alerts import notices as alert_notices
@@ -33,9 +35,9 @@ RENDERERS: Renderers = {
 
 
 class NoticeRenderer:
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, names: Callable[[str], str | None] | None = None) -> None:
         self.ctx = ctx
-        self.t = Translator(ctx.config.slack.locale, ctx.config.slack.tz)
+        self.t = Translator(ctx.config.slack.locale, ctx.config.slack.tz, names)
 
     def render(self, template: str, args: dict) -> dict:
         """`{"text": ..., "blocks": [...]}` for the template, rendered from the database now."""

@@ -44,6 +44,13 @@ def _clean(text: str | None, limit: int) -> str:
     return (text or "").replace("\x00", "").strip()[:limit]
 
 
+def title_cut(title: str) -> int:
+    """How long `title` is when it is over TITLE_MAX (the declared incident keeps the first
+    TITLE_MAX characters, and the person is told); 0 when it fits."""
+    length = len((title or "").replace("\x00", "").strip())
+    return length if length > TITLE_MAX else 0
+
+
 def _require_severity(text: str) -> str:
     severity = parse_severity(text)
     if severity is None:

@@ -162,6 +162,22 @@ def test_postmortem_draft_has_every_section_and_the_timeline(ctx, config, clock)
     assert views.postmortem_file(incident, timeline, _t(config)) is None
 
 
+def test_the_postmortem_draft_names_people_as_slack_does_not_in_a_code_block(ctx, config):
+    incident = incidents.create_incident(
+        ctx, IncidentDraft(title="Qwen down", severity="Sev2", created_by="U0KIM")
+    )
+    incidents.acknowledge(ctx, incident.id, "U0PARK")
+    incidents.set_status(ctx, incident.id, "investigating", actor="U0KIM", note="<@U0KIM> looks")
+    incident, timeline = incidents.get_timeline(ctx, incident.id)
+    names = {"U0KIM": "Kim Minsu"}.get
+    draft = views.postmortem_markdown(incident, timeline, Translator("en", config.slack.tz, names))
+    assert "@Kim Minsu declared the incident" in draft
+    assert "@U0PARK acknowledged" in draft  # no name to be found: the ID, never a blank
+    assert "<@" not in draft
+    # In the thread's own messages the mention stays: Slack shows the name there.
+    assert "<@U0KIM>" in views.timeline_reply(timeline[0], _t(config))["text"]
+
+
 def test_a_long_postmortem_draft_is_cut_after_escaping_and_uploaded_whole(ctx, config, clock):
     """9,000 characters of root cause and of resolution, full of &, < and >: escaped, the
     draft would be about 68,000 characters, more than Slack keeps of a message."""

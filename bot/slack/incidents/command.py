@@ -42,6 +42,8 @@ def run_request(
         text += f"\n{views.escape(incident.title)}\n" + t(
             "created.where", channel=_channel(incident.channel)
         )
+        if given := incidents.title_cut(request.title):
+            text += "\n" + t("created.title_cut", given=given, kept=incidents.TITLE_MAX)
         return ephemeral(text)
     if sub == "ack":
         return _acknowledge(ctx, t, request.incident_id, user, channel)

@@ -350,7 +350,8 @@ def postmortem_markdown(
     lines += ["", f"## {t('pm.resolution')}", "", incident.resolution or missing]
     lines += ["", f"## {t('pm.actions')}", "", t("pm.actions_text")]
     lines += ["", f"## {t('pm.lessons')}", "", "- ", ""]
-    return "\n".join(lines)
+    # A code block or a file: Slack shows no names there, so the draft carries them.
+    return t.named("\n".join(lines))
 
 
 def _postmortem_inline(intro: str, draft: str) -> str | None:
