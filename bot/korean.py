@@ -23,11 +23,8 @@ _PAIRS = {
     "와(과)": ("과", "와"),
     "(으)로": ("으로", "로"),
 }
-_PARTICLE = re.compile(
-    r"(?P<word>[^\s(]*?)(?P<closing>[`*_~'\")\]>]*)(?P<pair>"
-    + "|".join(re.escape(p) for p in _PAIRS)
-    + ")"
-)
+_PAIR = re.compile("|".join(re.escape(p) for p in _PAIRS))
+_CLOSING = "`*_~'\")]>"
 # 0 영, 1 일, 2 이, 3 삼, 4 사, 5 오, 6 육, 7 칠, 8 팔, 9 구: final consonant, and whether it is ㄹ.
 _DIGITS = {
     "0": (True, False),
@@ -88,23 +85,44 @@ def _english_sound(word: str) -> tuple[bool, bool]:
 
 def attach_particles(text: str) -> str:
     """`text` with each written-out pair (`이(가)`, `(으)로` …) reduced to the particle that
-    fits the word before it; a pair after nothing readable is left as written."""
+    fits the word before it; a pair after nothing readable is left as written. Linear in the
+    length of `text`: each pair looks back only at the word before it."""
+    out: list[str] = []
+    done = 0
+    for match in _PAIR.finditer(text):
+        start = match.start()
+        out.append(text[done:start])
+        done = match.end()
+        particle = _particle(_word_before(text, start), match.group(0))
+        out.append(particle if particle is not None else match.group(0))
+    out.append(text[done:])
+    return "".join(out)
 
-    def choose(match: re.Match[str]) -> str:
-        word = match["word"]
-        if word.startswith("<") and "|" in word:
-            word = word.rsplit("|", 1)[1]  # a link shows its label
-        elif word.startswith(("<@", "<!", "<#")):
-            return match[0]  # a mention: Slack shows a name that is not known here
-        sound = final_sound(word)
-        if sound is None:
-            return match[0]
-        final, rieul = sound
-        with_final, without = _PAIRS[match["pair"]]
-        if match["pair"] == "(으)로":
-            particle = with_final if final and not rieul else without
-        else:
-            particle = with_final if final else without
-        return match["word"] + match["closing"] + particle
 
-    return _PARTICLE.sub(choose, text)
+def _word_before(text: str, end: int) -> str:
+    """The word that ends at `end`, past closing marks (`*`, a backtick, `)`, `>`), up to
+    80 characters back; a link gives its label."""
+    stop = end
+    while stop > 0 and text[stop - 1] in _CLOSING and end - stop < 8:
+        stop -= 1
+    begin = stop
+    while (
+        begin > 0 and not text[begin - 1].isspace() and text[begin - 1] != "(" and stop - begin < 80
+    ):
+        begin -= 1
+    return text[begin:stop] + text[stop:end]
+
+
+def _particle(word: str, pair: str) -> str | None:
+    if word.startswith("<") and "|" in word:
+        word = word.rsplit("|", 1)[1]  # a link shows its label
+    elif word.startswith(("<@", "<!", "<#")):
+        return None  # a mention: Slack shows a name that is not known here
+    sound = final_sound(word)
+    if sound is None:
+        return None
+    final, rieul = sound
+    with_final, without = _PAIRS[pair]
+    if pair == "(으)로":
+        return with_final if final and not rieul else without
+    return with_final if final else without
