@@ -36,6 +36,8 @@ from storage.models import OutboxMessage, SlackMessage
 from storage.outbox import Op
 
 log = logging.getLogger(__name__)
+# A generator of its own: spreading retries must not move anyone else's random state.
+_jitter = random.Random()
 
 # Marks a retry after a failed look-up: whether the earlier attempt landed is still unknown.
 UNCERTAIN = "uncertain:"
@@ -340,7 +342,7 @@ class OutboxDelivery:
     # --- bookkeeping -------------------------------------------------------------------------
     def _backoff(self, attempts: int) -> float:
         base = min(self.max_backoff, 0.5 * 2 ** max(0, attempts - 1))
-        return base * random.uniform(0.8, 1.2)
+        return base * _jitter.uniform(0.8, 1.2)
 
     def _failed(self, message: OutboxMessage, failure: SlackFailure) -> int:
         attempts = message.attempts + 1
