@@ -19,6 +19,7 @@ from bot.local_slack.browser import mount_browser
 from bot.local_slack.memory import Memory
 from bot.local_slack.people import create_named, named_by
 from bot.local_slack.terminal import run_terminal
+from bot.local_slack.terminal_base import BotLink
 from bot.local_slack.workspace import Workspace
 from bot.process import CannotListen, DeliveryTuning, Service, check_port
 from bot.settings import Settings
@@ -115,7 +116,8 @@ def run_dev(
     memory.start()
     stop = threading.Event()
     events_url = f"http://127.0.0.1:{port}/slack/events"
-    mount_browser(service.http, workspace, slack, events_url, signing_secret, clock)
+    link = BotLink(workspace, slack, events_url, signing_secret, clock)
+    mount_browser(service.http, link)
     try:
         service.start_in_thread(host, port)
     except Exception:
@@ -136,15 +138,11 @@ def run_dev(
         signal.signal(signal.SIGTERM, _interrupt)
     try:
         run_terminal(
-            workspace,
-            slack,
-            events_url,
-            signing_secret,
+            link,
             stdin=stdin,
             stdout=stdout,
             user_name=_user_name(),
             stop_event=stop,
-            clock=clock,
             channel=config.slack.incident_channel.lstrip("#") or None,
             notices=notices.listen,
         )

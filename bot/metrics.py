@@ -1,7 +1,7 @@
 """Prometheus metrics. Incident figures are read from the database at scrape time, so every
 replica (and every change made from the CLI) reports the same truth."""
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
@@ -78,20 +78,20 @@ class IncidentCollector(Collector):
             return
         up.add_metric([], 1)
         yield up
-        open_gauge = GaugeMetricFamily(
-            "sre_bot_incidents_open", "Open incidents by severity.", labels=["severity"]
+        yield _per_severity(
+            GaugeMetricFamily(
+                "sre_bot_incidents_open", "Open incidents by severity.", labels=["severity"]
+            ),
+            stats.open_by_severity,
         )
-        for severity, count in stats.open_by_severity.items():
-            open_gauge.add_metric([severity], count)
-        yield open_gauge
-        acks = CounterMetricFamily(
-            "sre_bot_incident_acknowledgements",
-            "Incidents acknowledged, by severity.",
-            labels=["severity"],
+        yield _per_severity(
+            CounterMetricFamily(
+                "sre_bot_incident_acknowledgements",
+                "Incidents acknowledged, by severity.",
+                labels=["severity"],
+            ),
+            stats.acknowledged_by_severity,
         )
-        for severity, count in stats.acknowledged_by_severity.items():
-            acks.add_metric([severity], count)
-        yield acks
         mtta = HistogramMetricFamily(
             "sre_bot_incident_mtta_seconds",
             "Time from declaration to first acknowledgement.",
@@ -121,6 +121,14 @@ class IncidentCollector(Collector):
         for severity in sorted({*SEVERITY_NAMES, *alert_groups}):
             firing.add_metric([severity], alert_groups.get(severity, 0))
         yield firing
+
+
+def _per_severity(
+    family: GaugeMetricFamily | CounterMetricFamily, counts: Mapping[str, float]
+) -> GaugeMetricFamily | CounterMetricFamily:
+    for severity, count in counts.items():
+        family.add_metric([severity], count)
+    return family
 
 
 _collector: IncidentCollector | None = None

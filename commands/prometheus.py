@@ -14,7 +14,7 @@ import os
 import socket
 import ssl
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,6 +23,7 @@ from typing import Any
 import requests
 from prometheus_api_client import PrometheusApiClientException, PrometheusConnect
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import ReadTimeoutError
 from urllib3.util.retry import Retry
 
 from commands.config import Config
@@ -78,20 +79,34 @@ def _number(text: Any) -> float | None:
     return None if math.isnan(value) or math.isinf(value) else value
 
 
-def _why(exc: BaseException) -> str:
-    """What a person can act on in a failed connection, rather than urllib3's retry story."""
+def _causes(exc: BaseException) -> Iterator[BaseException]:
     seen: BaseException | None = exc
     visited: set[int] = set()
     while seen is not None and id(seen) not in visited:
         visited.add(id(seen))
+        yield seen
+        wrapped = seen.args[0] if seen.args else None  # requests.ConnectionError(MaxRetryError)
+        nested = [getattr(seen, "reason", None), wrapped, seen.__cause__, seen.__context__]
+        seen = next((e for e in nested if isinstance(e, BaseException)), None)
+
+
+def _timed_out(exc: BaseException) -> bool:
+    """A read that timed out, also where urllib3's retries report it as "Max retries exceeded"
+    (a requests.ConnectionError wrapping a ReadTimeoutError)."""
+    return any(
+        isinstance(e, requests.Timeout | TimeoutError | ReadTimeoutError) for e in _causes(exc)
+    )
+
+
+def _why(exc: BaseException) -> str:
+    """What a person can act on in a failed connection, rather than urllib3's retry story."""
+    for seen in _causes(exc):
         if isinstance(seen, ConnectionRefusedError):
             return "connection refused: is Prometheus running at that address?"
         if isinstance(seen, socket.gaierror):
             return "unknown host name"
         if isinstance(seen, ssl.SSLError):
             return f"TLS: {seen.reason or seen}"
-        nested = [getattr(seen, "reason", None), seen.__cause__, seen.__context__]
-        seen = next((e for e in nested if isinstance(e, BaseException)), None)
     return str(exc).splitlines()[0][:200]
 
 
@@ -159,9 +174,11 @@ class PrometheusClient:
                 params["end"] = f"{at.timestamp():.3f}"
                 params["start"] = f"{at.timestamp() - 86400 * 31:.3f}"
             return self._label_values(request.label, params, remaining)
-        except requests.Timeout as exc:
-            raise PrometheusUnavailable(self.url, f"no answer within {self.timeout:g} s") from exc
         except requests.RequestException as exc:
+            if _timed_out(exc):
+                raise PrometheusUnavailable(
+                    self.url, f"no answer within {self.timeout:g} s"
+                ) from exc
             raise PrometheusUnavailable(self.url, f"cannot connect ({_why(exc)})") from exc
         except PrometheusApiClientException as exc:
             raise self._refused(request, str(exc)) from exc

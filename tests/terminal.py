@@ -30,6 +30,12 @@ class Terminal:
         self.process.stdin.flush()
 
     def expect(self, fragment: str, timeout: float = 30.0) -> str:
+        return self.expect_each(fragment, timeout=timeout)[0]
+
+    def expect_each(self, *fragments: str, timeout: float = 30.0) -> list[str]:
+        """The lines showing each fragment, in whichever order they arrive (a posted message
+        and the private answer to the same command race each other)."""
+        found: dict[str, str] = {}
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
@@ -37,10 +43,12 @@ class Terminal:
             except queue.Empty:
                 continue
             self.seen.append(line)
-            if fragment in line:
-                return line
+            found.update({f: line for f in fragments if f in line and f not in found})
+            if len(found) == len(fragments):
+                return [found[f] for f in fragments]
+        missing = [f for f in fragments if f not in found]
         shown = "\n".join(self.seen)
-        raise AssertionError(f"{fragment!r} not shown; the terminal showed:\n{shown}")
+        raise AssertionError(f"{missing!r} not shown; the terminal showed:\n{shown}")
 
     def stop(self) -> None:
         """SIGTERM to the whole group, as Ctrl-C would end it; then close the pipes."""

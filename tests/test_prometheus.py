@@ -77,3 +77,27 @@ def test_a_refused_connection_says_so_in_words_a_person_can_act_on():
     assert raised.value.reason == (
         "cannot connect (connection refused: is Prometheus running at that address?)"
     )
+
+
+def test_a_read_timeout_that_urllib3_retried_is_still_a_timeout(monkeypatch):
+    """With retries, urllib3 ends a slow read in "Max retries exceeded", which requests raises
+    as a ConnectionError: the person must still read that Prometheus did not answer in time."""
+    import requests
+    from urllib3.exceptions import MaxRetryError, ReadTimeoutError
+
+    from commands.prometheus import PrometheusUnavailable
+
+    client = PrometheusClient("http://127.0.0.1:9", timeout=0.5)
+
+    def slow(*args, **kwargs):
+        timed_out = ReadTimeoutError(None, "/api/v1/query", "Read timed out. (read timeout=0.5)")
+        try:  # as requests' adapter does it
+            raise MaxRetryError(None, "/api/v1/query", timed_out)
+        except MaxRetryError as retried:
+            raise requests.ConnectionError(retried) from None
+
+    monkeypatch.setattr(client._api, "custom_query", slow)
+    with pytest.raises(PrometheusUnavailable) as raised:
+        client.run([Instant("up")])
+    client.close()
+    assert raised.value.reason == "no answer within 0.5 s"

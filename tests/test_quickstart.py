@@ -113,10 +113,14 @@ def _every_feature(terminal: Terminal) -> None:
     terminal.expect("rl_reward_runaway_rollback")
 
     terminal.type("/runbook run rl_reward_runaway_rollback")
-    terminal.expect("waits for an approver")
     # At once: the first run's shutdown let go of the outbox (a cut-short one held it ~30 s).
-    terminal.expect("Needs approval by @srelead @mllead @sreoncall", timeout=10)
-    approve = _button(terminal.expect("] Approve"), "Approve")
+    *_, approve_line = terminal.expect_each(
+        "waits for an approver",
+        "Needs approval by @srelead @mllead @sreoncall",
+        "] Approve",
+        timeout=10,
+    )
+    approve = _button(approve_line, "Approve")
     terminal.type("as srelead")
     terminal.expect("you are now @srelead (U0SRELEAD)")
     terminal.type(approve)
@@ -131,8 +135,9 @@ def _every_feature(terminal: Terminal) -> None:
 
     terminal.type("as newcomer")
     terminal.type("/incident create sev2 Qwen LLM failure")
-    incident_id = _incident_id(terminal.expect("Incident Created: INC-"))
-    acknowledge = _button(terminal.expect("] Acknowledge"), "Acknowledge")
+    created, announced = terminal.expect_each("Incident Created: INC-", "] Acknowledge")
+    incident_id = _incident_id(created)
+    acknowledge = _button(announced, "Acknowledge")
     terminal.type(acknowledge)
     terminal.expect(f"You acknowledged {incident_id}")
     terminal.type(f"/incident status {incident_id} investigating Checking Qwen health")
@@ -140,5 +145,5 @@ def _every_feature(terminal: Terminal) -> None:
     terminal.type(f"/incident resolve {incident_id}")
     terminal.expect(f"{incident_id} is now Resolved")
     terminal.type(f"/incident close {incident_id}")
-    terminal.expect(f"{incident_id} is closed. A postmortem is required")
-    terminal.expect("## Timeline")  # the draft, in the thread
+    # The answer, and the draft in the thread.
+    terminal.expect_each(f"{incident_id} is closed. A postmortem is required", "## Timeline")

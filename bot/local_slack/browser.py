@@ -20,13 +20,11 @@ from fastapi import APIRouter, FastAPI, HTTPException
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from bot.local_slack.api import LocalSlackServer
 from bot.local_slack.mentions import slash_commands
 from bot.local_slack.objects import Ephemeral, Message, User, View
-from bot.local_slack.terminal_base import Button
+from bot.local_slack.terminal_base import BotLink, Button
 from bot.local_slack.terminal_commands import TerminalCommands
 from bot.local_slack.workspace import Workspace
-from commands.clock import Clock
 
 STATIC = Path(__file__).with_name("static")
 LONG_POLL_SECONDS = 15.0
@@ -37,30 +35,10 @@ class PageClient(TerminalCommands):
     """What one person does on the page, sent to the bot as the terminal sends it. Problems the
     terminal would print (`! …`) are collected in `problems` for the page to show."""
 
-    def __init__(
-        self,
-        workspace: Workspace,
-        server: LocalSlackServer,
-        events_url: str,
-        signing_secret: str,
-        user: User,
-        channel_id: str,
-        clock: Clock,
-    ) -> None:
+    def __init__(self, link: BotLink, user: User, channel_id: str) -> None:
         self.output = io.StringIO()
         super().__init__(
-            workspace,
-            server,
-            events_url,
-            signing_secret,
-            stdin=io.StringIO(),
-            stdout=self.output,
-            user_name=user.id,
-            team_id=workspace.team_id,
-            api_app_id=workspace.app_id,
-            channel=channel_id,
-            modal_wait=3.0,
-            clock=clock,
+            link, stdin=io.StringIO(), stdout=self.output, user_name=user.id, channel=channel_id
         )
         self.errors: dict[str, str] = {}
 
@@ -120,15 +98,9 @@ class Submit(Person):
     values: dict[str, dict[str, dict[str, Any]]] = Field(default_factory=dict)
 
 
-def mount_browser(
-    api: FastAPI,
-    workspace: Workspace,
-    server: LocalSlackServer,
-    events_url: str,
-    signing_secret: str,
-    clock: Clock,
-) -> None:
+def mount_browser(api: FastAPI, link: BotLink) -> None:
     """Serve the page and its API under `/local/` of the bot's HTTP app."""
+    workspace = link.workspace
     router = APIRouter(prefix="/local")
     acting = threading.Lock()  # one person's action at a time, as one Slack client would
 
@@ -142,7 +114,7 @@ def mount_browser(
         user = person(body.user)
         channel = workspace.channel(body.channel or "", create=False) if body.channel else None
         first = channel.id if channel else _first_channel(workspace)
-        return PageClient(workspace, server, events_url, signing_secret, user, first, clock)
+        return PageClient(link, user, first)
 
     def answer(page: PageClient, **extra: Any) -> dict[str, Any]:
         return {"ok": not page.problems, "problems": page.problems, **extra}

@@ -13,13 +13,8 @@ import threading
 from collections.abc import Callable
 from typing import TextIO
 
-from bot.local_slack.api import LocalSlackServer
-from bot.local_slack.terminal_base import (
-    EndOfInput,
-)
+from bot.local_slack.terminal_base import BotLink, EndOfInput
 from bot.local_slack.terminal_commands import TerminalCommands
-from bot.local_slack.workspace import Workspace
-from commands.clock import Clock, SystemClock
 
 HELP = """\
   /command text   run a slash command in the current channel, e.g. /incident create sev2 ...
@@ -94,49 +89,31 @@ class _Terminal(TerminalCommands):
 
 
 def run_terminal(
-    workspace: Workspace,
-    server: LocalSlackServer,
-    events_url: str,
-    signing_secret: str,
+    link: BotLink,
     *,
     stdin: TextIO,
     stdout: TextIO,
     user_name: str,
-    team_id: str = "T0LOCAL",
-    api_app_id: str = "A0LOCAL",
     stop_event: threading.Event | None = None,
     channel: str | None = None,
     modal_wait: float = 3.0,
-    clock: Clock | None = None,
     notices: Callable[[Callable[[str], None]], Callable[[], None]] | None = None,
 ) -> None:
     """Let a person play Slack against the bot whose Slack endpoint is `events_url`.
 
-    Prints what the bot posts to `workspace` as it arrives, and sends slash commands, button
-    presses and modal submissions typed on `stdin`, signed with `signing_secret`. `channel` is the
+    Prints what the bot posts to the link's workspace as it arrives, and sends slash commands,
+    button presses and modal submissions typed on `stdin` to the bot, signed. `channel` is the
     starting channel (default: the workspace's first). After `quit` it returns at once; at the end
     of `stdin` it says so and returns when `stop_event` is set (at once if there is none).
     `notices(listener)` subscribes to warnings worth a person's attention (and returns the
     unsubscribe); each is shown as one line above the prompt.
     """
-    terminal = _Terminal(
-        workspace,
-        server,
-        events_url,
-        signing_secret,
-        stdin=stdin,
-        stdout=stdout,
-        user_name=user_name,
-        team_id=team_id,
-        api_app_id=api_app_id,
-        channel=channel,
-        modal_wait=modal_wait,
-        clock=clock or SystemClock(),
-    )
+    terminal = _Terminal(link, stdin=stdin, stdout=stdout, user_name=user_name, channel=channel)
+    terminal.modal_wait = modal_wait
     if terminal.interactive and stdin is sys.stdin:
         with contextlib.suppress(ImportError):
             import readline  # noqa: F401  (line editing and history for input())
-    unsubscribe = workspace.subscribe(terminal.on_event)
+    unsubscribe = link.workspace.subscribe(terminal.on_event)
     stop_notices = notices(terminal.notice) if notices is not None else None
     try:
         terminal.banner()

@@ -11,7 +11,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TextIO
 from urllib.parse import urlencode
@@ -32,7 +32,7 @@ from bot.local_slack.objects import (
 )
 from bot.local_slack.render import render_message, text_of
 from bot.local_slack.workspace import Workspace
-from commands.clock import Clock
+from commands.clock import Clock, SystemClock
 
 HTTP_TIMEOUT = 10.0
 SLACK_ACK_DEADLINE = 3.0  # Slack gives up on a slash command or interaction after 3 s
@@ -98,34 +98,40 @@ def isatty(stream: Any) -> bool:
         return False
 
 
+@dataclass(frozen=True)
+class BotLink:
+    """Where what a person does in the local Slack goes: the bot's Slack endpoint, signed with
+    the bot's secret, as the workspace's own requests."""
+
+    workspace: Workspace
+    server: LocalSlackServer
+    events_url: str
+    signing_secret: str
+    clock: Clock = field(default_factory=SystemClock)
+
+
 class TerminalBase:
     """The terminal's state, how it shows the workspace, and how it talks to the bot."""
 
     def __init__(
         self,
-        workspace: Workspace,
-        server: LocalSlackServer,
-        events_url: str,
-        signing_secret: str,
+        link: BotLink,
         *,
         stdin: TextIO,
         stdout: TextIO,
         user_name: str,
-        team_id: str,
-        api_app_id: str,
         channel: str | None,
-        modal_wait: float,
-        clock: Clock,
+        modal_wait: float = 3.0,
     ) -> None:
-        self.ws = workspace
-        self.clock = clock
-        self.server = server
-        self.events_url = events_url
-        self.verifier = SignatureVerifier(signing_secret)
+        workspace = self.ws = link.workspace
+        self.clock = link.clock
+        self.server = link.server
+        self.events_url = link.events_url
+        self.verifier = SignatureVerifier(link.signing_secret)
         self.stdin = stdin
         self.stdout = stdout
-        self.team_id = team_id
-        self.api_app_id = api_app_id
+        self.team_id = workspace.team_id
+        self.api_app_id = workspace.app_id
         self.modal_wait = modal_wait
         self.interactive = isatty(stdin) and isatty(stdout)
         self.style = Style(isatty(stdout))

@@ -137,39 +137,29 @@ def resume(
     ctx: Context, run_id: int, user: str, *, in_group: GroupCheck | None = None
 ) -> RunbookRun:
     """Run the interrupted step again: a person decided it is safe to."""
-    now = ctx.clock.now()
-    return _settle_interrupted(
-        ctx,
-        run_id,
-        user,
-        in_group,
-        "resumed",
-        {"state": RunState.RUNNING, "next_at": now, "claimed_by": None, "claimed_until": None},
-    )
+    return _settle_interrupted(ctx, run_id, user, in_group, "resumed")
 
 
 def abandon(
     ctx: Context, run_id: int, user: str, *, in_group: GroupCheck | None = None
 ) -> RunbookRun:
     """End an interrupted run without running the rest."""
-    now = ctx.clock.now()
-    return _settle_interrupted(
-        ctx,
-        run_id,
-        user,
-        in_group,
-        "abandoned",
-        {"state": RunState.ABANDONED, "finished_at": now, "finished_by": user, "next_at": None},
-    )
+    return _settle_interrupted(ctx, run_id, user, in_group, "abandoned")
+
+
+def _settled(event: str, user: str, now: datetime) -> dict[str, Any]:
+    if event == "resumed":
+        return {
+            "state": RunState.RUNNING,
+            "next_at": now,
+            "claimed_by": None,
+            "claimed_until": None,
+        }
+    return {"state": RunState.ABANDONED, "finished_at": now, "finished_by": user, "next_at": None}
 
 
 def _settle_interrupted(
-    ctx: Context,
-    run_id: int,
-    user: str,
-    in_group: GroupCheck | None,
-    event: str,
-    values: dict[str, Any],
+    ctx: Context, run_id: int, user: str, in_group: GroupCheck | None, event: str
 ) -> RunbookRun:
     """Move an interrupted run on (resumed or abandoned), once, whoever presses first."""
     now = ctx.clock.now()
@@ -177,7 +167,9 @@ def _settle_interrupted(
     if not _may_operate(run, user, in_group):
         raise CommandError("runbook.not_approver", runbook=run.runbook, id=run.id)
     with ctx.db.session() as session:
-        if not repo.set_run(session, run_id, (RunState.INTERRUPTED,), updated_at=now, **values):
+        if not repo.set_run(
+            session, run_id, (RunState.INTERRUPTED,), updated_at=now, **_settled(event, user, now)
+        ):
             current = repo.get_run(session, run_id)
             raise Conflict(
                 "runbook.not_interrupted", id=run_id, state=current.state if current else "?"

@@ -11,20 +11,8 @@ from typing import Any
 from commands.context import Context
 from commands.errors import CommandError
 from commands.incidents import lifecycle as incidents
+from commands.runbooks import spec as steps
 from commands.runbooks.secrets import mask, secrets_of
-from commands.runbooks.spec import (
-    ApprovalStep,
-    CommandStep,
-    HealthCheckStep,
-    HttpStep,
-    IncidentStep,
-    NotifyStep,
-    PromqlStep,
-    Runbook,
-    WaitStep,
-    parse_runbook,
-    step_name,
-)
 from commands.runbooks.templates import TemplateError, render, render_body, render_url
 from storage import alerts as alert_repo
 
@@ -103,7 +91,7 @@ def _missing(path: str) -> str:
 
 
 def _masked_headers(
-    raw_step: Mapping[str, Any], step: HttpStep | HealthCheckStep, data: dict[str, Any]
+    raw_step: Mapping[str, Any], step: steps.HttpStep | steps.HealthCheckStep, data: dict[str, Any]
 ) -> list[str]:
     given = raw_step.get("headers")
     raw_headers: dict[str, Any] = given if isinstance(given, dict) else {}
@@ -116,7 +104,7 @@ def _masked_headers(
 
 
 def plan(
-    runbook: Runbook, raw: dict[str, Any], data: dict[str, Any], ctx: Context
+    runbook: steps.Runbook, raw: dict[str, Any], data: dict[str, Any], ctx: Context
 ) -> list[PlannedStep]:
     """Every step with its parameters resolved from the trigger data, secrets masked.
     Performs nothing."""
@@ -128,7 +116,7 @@ def plan(
         lines: list[str] = []
         problem = ""
         try:
-            if isinstance(step, HttpStep):
+            if isinstance(step, steps.HttpStep):
                 lines.append(f"{step.method} {render_url(step.url, data, missing=_missing)}")
                 lines += _masked_headers(raw_step, step, data)
                 if step.body is not None:
@@ -137,39 +125,39 @@ def plan(
                 lines.append(f"expect: status {', '.join(map(str, step.expect.status))}")
                 lines += [f"expect: {c}" for c in step.expect.json_]
                 lines.append(f"timeout {step.timeout:g}s, retries {step.retries}")
-            elif isinstance(step, HealthCheckStep):
+            elif isinstance(step, steps.HealthCheckStep):
                 url = render_url(step.url, data, missing=_missing)
                 lines.append(f"GET {url} × {step.times}, every {step.interval:g}s")
                 lines += _masked_headers(raw_step, step, data)
                 lines.append(f"healthy: status {', '.join(map(str, step.expect.status))}")
                 lines += [f"healthy: {c}" for c in step.expect.json_]
                 lines.append(f"wants: {step.want}")
-            elif isinstance(step, PromqlStep):
+            elif isinstance(step, steps.PromqlStep):
                 query = render(step.query, data, "promql", missing=_missing)
                 lines.append(f"query: {query}")
                 lines.append(f"condition ({step.match}): {step.condition}")
                 lines.append(f"Prometheus: {ctx.config.prometheus.url}")
-            elif isinstance(step, WaitStep):
+            elif isinstance(step, steps.WaitStep):
                 lines.append(f"wait {step.duration:g}s")
-            elif isinstance(step, NotifyStep):
+            elif isinstance(step, steps.NotifyStep):
                 where = step.channel or "(the run's thread)"
                 lines.append(f"to {where}" + (" + the on-call person" if step.oncall else ""))
                 lines.append(render(step.text, data, "text", missing=_missing))
-            elif isinstance(step, IncidentStep):
+            elif isinstance(step, steps.IncidentStep):
                 title = render(step.title, data, "text", missing=_missing)
                 lines.append(f"declare a {step.severity} incident: {title}")
-            elif isinstance(step, ApprovalStep):
+            elif isinstance(step, steps.ApprovalStep):
                 lines.append(f"wait for an approver ({', '.join(runbook.approvers)})")
                 if step.text:
                     lines.append(render(step.text, data, "text", missing=_missing))
-            elif isinstance(step, CommandStep):
+            elif isinstance(step, steps.CommandStep):
                 argv = [render(a, data, "argv", missing=_missing) for a in step.argv]
                 lines.append("run: " + " ".join(_shell_quote(a) for a in argv))
                 lines.append(f"timeout {step.timeout:g}s")
         except TemplateError as exc:
             problem = str(exc)
         lines, problem = mask(lines, secrets), mask(problem, secrets)
-        planned.append(PlannedStep(index, step_name(step, index), step.kind, lines, problem))
+        planned.append(PlannedStep(index, steps.step_name(step, index), step.kind, lines, problem))
     return planned
 
 
@@ -181,8 +169,8 @@ def _shell_quote(arg: str) -> str:
     return shlex.quote(arg)
 
 
-def parse(raw: dict[str, Any]) -> Runbook:
+def parse(raw: dict[str, Any]) -> steps.Runbook:
     try:
-        return parse_runbook(raw)
+        return steps.parse_runbook(raw)
     except KeyError as missing:
         raise CommandError("runbook.env_missing", variable=str(missing.args[0])) from None

@@ -213,7 +213,7 @@ def test_report_lines(ctx, config, clock):
 
 def test_create_modal_round_trip(config):
     t = _t(config)
-    view = create_incident_modal(t, title="Qwen", severity="Sev2")
+    view = create_incident_modal(t, IncidentDraft(title="Qwen", severity="Sev2"))
     blocks = {b.get("block_id"): b for b in view["blocks"]}
     assert blocks[Block.SEVERITY]["element"]["initial_option"]["value"] == "Sev2"
     assert blocks[Block.TITLE]["element"]["initial_value"] == "Qwen"

@@ -133,6 +133,19 @@ def until(driver: Any, check: Callable[[Any], Any], what: str) -> Any:
         ) from exc
 
 
+def click(driver: Any, find: Callable[[Any], Any], what: str) -> None:
+    """Find and click in one step, and again if the page re-rendered between the two."""
+
+    def clicked(d: Any) -> bool:
+        element = find(d)
+        if element is None:
+            return False
+        element.click()
+        return True
+
+    until(driver, clicked, what)
+
+
 def announcement(driver: Any, title: str) -> Any:
     """The incident's announcement: a message everyone sees, not the private answer."""
     for message in driver.find_elements(By.CSS_SELECTOR, "#messages .message:not(.ephemeral)"):
@@ -173,8 +186,7 @@ def test_declare_acknowledge_update_and_read_the_thread_in_a_browser(
     posted = until(browser, lambda d: announcement(d, "Database is slow"), "no announcement")
     assert "Sev2" in posted.text
     browser.save_screenshot(str(shots / "3-announcement.png"))
-    until(browser, lambda d: button(announcement(d, "Database is slow"), "Acknowledge"), "no ack")
-    button(announcement(browser, "Database is slow"), "Acknowledge").click()
+    click(browser, lambda d: button(announcement(d, "Database is slow"), "Acknowledge"), "no ack")
     until(
         browser,
         lambda d: (
@@ -184,7 +196,11 @@ def test_declare_acknowledge_update_and_read_the_thread_in_a_browser(
         "the announcement did not show the acknowledgement",
     )
 
-    button(announcement(browser, "Database is slow"), "Update status").click()
+    click(
+        browser,
+        lambda d: button(announcement(d, "Database is slow"), "Update status"),
+        "no Update status button",
+    )
     modal = until(
         browser,
         lambda d: (
@@ -208,11 +224,14 @@ def test_declare_acknowledge_update_and_read_the_thread_in_a_browser(
         "the announcement did not show the new status",
     )
 
-    until(
+    click(
         browser,
-        lambda d: announcement(d, "Database is slow").find_elements(By.CSS_SELECTOR, ".replies"),
+        lambda d: next(
+            iter(announcement(d, "Database is slow").find_elements(By.CSS_SELECTOR, ".replies")),
+            None,
+        ),
         "no replies link",
-    )[0].click()
+    )
     thread = until(
         browser,
         lambda d: (

@@ -11,6 +11,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from bot.local_slack.browser import mount_browser
+from bot.local_slack.terminal_base import BotLink
 from tests.conftest import free_port, poll_until
 from tests.fakes.slack import FakeSlack
 
@@ -20,7 +21,7 @@ def page(clock) -> Iterator[tuple[httpx.Client, FakeSlack]]:
     slack = FakeSlack(channels=["incidents"])
     app = FastAPI()
     nobody = f"http://127.0.0.1:{free_port()}/slack/events"  # no bot there
-    mount_browser(app, slack.workspace, slack, nobody, "secret", clock)
+    mount_browser(app, BotLink(slack.workspace, slack, nobody, "secret", clock))
     port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")

@@ -17,6 +17,7 @@ from slack_sdk import WebClient
 from slack_sdk.signature import SignatureVerifier
 
 from bot.local_slack.terminal import run_terminal
+from bot.local_slack.terminal_base import BotLink
 from tests.fakes.slack import FakeSlack
 
 SECRET = "local-signing-secret"
@@ -204,11 +205,10 @@ def stub(slack: FakeSlack) -> Iterator[Callable[[Behaviour], StubBot]]:
 def play(slack: FakeSlack, bot: StubBot | str, lines: list[str], **kwargs: Any) -> str:
     out = io.StringIO()
     url = bot if isinstance(bot, str) else bot.url
+    clock = kwargs.pop("clock", None)
+    link = BotLink(slack.workspace, slack, url, SECRET, *([clock] if clock else []))
     run_terminal(
-        slack.workspace,
-        slack,
-        url,
-        SECRET,
+        link,
         stdin=io.StringIO("".join(f"{line}\n" for line in lines)),
         stdout=out,
         user_name=kwargs.pop("user_name", "alice"),
@@ -514,7 +514,7 @@ def test_bot_posts_appear_as_they_arrive(slack: FakeSlack) -> None:
     with open(read_fd, encoding="utf-8") as stdin, open(write_fd, "w", encoding="utf-8") as typing:
         done = threading.Thread(
             target=run_terminal,
-            args=(slack.workspace, slack, "http://127.0.0.1:9/slack/events", SECRET),
+            args=(BotLink(slack.workspace, slack, "http://127.0.0.1:9/slack/events", SECRET),),
             kwargs={"stdin": stdin, "stdout": out, "user_name": "alice"},
         )
         done.start()
@@ -535,7 +535,7 @@ def test_end_of_input_waits_for_stop_event(slack: FakeSlack) -> None:
     out = Output()
     done = threading.Thread(
         target=run_terminal,
-        args=(slack.workspace, slack, "http://127.0.0.1:9/slack/events", SECRET),
+        args=(BotLink(slack.workspace, slack, "http://127.0.0.1:9/slack/events", SECRET),),
         kwargs={"stdin": io.StringIO(""), "stdout": out, "user_name": "alice", "stop_event": stop},
     )
     done.start()

@@ -155,74 +155,29 @@ def test_cover_makes_a_member_primary_for_a_period(ctx):
     assert (now.until, now.next_primary) == (seoul(2026, 1, 6, 9, 0), "U0LEE")
 
 
+def _cover(user: str, start: tuple[int, ...], end: tuple[int, ...]):
+    return lambda ctx: overrides.cover(ctx, user, seoul(2026, *start), seoul(2026, *end), OPERATOR)
+
+
+def _swap(first: tuple[int, ...], second: tuple[int, ...]):
+    return lambda ctx: overrides.swap(ctx, seoul(2026, *first), seoul(2026, *second), OPERATOR)
+
+
 @pytest.mark.parametrize(
     ("attempt", "key"),
     [
-        (
-            lambda ctx: overrides.cover(
-                ctx, "U0NOBODY", seoul(2026, 1, 8), seoul(2026, 1, 9), OPERATOR
-            ),
-            "error.oncall_not_member",
-        ),
-        (
-            lambda ctx: overrides.cover(ctx, "bob", seoul(2026, 1, 8), seoul(2026, 1, 9), OPERATOR),
-            "error.oncall_unknown_user",
-        ),
-        (
-            lambda ctx: overrides.cover(
-                ctx, "U0LEE", seoul(2026, 1, 9), seoul(2026, 1, 8), OPERATOR
-            ),
-            "error.oncall_end_before_start",
-        ),
-        (
-            lambda ctx: overrides.cover(
-                ctx, "U0LEE", seoul(2026, 1, 8), seoul(2026, 1, 8), OPERATOR
-            ),
-            "error.oncall_end_before_start",
-        ),
-        (
-            lambda ctx: overrides.cover(
-                ctx, "U0LEE", seoul(2026, 1, 4), seoul(2026, 1, 9), OPERATOR
-            ),
-            "error.oncall_in_past",
-        ),
-        (
-            lambda ctx: overrides.cover(
-                ctx, "U0LEE", seoul(2026, 1, 8), seoul(2026, 5, 8), OPERATOR
-            ),
-            "error.oncall_too_long",
-        ),
+        (_cover("U0NOBODY", (1, 8), (1, 9)), "error.oncall_not_member"),
+        (_cover("bob", (1, 8), (1, 9)), "error.oncall_unknown_user"),
+        (_cover("U0LEE", (1, 9), (1, 8)), "error.oncall_end_before_start"),
+        (_cover("U0LEE", (1, 8), (1, 8)), "error.oncall_end_before_start"),
+        (_cover("U0LEE", (1, 4), (1, 9)), "error.oncall_in_past"),
+        (_cover("U0LEE", (1, 8), (5, 8)), "error.oncall_too_long"),
         # overlaps the existing cover of Jan 13 12:00-18:00
-        (
-            lambda ctx: overrides.cover(
-                ctx, "U0KIM", seoul(2026, 1, 13, 17), seoul(2026, 1, 14), OPERATOR
-            ),
-            "error.oncall_overlap",
-        ),
-        (
-            lambda ctx: overrides.swap(
-                ctx, seoul(2026, 1, 13, 12), seoul(2026, 1, 20, 12), OPERATOR
-            ),
-            "error.oncall_overlap",
-        ),
-        (
-            lambda ctx: overrides.swap(
-                ctx, seoul(2026, 1, 5, 12), seoul(2026, 1, 12, 12), OPERATOR
-            ),
-            "error.oncall_shift_started",
-        ),
-        (
-            lambda ctx: overrides.swap(
-                ctx, seoul(2026, 1, 10, 12), seoul(2026, 1, 11, 12), OPERATOR
-            ),
-            "error.oncall_same_shift",
-        ),
-        (
-            lambda ctx: overrides.swap(
-                ctx, seoul(2026, 1, 10, 12), seoul(2026, 1, 12, 12), OPERATOR
-            ),
-            "error.oncall_same_person",
-        ),
+        (_cover("U0KIM", (1, 13, 17), (1, 14)), "error.oncall_overlap"),
+        (_swap((1, 13, 12), (1, 20, 12)), "error.oncall_overlap"),
+        (_swap((1, 5, 12), (1, 12, 12)), "error.oncall_shift_started"),
+        (_swap((1, 10, 12), (1, 11, 12)), "error.oncall_same_shift"),
+        (_swap((1, 10, 12), (1, 12, 12)), "error.oncall_same_person"),
     ],
 )
 def test_bad_overrides_are_refused_and_change_nothing(ctx, attempt, key):

@@ -22,6 +22,7 @@ from bot.slack.slo import views as slo_views
 from commands.alerts.groups import GroupSnapshot
 from commands.config import Config, OnCallConfig, SlackConfig
 from commands.health.watch import TargetStatus, Watch
+from commands.incidents.lifecycle import IncidentDraft
 from commands.oncall.handoff import HandoffSummary, PageCounts
 from commands.oncall.rotation import Segment, Shift
 from commands.runbooks.plans import PlannedStep
@@ -134,7 +135,7 @@ def test_incident_messages(title: str, text: str, entries: int, t: Translator) -
 def test_incident_modals(title: str, text: str, t: Translator) -> None:
     check_view(
         incident_forms.create_incident_modal(
-            t, title=title, description=text, components=text, metadata={"channel": "C1"}
+            t, IncidentDraft(title, "Sev1", description=text, components=[text]), {"channel": "C1"}
         )
     )
     check_view(incident_forms.status_modal(t, "INC-1", "investigating"))

@@ -52,14 +52,8 @@ def register(app: App, runtime: Runtime) -> None:
         if group.incident_id is not None:
             return t("alert.already_declared", id=group.incident_id)
         draft = actions.draft_incident(runtime.ctx, group_id)
-        view = create_incident_modal(
-            t,
-            title=draft.title,
-            description=draft.description,
-            severity=draft.severity,
-            components=", ".join(draft.components),
-            metadata={"channel": channel_of(body) or "", "alert_group_id": group_id},
-        )
+        meta = {"channel": channel_of(body) or "", "alert_group_id": group_id}
+        view = create_incident_modal(t, draft, meta)
         open_modal(runtime, body.get("trigger_id"), view)
         return None
 

@@ -5,7 +5,7 @@ import json
 from bot.i18n import Translator
 from bot.slack.blocks import MODAL_TITLE_MAX, OPTION_MAX, plain
 from bot.slack.ids import Block, Callback, Element
-from commands.incidents.lifecycle import COMPONENT_MAX, TEXT_MAX, TITLE_MAX
+from commands.incidents.lifecycle import COMPONENT_MAX, TEXT_MAX, TITLE_MAX, IncidentDraft
 from commands.incidents.severity import SEVERITY_NAMES, Status
 
 # Slack caps plain_text_input max_length at 3000.
@@ -46,14 +46,12 @@ def _modal(
 
 
 def create_incident_modal(
-    t: Translator,
-    *,
-    title: str = "",
-    description: str = "",
-    severity: str = "Sev3",
-    components: str = "",
-    metadata: dict | None = None,
+    t: Translator, draft: IncidentDraft | None = None, metadata: dict | None = None
 ) -> dict:
+    """The declaration form, blank or filled in from a draft (an alert group's)."""
+    draft = draft or IncidentDraft(title="", severity="Sev3")
+    title, description, severity = draft.title, draft.description, draft.severity
+    components = ", ".join(draft.components)
     severity_options = [_option(t(f"severity.{name}"), name) for name in SEVERITY_NAMES]
     initial = next((o for o in severity_options if o["value"] == severity), severity_options[2])
     title_input: dict = {
