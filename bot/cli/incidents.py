@@ -5,17 +5,7 @@ import json
 import sys
 from datetime import datetime
 
-from bot.cli.output import (
-    BY,
-    NO,
-    OK,
-    CliUsage,
-    default_actor,
-    person,
-    plain,
-    positive,
-    print_json,
-)
+from bot.cli.output import BY, NO, OK, CliUsage, default_actor, person, plain, positive, print_json
 from bot.i18n import Translator
 from bot.slack.incidents import views
 from bot.slack.incidents.views import ack_answer

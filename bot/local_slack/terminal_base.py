@@ -21,15 +21,7 @@ from slack_sdk.signature import SignatureVerifier
 from bot.local_slack import objects
 from bot.local_slack.api import LocalSlackServer
 from bot.local_slack.mentions import escaped_commands
-from bot.local_slack.objects import (
-    Channel,
-    Ephemeral,
-    Event,
-    Message,
-    ResponseDelivery,
-    User,
-    View,
-)
+from bot.local_slack.objects import Channel, Ephemeral, Event, Message, ResponseDelivery, User, View
 from bot.local_slack.render import render_message, text_of
 from bot.local_slack.workspace import Workspace
 from commands.clock import Clock, SystemClock

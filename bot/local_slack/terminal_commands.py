@@ -10,11 +10,7 @@ from urllib.parse import urlencode
 
 from bot.local_slack.blockkit import check_answer
 from bot.local_slack.mentions import escape_mentions
-from bot.local_slack.objects import (
-    Ephemeral,
-    Message,
-    SlackError,
-)
+from bot.local_slack.objects import Ephemeral, Message, SlackError
 from bot.local_slack.terminal_base import VERIFICATION_TOKEN, find_element
 from bot.local_slack.terminal_modals import ModalFilling
 

@@ -9,10 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.local_slack.blockkit import check_answer
-from bot.local_slack.objects import (
-    SlackError,
-    View,
-)
+from bot.local_slack.objects import SlackError, View
 from bot.local_slack.render import render_blocks, text_of
 from bot.local_slack.terminal_base import VERIFICATION_TOKEN, TerminalBase, find_element
 

@@ -12,7 +12,7 @@ now; another kind (alert groups) is one more entry with its two functions.
 """
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -272,39 +272,40 @@ def sweep_updates(ctx: Context) -> int:
     minutes = ctx.config.oncall.update_reminder_minutes
     if minutes <= 0:
         return 0
-    every = timedelta(minutes=minutes)
-    now = ctx.clock.now()
     with ctx.db.reader() as session:
         found = repo.acknowledged_incidents_with_last_entry(session, _OPEN, UPDATE_SEVERITIES)
-        state = repo.reminders_of(session, "incident", UPDATE)
-    owed = 0
-    for incident, last_at in found:  # unacknowledged: the ack reminders have them
-        quiet_since = max(last_at or incident.created_at, incident.created_at)
-        if _repeat_due(state.get(incident.id), quiet_since, every) > now:
-            continue
-        owed += _owe_repeat(
-            ctx, incident, UPDATE, quiet_since, every, Template.ONCALL_UPDATE_REMINDER, now
-        )
-    return owed
+    # Acknowledged ones only: the ack reminders have the others.
+    quiet = [(i, max(last_at or i.created_at, i.created_at)) for i, last_at in found]
+    every = timedelta(minutes=minutes)
+    return _owe_repeats(ctx, UPDATE, quiet, every, Template.ONCALL_UPDATE_REMINDER)
 
 
 def sweep_postmortems(ctx: Context) -> int:
     hours = ctx.config.oncall.postmortem_reminder_hours
     if hours <= 0:
         return 0
-    every = timedelta(hours=hours)
-    now = ctx.clock.now()
     with ctx.db.reader() as session:
         owed_by = repo.postmortems_owed(session, Status.CLOSED.value)
-        state = repo.reminders_of(session, "incident", POSTMORTEM)
+    closed = [(i, i.closed_at or i.updated_at) for i in owed_by]
+    every = timedelta(hours=hours)
+    return _owe_repeats(ctx, POSTMORTEM, closed, every, Template.ONCALL_POSTMORTEM_REMINDER)
+
+
+def _owe_repeats(
+    ctx: Context,
+    kind: str,
+    since: Sequence[tuple[Incident, datetime]],
+    every: timedelta,
+    template: Template,
+) -> int:
+    """Remind, `every` apart, about each incident that has been owing something `since`."""
+    now = ctx.clock.now()
+    with ctx.db.reader() as session:
+        state = repo.reminders_of(session, "incident", kind)
     owed = 0
-    for incident in owed_by:
-        closed = incident.closed_at or incident.updated_at
-        if _repeat_due(state.get(incident.id), closed, every) > now:
-            continue
-        owed += _owe_repeat(
-            ctx, incident, POSTMORTEM, closed, every, Template.ONCALL_POSTMORTEM_REMINDER, now
-        )
+    for incident, start in since:
+        if _repeat_due(state.get(incident.id), start, every) <= now:
+            owed += _owe_repeat(ctx, incident, kind, start, every, template, now)
     return owed
 
 

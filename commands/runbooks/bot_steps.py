@@ -14,12 +14,8 @@ from commands.incidents.lifecycle import IncidentDraft
 from commands.notices import Template, Thread, runbook_ref
 from commands.oncall.schedule import primary_at
 from commands.runbooks.announce import owe_reply, owe_run_message, thread_of
-from commands.runbooks.runs import end_run, next_step
-from commands.runbooks.spec import (
-    IncidentStep,
-    NotifyStep,
-    step_name,
-)
+from commands.runbooks.runs import end_run, next_step, step_done
+from commands.runbooks.spec import IncidentStep, NotifyStep, step_name
 from commands.runbooks.states import BOT_ACTOR, RunState
 from commands.runbooks.templates import TemplateError, render
 from storage import runbooks as repo
@@ -98,8 +94,7 @@ def tick_notify(
                     "detail": text[:500],
                 },
             )
-        next_step(session, run, row.index, now)
-        owe_run_message(session, run, now, create=False)
+        step_done(session, run, row.index, now)
     return True
 
 

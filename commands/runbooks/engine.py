@@ -14,7 +14,7 @@ from commands.runbooks.announce import announce, owe_reply, owe_run_message
 from commands.runbooks.approvals import expire_approvals
 from commands.runbooks.bot_steps import row_for, tick_incident, tick_notify
 from commands.runbooks.plans import template_data
-from commands.runbooks.runs import add_approval, end_run, next_step
+from commands.runbooks.runs import add_approval, end_run, step_done
 from commands.runbooks.secrets import mask, secrets_of
 from commands.runbooks.spec import (
     ApprovalStep,
@@ -164,8 +164,7 @@ def _record(ctx: Context, run: RunbookRun, row: RunbookStep, outcome: steps_.Out
         timeline = {"step": row.name, "outcome": outcome.state, "detail": outcome.detail[:500]}
         owe_reply(ctx, session, run, Template.RUNBOOK_STEP, now, timeline=timeline, index=row.index)
         if outcome.state == StepState.SUCCEEDED:
-            next_step(session, run, row.index, now)
-            owe_run_message(session, run, now, create=False)
+            step_done(session, run, row.index, now)
             return True
         end_run(ctx, session, run, RunState.FAILED, f"{row.name}: {outcome.detail}"[:2000], now)
         return False
@@ -187,8 +186,7 @@ def _tick_wait(
             repo.set_run(session, run.id, (RunState.RUNNING,), next_at=until)
             return False
         repo.set_step(session, row.id, None, state=RunState.SUCCEEDED, finished_at=now)
-        next_step(session, run, row.index, now)
-        owe_run_message(session, run, now, create=False)
+        step_done(session, run, row.index, now)
         return True
 
 
@@ -205,14 +203,8 @@ def _tick_approval(
         if repo.approval(session, run.id, row.index) is None:
             timeout = step.timeout or runbook.approval_timeout
             add_approval(session, run, row.index, now, timeout)
-        repo.set_run(
-            session,
-            run.id,
-            (RunState.RUNNING,),
-            state=RunState.AWAITING,
-            next_at=None,
-            updated_at=now,
-        )
+        awaiting = {"state": RunState.AWAITING, "next_at": None, "updated_at": now}
+        repo.set_run(session, run.id, (RunState.RUNNING,), **awaiting)
         announce(ctx, session, run.id, now, "approval_needed", step=row.name)
     return False
 
@@ -227,16 +219,9 @@ def _interrupt(ctx: Context, run: RunbookRun, row: RunbookStep) -> None:
     let a person decide (Resume runs the step again, Abandon ends the run)."""
     now = ctx.clock.now()
     with ctx.db.session() as session:
-        if not repo.set_run(
-            session,
-            run.id,
-            (RunState.RUNNING,),
-            state=RunState.INTERRUPTED,
-            next_at=None,
-            updated_at=now,
-            claimed_by=None,
-            claimed_until=None,
-        ):
+        stopped = {"state": RunState.INTERRUPTED, "next_at": None, "updated_at": now}
+        unclaimed = {"claimed_by": None, "claimed_until": None}
+        if not repo.set_run(session, run.id, (RunState.RUNNING,), **stopped, **unclaimed):
             return
         repo.set_step(session, row.id, ("started",), state=RunState.INTERRUPTED)
         announce(ctx, session, run.id, now, "interrupted", step=row.name)

@@ -15,9 +15,7 @@ from commands.incidents import lifecycle as incidents
 from commands.runbooks.announce import announce, owe_run_message
 from commands.runbooks.catalog import get_runbook
 from commands.runbooks.plans import PlannedStep, parse, plan, template_data, trigger_data
-from commands.runbooks.spec import (
-    Runbook,
-)
+from commands.runbooks.spec import Runbook
 from commands.runbooks.states import ACTIVE, BOT_ACTOR, START_GATE, RunState
 from storage import runbooks as repo
 from storage.models import RunbookApproval, RunbookRun, RunbookStep
@@ -163,6 +161,12 @@ def get_step(ctx: Context, run_id: int, index: int) -> tuple[RunbookRun, Runbook
 def recent_runs(ctx: Context, *, active_only: bool = False, limit: int = 20) -> list[RunbookRun]:
     with ctx.db.reader() as session:
         return list(repo.list_runs(session, states=ACTIVE if active_only else None, limit=limit))
+
+
+def step_done(session: Session, run: RunbookRun, index: int, now: datetime) -> None:
+    """Step `index` succeeded: the run goes on with the next, and its message shows it."""
+    next_step(session, run, index, now)
+    owe_run_message(session, run, now, create=False)
 
 
 def next_step(session: Session, run: RunbookRun, index: int, now: datetime, **also: Any) -> bool:

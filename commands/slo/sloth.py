@@ -11,14 +11,7 @@ from commands.slo.load_context import LoadContext
 from commands.slo.rules.chain import build
 from commands.slo.rules.core import PluginError
 from commands.slo.spec_documents import SpecDocument, check_window_query
-from commands.slo.specs import (
-    Alerting,
-    AlertSpec,
-    PluginRef,
-    SliQueries,
-    SloSpec,
-    format_duration,
-)
+from commands.slo.specs import Alerting, AlertSpec, PluginRef, SliQueries, SloSpec, format_duration
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.i18n import Translator
-from bot.slack.blocks import HEADER_MAX, SECTION_MAX, cut, escape, who
+from bot.slack.blocks import cut, escape, who
 from bot.slack.ids import Action, Block
 from bot.slack.incidents import views
 from bot.slack.incidents.forms import create_incident_modal, submitted_values
+from bot.slack.limits import HEADER_MAX, SECTION_MAX
 from commands.clock import FakeClock
 from commands.config import Config, SlackConfig
 from commands.incidents import lifecycle as incidents

@@ -9,13 +9,7 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.local_slack.blockkit import (
-    BlockKitError,
-    check_answer,
-    check_message,
-    check_view,
-    units,
-)
+from bot.local_slack.blockkit import BlockKitError, check_answer, check_message, check_view, units
 from bot.local_slack.objects import SlackError
 from tests.fakes.slack import FakeSlack
 

@@ -5,9 +5,7 @@ from hypothesis import strategies as st
 
 from bot.local_slack.blockkit import check_message
 from bot.slack.blocks import (
-    BLOCKS_TEXT_MAX,
     ELLIPSIS,
-    MESSAGE_TEXT_MAX,
     blocks_units,
     button,
     code,
@@ -19,6 +17,7 @@ from bot.slack.blocks import (
     mrkdwn,
     units,
 )
+from bot.slack.limits import BLOCKS_TEXT_MAX, MESSAGE_TEXT_MAX
 
 # Text people type and tools send: Korean, emoji (outside the BMP: two units each), joiners,
 # combining marks, markup characters and line breaks.

@@ -12,10 +12,11 @@ from hypothesis import strategies as st
 from bot.i18n import Translator
 from bot.local_slack.blockkit import check_message, check_view
 from bot.slack.alerts import views as alert_views
-from bot.slack.blocks import MESSAGE_TEXT_MAX, units
+from bot.slack.blocks import units
 from bot.slack.health import views as health_views
 from bot.slack.incidents import forms as incident_forms
 from bot.slack.incidents import views as incident_views
+from bot.slack.limits import MESSAGE_TEXT_MAX
 from bot.slack.oncall import views as oncall_views
 from bot.slack.runbooks import views as runbook_views
 from bot.slack.slo import views as slo_views

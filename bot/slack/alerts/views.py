@@ -10,13 +10,6 @@ from datetime import datetime
 
 from bot.i18n import Translator
 from bot.slack.blocks import (
-    CONTEXT_MAX,
-    FIELD_MAX,
-    HEADER_MAX,
-    MESSAGE_TEXT_MAX,
-    MODAL_TITLE_MAX,
-    OPTION_MAX,
-    SECTION_MAX,
     button,
     cut,
     escape,
@@ -29,6 +22,15 @@ from bot.slack.blocks import (
 )
 from bot.slack.ids import Action, Block, Callback, Element
 from bot.slack.incidents.views import SEVERITY_EMOJI
+from bot.slack.limits import (
+    CONTEXT_MAX,
+    FIELD_MAX,
+    HEADER_MAX,
+    MESSAGE_TEXT_MAX,
+    MODAL_TITLE_MAX,
+    OPTION_MAX,
+    SECTION_MAX,
+)
 from commands.alerts.groups import GroupSnapshot
 from commands.alerts.messages import FIRING, SOURCE_NAMES
 from commands.config import Config

@@ -3,7 +3,8 @@
 from collections.abc import Sequence
 
 from bot.i18n import Translator
-from bot.slack.blocks import HEADER_MAX, cut, escape, message, mrkdwn, plain, section_message
+from bot.slack.blocks import cut, escape, message, mrkdwn, plain, section_message
+from bot.slack.limits import HEADER_MAX
 from commands.health.watch import TargetStatus
 
 HEALTH_EMOJI = {

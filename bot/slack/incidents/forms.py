@@ -3,8 +3,9 @@
 import json
 
 from bot.i18n import Translator
-from bot.slack.blocks import MODAL_TITLE_MAX, OPTION_MAX, plain
+from bot.slack.blocks import plain
 from bot.slack.ids import Block, Callback, Element
+from bot.slack.limits import MODAL_TITLE_MAX, OPTION_MAX
 from commands.incidents.lifecycle import COMPONENT_MAX, TEXT_MAX, TITLE_MAX, IncidentDraft
 from commands.incidents.severity import SEVERITY_NAMES, Status
 

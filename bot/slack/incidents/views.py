@@ -6,10 +6,6 @@ from datetime import datetime, timedelta
 from bot.i18n import Translator
 from bot.messages import CATALOG
 from bot.slack.blocks import (
-    CONTEXT_MAX,
-    FIELD_MAX,
-    HEADER_MAX,
-    MESSAGE_TEXT_MAX,
     button,
     code,
     cut,
@@ -24,6 +20,7 @@ from bot.slack.blocks import (
     who,
 )
 from bot.slack.ids import Action, Block
+from bot.slack.limits import CONTEXT_MAX, FIELD_MAX, HEADER_MAX, MESSAGE_TEXT_MAX
 from commands.config import Config
 from commands.incidents.lifecycle import AckResult
 from commands.incidents.report import Report

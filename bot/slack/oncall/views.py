@@ -6,8 +6,6 @@ from typing import Any
 
 from bot.i18n import Translator
 from bot.slack.blocks import (
-    CONTEXT_MAX,
-    HEADER_MAX,
     cut,
     escape,
     line_sections,
@@ -18,6 +16,7 @@ from bot.slack.blocks import (
     who,
 )
 from bot.slack.incidents.views import SEVERITY_EMOJI
+from bot.slack.limits import CONTEXT_MAX, HEADER_MAX
 from commands.clock import from_iso
 from commands.config import Config
 from commands.oncall.handoff import HandoffSummary

@@ -6,22 +6,9 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bot.i18n import Translator
-from bot.slack.blocks import (
-    CONTEXT_MAX,
-    HEADER_MAX,
-    MESSAGE_TEXT_MAX,
-    SECTION_MAX,
-    button,
-    code,
-    cut,
-    escape,
-    message,
-    mrkdwn,
-    plain,
-    section_message,
-    who,
-)
+from bot.slack.blocks import button, code, cut, escape, message, mrkdwn, plain, section_message, who
 from bot.slack.ids import Action, Block
+from bot.slack.limits import CONTEXT_MAX, HEADER_MAX, MESSAGE_TEXT_MAX, SECTION_MAX
 from commands.people import is_user_id
 from commands.runbooks.files import Catalog
 from commands.runbooks.plans import PlannedStep

@@ -2,19 +2,8 @@
 daily digest and the deploy gate's answer. Pure: figures in, text and blocks out."""
 
 from bot.i18n import Translator
-from bot.slack.blocks import (
-    CONTEXT_MAX,
-    FIELD_MAX,
-    HEADER_MAX,
-    SECTION_MAX,
-    cut,
-    escape,
-    line_sections,
-    message,
-    mrkdwn,
-    plain,
-    section_message,
-)
+from bot.slack.blocks import cut, escape, line_sections, message, mrkdwn, plain, section_message
+from bot.slack.limits import CONTEXT_MAX, FIELD_MAX, HEADER_MAX, SECTION_MAX
 from commands.deploys.gate import GateDecision
 from commands.slo.budget import BURN_WINDOWS, SloStatus, time_to_exhaustion
 from commands.slo.digest import PART_SLOS, digest_parts, part_of
