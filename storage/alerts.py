@@ -12,7 +12,7 @@ from sqlalchemy import bindparam, func, insert, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
-from storage.db import table, update_one
+from storage.db import changed_one, table, update_one
 from storage.models import Alert, AlertGroup
 
 _GROUPS = table(AlertGroup)
@@ -133,27 +133,18 @@ def status_counts(session: Session, group_id: int) -> dict[str, int]:
 
 def claim_acknowledgement(session: Session, group_id: int, who: str, at: datetime) -> bool:
     """Record the first acknowledgement atomically; False when someone else was first."""
-    return update_one(
-        session,
-        AlertGroup,
-        col(AlertGroup.id) == group_id,
-        col(AlertGroup.acknowledged_at).is_(None),
-        acknowledged_by=who,
-        acknowledged_at=at,
-        updated_at=at,
+    first = update(AlertGroup).where(
+        col(AlertGroup.id) == group_id, col(AlertGroup.acknowledged_at).is_(None)
+    )
+    return changed_one(
+        session, first.values(acknowledged_by=who, acknowledged_at=at, updated_at=at)
     )
 
 
 def link_incident(session: Session, group_id: int, incident_id: str, at: datetime) -> bool:
     """Link the group to an incident unless it already has one."""
-    return update_one(
-        session,
-        AlertGroup,
-        col(AlertGroup.id) == group_id,
-        col(AlertGroup.incident_id).is_(None),
-        incident_id=incident_id,
-        updated_at=at,
-    )
+    unlinked = (col(AlertGroup.id) == group_id, col(AlertGroup.incident_id).is_(None))
+    return update_one(session, AlertGroup, *unlinked, incident_id=incident_id, updated_at=at)
 
 
 def unacknowledged_groups(session: Session, seen_before: datetime) -> Sequence[AlertGroup]:

@@ -13,7 +13,7 @@ from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Engine, Table, create_engine, event, text, update
+from sqlalchemy import ColumnElement, Engine, Table, Update, create_engine, event, text, update
 from sqlalchemy.engine import Connection, CursorResult
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.sql.expression import Executable
@@ -44,7 +44,11 @@ def update_one(
     """UPDATE `model` SET `values` WHERE all of `where`: True when it changed exactly one
     row (a claim that won, a conditional change that applied), False when another writer
     was first or the row is not in the state asked for."""
-    statement = update(model).where(*where).values(**values)
+    return changed_one(session, update(model).where(*where).values(**values))
+
+
+def changed_one(session: Session, statement: Update) -> bool:
+    """Run a conditional UPDATE: True when it changed exactly one row, as `update_one`."""
     return rows_changed(session, statement.execution_options(synchronize_session=False)) == 1
 
 

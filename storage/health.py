@@ -3,9 +3,10 @@
 from collections.abc import Sequence
 from datetime import datetime
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from storage.db import insert_first, update_one
+from storage.db import changed_one, insert_first, update_one
 from storage.models import WatchState
 
 
@@ -39,22 +40,14 @@ def claim(session: Session, name: str, worker: str, now: datetime, until: dateti
 
 def save(session: Session, name: str, worker: str, **values: object) -> bool:
     """Record a check's result; False when our claim was lost (someone else checked)."""
-    return update_one(
-        session,
-        WatchState,
-        col(WatchState.name) == name,
-        col(WatchState.claimed_by) == worker,
-        claimed_by=None,
-        claimed_until=None,
-        **values,
+    ours = update(WatchState).where(
+        col(WatchState.name) == name, col(WatchState.claimed_by) == worker
     )
+    return changed_one(session, ours.values(claimed_by=None, claimed_until=None, **values))
 
 
 def mark_triggered(session: Session, name: str, episode: int) -> bool:
+    first = col(WatchState.triggered_episode) < episode
     return update_one(
-        session,
-        WatchState,
-        col(WatchState.name) == name,
-        col(WatchState.triggered_episode) < episode,
-        triggered_episode=episode,
+        session, WatchState, col(WatchState.name) == name, first, triggered_episode=episode
     )

@@ -4,11 +4,11 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, text
+from sqlalchemy import func, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
-from storage.db import update_one
+from storage.db import changed_one
 from storage.models import Incident, OnCallHandoff, OnCallOverride, Reminder, TimelineEntry
 
 _OVERRIDE_LOCK = 724_032  # PostgreSQL advisory lock: one override change at a time
@@ -82,15 +82,8 @@ def advance_reminder(
     now: datetime,
 ) -> bool:
     """Move a reminder from `old_step` to `new_step`; False when someone else moved it first."""
-    return update_one(
-        session,
-        Reminder,
-        col(Reminder.id) == reminder_id,
-        col(Reminder.step) == old_step,
-        step=new_step,
-        next_at=next_at,
-        last_sent_at=now,
-    )
+    moved = update(Reminder).where(col(Reminder.id) == reminder_id, col(Reminder.step) == old_step)
+    return changed_one(session, moved.values(step=new_step, next_at=next_at, last_sent_at=now))
 
 
 def unacknowledged_incidents(

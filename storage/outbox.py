@@ -5,10 +5,10 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import func, insert
+from sqlalchemy import func, insert, update
 from sqlmodel import Session, col, select
 
-from storage.db import table, update_one
+from storage.db import changed_one, table, update_one
 from storage.models import OutboxMessage, SlackMessage
 
 
@@ -125,15 +125,9 @@ def claim(session: Session, message_id: int, worker: str, now: datetime, lease: 
 
 
 def _finish(session: Session, message_id: int, worker: str, **values: object) -> bool:
-    return update_one(
-        session,
-        OutboxMessage,
-        col(OutboxMessage.id) == message_id,
-        col(OutboxMessage.state) == SENDING,
-        col(OutboxMessage.claimed_by) == worker,
-        claimed_until=None,
-        **values,
-    )
+    held = (col(OutboxMessage.state) == SENDING, col(OutboxMessage.claimed_by) == worker)
+    finished = update(OutboxMessage).where(col(OutboxMessage.id) == message_id, *held)
+    return changed_one(session, finished.values(claimed_until=None, **values))
 
 
 def mark_sent(

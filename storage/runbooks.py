@@ -57,14 +57,8 @@ def claim_run(session: Session, run_id: int, worker: str, now: datetime, until: 
 
 
 def extend_claim(session: Session, run_id: int, worker: str, until: datetime) -> bool:
-    return update_one(
-        session,
-        RunbookRun,
-        col(RunbookRun.id) == run_id,
-        col(RunbookRun.claimed_by) == worker,
-        col(RunbookRun.state) == "running",
-        claimed_until=until,
-    )
+    held = (col(RunbookRun.claimed_by) == worker, col(RunbookRun.state) == "running")
+    return update_one(session, RunbookRun, col(RunbookRun.id) == run_id, *held, claimed_until=until)
 
 
 def release_claim(session: Session, run_id: int, worker: str) -> None:

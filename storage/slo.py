@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
-from storage.db import insert_first, rows_changed, update_one
+from storage.db import changed_one, insert_first, rows_changed
 from storage.models import DigestRun, SloChart, SloSnapshot, SloState
 
 RUNNING = "running"
@@ -37,15 +37,9 @@ def move_state(
     session: Session, key: str, old: str, new: str, remaining: float | None, now: datetime
 ) -> bool:
     """Claim the change old -> new: True for exactly one evaluation, however many race."""
-    return update_one(
-        session,
-        SloState,
-        col(SloState.slo_key) == key,
-        col(SloState.status) == old,
-        status=new,
-        remaining=remaining,
-        changed_at=now,
-        evaluated_at=now,
+    moved = update(SloState).where(col(SloState.slo_key) == key, col(SloState.status) == old)
+    return changed_one(
+        session, moved.values(status=new, remaining=remaining, changed_at=now, evaluated_at=now)
     )
 
 
@@ -130,16 +124,9 @@ def finish_run(
     session: Session, slot: str, worker: str, data: dict[str, Any], now: datetime
 ) -> bool:
     """Mark the digest done, if this worker still holds it."""
-    return update_one(
-        session,
-        DigestRun,
-        col(DigestRun.slot) == slot,
-        col(DigestRun.state) == RUNNING,
-        col(DigestRun.claimed_by) == worker,
-        state=DONE,
-        data=data,
-        finished_at=now,
-    )
+    held = (col(DigestRun.state) == RUNNING, col(DigestRun.claimed_by) == worker)
+    done = update(DigestRun).where(col(DigestRun.slot) == slot, *held)
+    return changed_one(session, done.values(state=DONE, data=data, finished_at=now))
 
 
 # --- charts -----------------------------------------------------------------------------------
