@@ -54,8 +54,6 @@ ALERT_WEBHOOKS = Counter(
     registry=REGISTRY,
 )
 
-MTTA_BUCKETS = (60, 300, 600, 900, 1800, 3600, 7200, 14400, 28800, 86400)
-
 
 class IncidentCollector(Collector):
     def __init__(self, ctx: Context) -> None:
@@ -69,7 +67,7 @@ class IncidentCollector(Collector):
             "sre_bot_database_up", "Whether the database answered this scrape (1) or not (0)."
         )
         try:
-            stats = incident_stats(self.ctx, MTTA_BUCKETS)
+            stats = incident_stats(self.ctx)
             alert_groups = firing_counts(self.ctx)
         except DatabaseUnavailable:
             # The process's own counters (Slack errors...) matter most now: keep serving them.

@@ -8,12 +8,13 @@ PostgreSQL needs nothing special: writes that race use row locks or conditional 
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Engine, Table, Update, create_engine, event, text, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, CursorResult
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.sql.expression import Executable
@@ -50,6 +51,13 @@ def update_one(
 def changed_one(session: Session, statement: Update) -> bool:
     """Run a conditional UPDATE: True when it changed exactly one row, as `update_one`."""
     return rows_changed(session, statement.execution_options(synchronize_session=False)) == 1
+
+
+def dialect_insert(session: Session) -> Callable[..., Any]:
+    """The INSERT of this database's dialect, which knows ON CONFLICT."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert
+    return sqlite.insert
 
 
 def insert_first(session: Session, row: SQLModel) -> bool:

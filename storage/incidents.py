@@ -1,14 +1,24 @@
 """Incident and timeline queries. Plain functions over a session; callers own the transaction."""
 
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, literal, text, update
+from sqlalchemy import Connection, and_, case, func, insert, or_, text, update
 from sqlmodel import Session, col, select
 
-from storage.db import rows_changed, table
-from storage.models import Incident, SlackMessage, TimelineEntry
+from storage.db import dialect_insert, rows_changed, table
+from storage.models import (
+    ACK_FOREVER,
+    OPEN_INCIDENT,
+    POSTMORTEM_OWED,
+    UNACKNOWLEDGED_INCIDENT,
+    AckCount,
+    Incident,
+    SlackMessage,
+    TimelineEntry,
+)
 
 
 def get(session: Session, incident_id: str, *, for_update: bool = False) -> Incident | None:
@@ -93,6 +103,7 @@ def listing(
     session: Session,
     *,
     statuses: Sequence[str] | None = None,
+    open_only: bool = False,
     channel: str | None = None,
     since: datetime | None = None,
     limit: int | None = None,
@@ -100,6 +111,8 @@ def listing(
     query = select(Incident)
     if statuses is not None:
         query = query.where(col(Incident.status).in_(statuses))
+    if open_only:
+        query = query.where(text(OPEN_INCIDENT))
     if channel is not None:
         query = query.where(Incident.channel == channel)
     if since is not None:
@@ -110,34 +123,140 @@ def listing(
     return session.exec(query).all()
 
 
-def open_counts_by_severity(session: Session, open_statuses: Sequence[str]) -> dict[str, int]:
+def open_counts_by_severity(session: Session) -> dict[str, int]:
     query = (
         select(Incident.severity, func.count())
-        .where(col(Incident.status).in_(open_statuses))
+        .where(text(OPEN_INCIDENT))
         .group_by(Incident.severity)
     )
     return {severity: count for severity, count in session.exec(query)}
 
 
-def ack_delays(session: Session) -> list[tuple[str, float]]:
-    """(severity, seconds from declaration to acknowledgement) of every acknowledged incident."""
-    query = select(Incident.severity, Incident.created_at, Incident.acknowledged_at).where(
-        col(Incident.acknowledged_at).is_not(None)
+def count_acknowledgement(
+    session: Session, severity: str, seconds: float, buckets: Sequence[float]
+) -> None:
+    """Add one acknowledgement, `seconds` after its declaration, to the MTTA counters (in
+    the transaction that records it, so it is counted once)."""
+    le = next((int(bound) for bound in buckets if seconds <= bound), ACK_FOREVER)
+    row = {"severity": severity, "le_seconds": le, "count": 1, "seconds_sum": seconds}
+    added = {"count": AckCount.count + 1, "seconds_sum": AckCount.seconds_sum + seconds}
+    upsert = dialect_insert(session)(AckCount).values(**row)
+    session.execute(
+        upsert.on_conflict_do_update(index_elements=["severity", "le_seconds"], set_=added)
     )
-    return [
-        (severity, (acked - created).total_seconds())
-        for severity, created, acked in session.exec(query)
-        if acked is not None
+
+
+def ack_counts(session: Session) -> Sequence[AckCount]:
+    return session.exec(select(AckCount)).all()
+
+
+def unacknowledged(session: Session, statuses: Sequence[str]) -> Sequence[Incident]:
+    """Open incidents nobody has acknowledged, in one of `statuses`, newest first."""
+    query = (
+        select(Incident)
+        .where(text(UNACKNOWLEDGED_INCIDENT), col(Incident.status).in_(statuses))
+        .order_by(col(Incident.created_at).desc(), col(Incident.id).desc())
+    )
+    return session.exec(query).all()
+
+
+def postmortems_owed(session: Session) -> Sequence[Incident]:
+    """Closed incidents that need a postmortem nobody has recorded, oldest debt first."""
+    query = select(Incident).where(text(POSTMORTEM_OWED)).order_by(col(Incident.closed_at))
+    return session.exec(query).all()
+
+
+def seconds_between(session: Session, later: Any, earlier: Any) -> Any:
+    """`later - earlier` in seconds, as a SQL expression (SQLite counts in milliseconds)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.extract("epoch", later - earlier)
+    return (func.julianday(later) - func.julianday(earlier)) * 86400.0
+
+
+@dataclass(frozen=True)
+class SeverityFigures:
+    """One severity's incidents in a period, counted in SQL."""
+
+    count: int
+    by_status: dict[str, int]
+    acknowledged: int
+    ack_seconds_sum: float
+    resolved: int
+    resolve_seconds_sum: float
+    ack_due: int  # acknowledged, or unacknowledged past the target
+    ack_within_target: int
+
+
+def severity_figures(
+    session: Session,
+    severity: str,
+    statuses: Sequence[str],
+    since: datetime | None,
+    now: datetime,
+    target: timedelta,
+) -> SeverityFigures:
+    """One aggregate over the report's covering index (severity, then period)."""
+    to_ack = seconds_between(session, Incident.acknowledged_at, Incident.created_at)
+    to_resolve = seconds_between(session, Incident.resolved_at, Incident.created_at)
+    acked = col(Incident.acknowledged_at).is_not(None)
+    # Within the target, to the millisecond SQLite's date arithmetic keeps.
+    within = and_(acked, to_ack <= target.total_seconds() + 0.0005)
+    due = or_(acked, col(Incident.created_at) < now - target)
+    columns = [
+        func.count(),
+        func.count(col(Incident.acknowledged_at)),
+        func.coalesce(func.sum(to_ack), 0),
+        func.count(col(Incident.resolved_at)),
+        func.coalesce(func.sum(to_resolve), 0),
+        func.sum(case((due, 1), else_=0)),
+        func.sum(case((within, 1), else_=0)),
+        *(func.sum(case((col(Incident.status) == s, 1), else_=0)) for s in statuses),
     ]
+    query = select(*columns).where(Incident.severity == severity)
+    if since is not None:
+        query = query.where(Incident.created_at >= since)
+    count, acknowledged, ack_sum, resolved, resolve_sum, due_n, within_n, *per_status = (
+        session.exec(query).one()
+    )
+    return SeverityFigures(
+        count=int(count),
+        by_status={s: int(n or 0) for s, n in zip(statuses, per_status, strict=True)},
+        acknowledged=int(acknowledged),
+        ack_seconds_sum=float(ack_sum),
+        resolved=int(resolved),
+        resolve_seconds_sum=float(resolve_sum),
+        ack_due=int(due_n or 0),
+        ack_within_target=int(within_n or 0),
+    )
+
+
+def median_seconds(
+    session: Session, severity: str, since: datetime | None, until: str, count: int
+) -> float | None:
+    """The median of `until - created_at` (`until` is acknowledged_at or resolved_at) over the
+    severity's `count` incidents that have it: the middle one or two, sorted in SQL."""
+    if count <= 0:
+        return None
+    end = getattr(Incident, until)
+    seconds = seconds_between(session, end, Incident.created_at)
+    query = select(seconds).where(Incident.severity == severity, col(end).is_not(None))
+    if since is not None:
+        query = query.where(Incident.created_at >= since)
+    middle = query.order_by(seconds).offset((count - 1) // 2).limit(2 - count % 2)
+    values = [float(v) for v in session.exec(middle)]
+    return sum(values) / len(values) if values else None
 
 
 def channel_names_posted_in(session: Session, channel_id: str) -> set[str]:
     """The configured channel names whose incident announcements Slack placed in
     `channel_id` (a name like `#incidents` is only resolved to an ID by posting there)."""
-    query = (
-        select(Incident.channel)
-        .join(SlackMessage, col(SlackMessage.ref) == literal("incident:") + col(Incident.id))
-        .where(SlackMessage.channel == channel_id)
-        .distinct()
+    # The latest announcements there are enough to learn the names, and bound the work.
+    latest = (
+        select(SlackMessage.ref)
+        .where(SlackMessage.channel == channel_id, col(SlackMessage.ref).startswith("incident:"))
+        .order_by(col(SlackMessage.posted_at).desc())
+        .limit(200)
     )
+    ids = [ref.removeprefix("incident:") for ref in session.exec(latest)]
+    query = select(Incident.channel).where(col(Incident.id).in_(ids)).distinct()
     return set(session.exec(query))

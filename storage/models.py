@@ -6,15 +6,42 @@ and every row storage hands back has one."""
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, LargeBinary, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
+
+# The conditions of the partial indexes below, written the same way in the queries that use
+# them: SQLite uses a partial index only where the query repeats its condition literally.
+OPEN_INCIDENT = "status IN ('detected', 'acknowledged', 'investigating', 'mitigated')"
+UNACKNOWLEDGED_INCIDENT = f"acknowledged_at IS NULL AND {OPEN_INCIDENT}"
+POSTMORTEM_OWED = "status = 'closed' AND postmortem_required AND postmortem_url IS NULL"
+
+
+def _partial(name: str, column: str, where: str) -> Index:
+    return Index(name, column, sqlite_where=text(where), postgresql_where=text(where))
 
 
 class Incident(SQLModel, table=True):
+    # Hot queries read what is open, or a window, never the whole history: the report per
+    # severity and period (a covering index), the open and unacknowledged incidents, and
+    # the postmortems owed.
+    __table_args__ = (
+        Index(
+            "ix_incident_report",
+            "severity",
+            "created_at",
+            "status",
+            "acknowledged_at",
+            "resolved_at",
+        ),
+        _partial("ix_incident_open", "created_at", OPEN_INCIDENT),
+        _partial("ix_incident_unacknowledged", "created_at", UNACKNOWLEDGED_INCIDENT),
+        _partial("ix_incident_postmortem_owed", "closed_at", POSTMORTEM_OWED),
+    )
+
     id: str = Field(primary_key=True, max_length=40)
     title: str = Field(sa_column=Column(Text, nullable=False))
     description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    severity: str = Field(max_length=8, index=True)
+    severity: str = Field(max_length=8)
     status: str = Field(max_length=16, index=True)
     components: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     channel: str = Field(max_length=80)
@@ -33,6 +60,22 @@ class Incident(SQLModel, table=True):
     # Who was on call when the incident was declared (a Slack user ID), tagged in its
     # announcement and reminded first.
     oncall_user: str | None = Field(default=None, max_length=40)
+
+
+ACK_FOREVER = 2**31 - 1  # the +Inf bucket of AckCount
+
+
+class AckCount(SQLModel, table=True):
+    """Acknowledgements counted as they happen, per severity and MTTA bucket, so /metrics
+    reads a few rows rather than every incident. `le_seconds` is the smallest bucket bound
+    the delay fits under (ACK_FOREVER past the last); `seconds_sum` adds up its delays."""
+
+    __tablename__ = "incident_ack_count"
+
+    severity: str = Field(primary_key=True, max_length=8)
+    le_seconds: int = Field(primary_key=True)
+    count: int = 0
+    seconds_sum: float = 0.0
 
 
 class IncidentIdCounter(SQLModel, table=True):
@@ -92,6 +135,8 @@ class SlackMessage(SQLModel, table=True):
     """Where a message the bot posted lives, so replies and updates can find it."""
 
     __tablename__ = "slack_message"
+    # Which announcements landed in a channel, latest first (`/incident ack` with no ID).
+    __table_args__ = (Index("ix_slack_message_channel", "channel", "posted_at"),)
 
     ref: str = Field(primary_key=True, max_length=120)
     channel: str = Field(max_length=80)

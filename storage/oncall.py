@@ -1,15 +1,21 @@
 """On-call overrides, reminder state and handoffs. Plain functions; callers own the transaction."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import func, text, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
-from storage.db import changed_one
-from storage.models import Incident, OnCallHandoff, OnCallOverride, Reminder, TimelineEntry
+from storage.db import changed_one, dialect_insert
+from storage.models import (
+    OPEN_INCIDENT,
+    UNACKNOWLEDGED_INCIDENT,
+    Incident,
+    OnCallHandoff,
+    OnCallOverride,
+    Reminder,
+    TimelineEntry,
+)
 
 _OVERRIDE_LOCK = 724_032  # PostgreSQL advisory lock: one override change at a time
 
@@ -42,12 +48,6 @@ def add_overrides(session: Session, rows: Sequence[OnCallOverride]) -> None:
     session.flush()
 
 
-def _insert(session: Session) -> Callable[..., Any]:
-    if session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert
-    return sqlite.insert
-
-
 def reminder(session: Session, subject_kind: str, subject_id: str, kind: str) -> Reminder:
     """The reminder state of a subject, created (step 0) the first time it is asked for."""
     values = {
@@ -58,7 +58,7 @@ def reminder(session: Session, subject_kind: str, subject_id: str, kind: str) ->
         "next_at": None,
         "last_sent_at": None,
     }
-    session.execute(_insert(session)(Reminder).values(**values).on_conflict_do_nothing())
+    session.execute(dialect_insert(session)(Reminder).values(**values).on_conflict_do_nothing())
     query = select(Reminder).where(
         Reminder.subject_kind == subject_kind,
         Reminder.subject_id == subject_id,
@@ -68,9 +68,19 @@ def reminder(session: Session, subject_kind: str, subject_id: str, kind: str) ->
     return row
 
 
-def reminders_of(session: Session, subject_kind: str, kind: str) -> dict[str, Reminder]:
-    query = select(Reminder).where(Reminder.subject_kind == subject_kind, Reminder.kind == kind)
-    return {row.subject_id: row for row in session.exec(query)}
+def reminders_for(
+    session: Session, subject_kind: str, kind: str, subject_ids: Iterable[str]
+) -> dict[str, Reminder]:
+    """The reminder state of these subjects (the ones a sweep is looking at, not history)."""
+    wanted, found = sorted(set(subject_ids)), {}
+    for start in range(0, len(wanted), 500):
+        query = select(Reminder).where(
+            Reminder.subject_kind == subject_kind,
+            col(Reminder.subject_id).in_(wanted[start : start + 500]),
+            Reminder.kind == kind,
+        )
+        found.update({row.subject_id: row for row in session.exec(query)})
+    return found
 
 
 def advance_reminder(
@@ -86,19 +96,16 @@ def advance_reminder(
     return changed_one(session, moved.values(step=new_step, next_at=next_at, last_sent_at=now))
 
 
-def unacknowledged_incidents(
-    session: Session, open_statuses: Sequence[str], created_before: datetime
-) -> Sequence[Incident]:
+def unacknowledged_incidents(session: Session, created_before: datetime) -> Sequence[Incident]:
+    """Open incidents nobody acknowledged, declared by `created_before` (a partial index)."""
     query = select(Incident).where(
-        col(Incident.status).in_(open_statuses),
-        col(Incident.acknowledged_at).is_(None),
-        col(Incident.created_at) <= created_before,
+        text(UNACKNOWLEDGED_INCIDENT), col(Incident.created_at) <= created_before
     )
     return session.exec(query).all()
 
 
 def acknowledged_incidents_with_last_entry(
-    session: Session, statuses: Sequence[str], severities: Sequence[str]
+    session: Session, severities: Sequence[str]
 ) -> list[tuple[Incident, datetime | None]]:
     """Acknowledged open incidents of these severities with the time of their latest
     timeline entry (looked up per incident, by its index)."""
@@ -109,20 +116,11 @@ def acknowledged_incidents_with_last_entry(
         .scalar_subquery()
     )
     query = select(Incident, last_at).where(
-        col(Incident.status).in_(statuses),
+        text(OPEN_INCIDENT),
         col(Incident.severity).in_(severities),
         col(Incident.acknowledged_at).is_not(None),
     )
     return [(incident, at) for incident, at in session.exec(query)]
-
-
-def postmortems_owed(session: Session, closed_status: str) -> Sequence[Incident]:
-    query = select(Incident).where(
-        Incident.status == closed_status,
-        col(Incident.postmortem_required).is_(True),
-        col(Incident.postmortem_url).is_(None),
-    )
-    return session.exec(query).all()
 
 
 def incidents_declared_between(

@@ -126,6 +126,45 @@ def answer_command(
     return True
 
 
+def answer_after_ack(
+    runtime: Runtime,
+    command: dict,
+    respond: Respond,
+    answer: Callable[[], dict],
+    words: Callable[[Translator, BaseException], str] = failure_text,
+) -> None:
+    """For a slash command whose answer takes time (Prometheus, a report over a period): the
+    caller has acked; `answer()` runs after and goes through the response_url, or as an
+    ephemeral message when the response_url no longer takes it."""
+    name = str(command.get("command") or "command")
+    user = str(command.get("user_id") or "")
+    channel = str(command.get("channel_id") or "")
+
+    def run() -> None:
+        try:
+            message = answer()
+        except Exception as exc:  # every failure becomes words for the person
+            message = ephemeral(words(runtime.t, exc))
+        try:
+            respond(**message)
+            return
+        except Exception as exc:  # the response_url may have expired: post instead
+            log.warning("%s: the response_url did not take the answer (%s); posting", name, exc)
+        try:
+            call(
+                runtime.client,
+                "chat.postEphemeral",
+                channel=channel,
+                user=user,
+                text=message["text"],
+                blocks=message.get("blocks") or [],
+            )
+        except SlackFailure as failure:
+            log.warning("%s: could not answer %s: %s", name, user, failure)
+
+    runtime.later(run)
+
+
 def later(runtime: Runtime, work: Callable[[], str | None], respond: Respond, body: dict) -> None:
     """Run `work` after the ack; tell the person what it returns, or what went wrong."""
 

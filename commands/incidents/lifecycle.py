@@ -21,6 +21,7 @@ from commands.incidents.severity import (
     parse_severity,
     parse_status,
 )
+from commands.incidents.stats import ACK_BUCKETS
 from commands.notices import Template, Thread, deadline_stream, incident_ref
 from commands.oncall.schedule import primary_at
 from storage import incidents as repo
@@ -211,9 +212,15 @@ def acknowledge(ctx: Context, incident_id: str, responder: str) -> AckResult:
         incident = _load(session, incident.id, for_update=False)
         if not won:
             return AckResult(incident, acknowledged=False)
+        _count_acknowledgement(session, incident, now)
         entry_id = repo.add_timeline(session, incident.id, now, responder, "acknowledged", {})
         _announce_changes(ctx, session, incident, entry_id)
         return AckResult(incident, acknowledged=True)
+
+
+def _count_acknowledgement(session: Session, incident: Incident, at: datetime) -> None:
+    seconds = (at - incident.created_at).total_seconds()
+    repo.count_acknowledgement(session, incident.severity, seconds, ACK_BUCKETS)
 
 
 def set_status(
@@ -242,6 +249,7 @@ def set_status(
         if incident.acknowledged_at is None:
             # Working on it is acknowledging it: MTTA counts from the first human response.
             incident.acknowledged_at, incident.acknowledged_by = now, actor
+            _count_acknowledgement(session, incident, now)
             data["acknowledged"] = True
         if target == Status.MITIGATED:
             incident.mitigated_at = now
@@ -392,20 +400,15 @@ def get_timeline_entry(ctx: Context, entry_id: int) -> TimelineEntry | None:
 def list_incidents(
     ctx: Context, *, open_only: bool = False, limit: int | None = 50
 ) -> list[Incident]:
-    statuses = [s.value for s in OPEN_STATUSES] if open_only else None
     with ctx.db.reader() as session:
-        return list(repo.listing(session, statuses=statuses, limit=limit))
+        return list(repo.listing(session, open_only=open_only, limit=limit))
 
 
 def unacknowledged(ctx: Context, channel: str | None = None) -> list[Incident]:
     """Open incidents nobody has acknowledged yet, newest first; with `channel` (a Slack
     channel ID), only those announced there: under its configured name, or its ID."""
     with ctx.db.reader() as session:
-        rows = [
-            i
-            for i in repo.listing(session, statuses=[Status.DETECTED.value])
-            if i.acknowledged_at is None
-        ]
+        rows = list(repo.unacknowledged(session, [Status.DETECTED.value]))
         if channel is None:
             return rows
         names = {channel, *repo.channel_names_posted_in(session, channel)}

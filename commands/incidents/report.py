@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from statistics import mean, median
 from typing import Any
 
 from commands.clock import iso_utc
@@ -76,62 +75,56 @@ class Report:
         }
 
 
-def _seconds(deltas: list[timedelta]) -> tuple[float | None, float | None]:
-    if not deltas:
-        return None, None
-    values = [d.total_seconds() for d in deltas]
-    return round(mean(values), 1), round(median(values), 1)
+def _mean(total: float, count: int) -> float | None:
+    return round(total / count, 1) if count else None
+
+
+def _rounded(value: float | None) -> float | None:
+    return round(value, 1) if value is not None else None
 
 
 def incident_report(ctx: Context, *, days: int | None = None) -> Report:
+    """Counted in the database, per severity over its covering index: the cost follows the
+    period asked for, not the whole history."""
     now = ctx.clock.now()
     since = now - timedelta(days=days) if days else None
-    with ctx.db.reader() as session:
-        incidents = list(repo.listing(session, since=since))
-        closed = repo.listing(session, statuses=[Status.CLOSED.value])
+    statuses = [status.value for status in Status]
     by_severity = {name: 0 for name in SEVERITY_NAMES}
-    by_status = {status.value: 0 for status in Status}
+    by_status = {status: 0 for status in statuses}
     stats = []
-    for incident in incidents:
-        by_severity[incident.severity] = by_severity.get(incident.severity, 0) + 1
-        by_status[incident.status] = by_status.get(incident.status, 0) + 1
-    for name in SEVERITY_NAMES:
-        target = timedelta(minutes=ctx.config.response_minutes(name))
-        group = [i for i in incidents if i.severity == name]
-        acked = [i for i in group if i.acknowledged_at is not None]
-        resolved = [i for i in group if i.resolved_at is not None]
-        to_ack = [i.acknowledged_at - i.created_at for i in group if i.acknowledged_at]
-        to_resolve = [i.resolved_at - i.created_at for i in group if i.resolved_at]
-        mtta, mtta_median = _seconds(to_ack)
-        mttr, mttr_median = _seconds(to_resolve)
-        due = [i for i in group if i.acknowledged_at is not None or now - i.created_at > target]
-        within = [
-            i
-            for i in acked
-            if i.acknowledged_at is not None and i.acknowledged_at - i.created_at <= target
-        ]
-        stats.append(
-            SeverityStats(
-                severity=name,
-                target_minutes=int(target.total_seconds() // 60),
-                count=len(group),
-                acknowledged=len(acked),
-                mtta_seconds=mtta,
-                mtta_median_seconds=mtta_median,
-                resolved=len(resolved),
-                mttr_seconds=mttr,
-                mttr_median_seconds=mttr_median,
-                ack_due=len(due),
-                ack_within_target=len(within),
+    with ctx.db.reader() as session:
+        for name in SEVERITY_NAMES:
+            target = timedelta(minutes=ctx.config.response_minutes(name))
+            figures = repo.severity_figures(session, name, statuses, since, now, target)
+            by_severity[name] = figures.count
+            for status, count in figures.by_status.items():
+                by_status[status] += count
+            mtta_median = repo.median_seconds(
+                session, name, since, "acknowledged_at", figures.acknowledged
             )
-        )
-    # Owed postmortems are listed whatever the period: a debt does not age out of the report.
-    owed = [i for i in closed if i.postmortem_required and not i.postmortem_url]
-    owed.sort(key=lambda i: i.closed_at or i.created_at)
+            mttr_median = repo.median_seconds(session, name, since, "resolved_at", figures.resolved)
+            stats.append(
+                SeverityStats(
+                    severity=name,
+                    target_minutes=int(target.total_seconds() // 60),
+                    count=figures.count,
+                    acknowledged=figures.acknowledged,
+                    mtta_seconds=_mean(figures.ack_seconds_sum, figures.acknowledged),
+                    mtta_median_seconds=_rounded(mtta_median),
+                    resolved=figures.resolved,
+                    mttr_seconds=_mean(figures.resolve_seconds_sum, figures.resolved),
+                    mttr_median_seconds=_rounded(mttr_median),
+                    ack_due=figures.ack_due,
+                    ack_within_target=figures.ack_within_target,
+                )
+            )
+        # Owed postmortems are listed whatever the period: a debt does not age out of the
+        # report. A partial index holds exactly these.
+        owed = list(repo.postmortems_owed(session))
     return Report(
         generated_at=now,
         since=since,
-        total=len(incidents),
+        total=sum(by_severity.values()),
         by_severity=by_severity,
         by_status=by_status,
         severities=stats,

@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from commands.clock import iso_utc
 from commands.context import Context
-from commands.incidents.severity import OPEN_STATUSES, SEVERITY_NAMES, Status
+from commands.incidents.severity import SEVERITY_NAMES
 from commands.notices import Template, Thread, handoff_ref
 from commands.oncall import rotation as rot
 from commands.oncall import schedule as oncall
@@ -108,10 +108,8 @@ def handoff_summary(ctx: Context, handoff_at: datetime, *, late: bool = False) -
             for source in PAGE_SOURCES.values()
             for page in source(session, shift_start, handoff_at)
         ]
-        open_incidents = list(
-            incident_repo.listing(session, statuses=[s.value for s in OPEN_STATUSES], limit=20)
-        )
-        owed = len(repo.postmortems_owed(session, Status.CLOSED.value))
+        open_incidents = list(incident_repo.listing(session, open_only=True, limit=20))
+        owed = len(incident_repo.postmortems_owed(session))
     return HandoffSummary(
         handoff_at=handoff_at,
         shift_start=shift_start,

@@ -61,7 +61,7 @@ class AckSubjectKind:
 def _pending_incidents(session: Session, since_before: datetime) -> list[AckSubject]:
     return [
         AckSubject("incident", i.id, i.severity, i.created_at, incident_ref(i.id), i.id)
-        for i in repo.unacknowledged_incidents(session, _OPEN, since_before)
+        for i in repo.unacknowledged_incidents(session, since_before)
     ]
 
 
@@ -155,7 +155,7 @@ def sweep_ack(ctx: Context) -> int:
     for kind, subjects in ACK_SUBJECTS.items():
         with ctx.db.reader() as session:
             pending = subjects.pending(session, _earliest_due_cutoff(ctx, now))
-            state = repo.reminders_of(session, kind, ACK)
+            state = repo.reminders_for(session, kind, ACK, [s.id for s in pending])
         for subject in pending:
             if subject.severity not in ctx.config.severities:
                 continue
@@ -273,7 +273,7 @@ def sweep_updates(ctx: Context) -> int:
     if minutes <= 0:
         return 0
     with ctx.db.reader() as session:
-        found = repo.acknowledged_incidents_with_last_entry(session, _OPEN, UPDATE_SEVERITIES)
+        found = repo.acknowledged_incidents_with_last_entry(session, UPDATE_SEVERITIES)
     # Acknowledged ones only: the ack reminders have the others.
     quiet = [(i, max(last_at or i.created_at, i.created_at)) for i, last_at in found]
     every = timedelta(minutes=minutes)
@@ -285,7 +285,7 @@ def sweep_postmortems(ctx: Context) -> int:
     if hours <= 0:
         return 0
     with ctx.db.reader() as session:
-        owed_by = repo.postmortems_owed(session, Status.CLOSED.value)
+        owed_by = incident_repo.postmortems_owed(session)
     closed = [(i, i.closed_at or i.updated_at) for i in owed_by]
     every = timedelta(hours=hours)
     return _owe_repeats(ctx, POSTMORTEM, closed, every, Template.ONCALL_POSTMORTEM_REMINDER)
@@ -301,7 +301,7 @@ def _owe_repeats(
     """Remind, `every` apart, about each incident that has been owing something `since`."""
     now = ctx.clock.now()
     with ctx.db.reader() as session:
-        state = repo.reminders_of(session, "incident", kind)
+        state = repo.reminders_for(session, "incident", kind, [i.id for i, _ in since])
     owed = 0
     for incident, start in since:
         if _repeat_due(state.get(incident.id), start, every) <= now:

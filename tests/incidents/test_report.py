@@ -1,6 +1,17 @@
+import random
+from datetime import UTC, datetime, timedelta
+from statistics import mean, median
+
+import pytest
+
+from commands.clock import FakeClock
+from commands.context import Context
 from commands.incidents import lifecycle as incidents
 from commands.incidents.lifecycle import IncidentDraft
 from commands.incidents.report import incident_report
+from commands.incidents.severity import SEVERITY_NAMES, Status
+from storage import incidents as repo
+from storage.models import Incident
 
 
 def test_report_counts_mtta_mttr_targets_and_owed_postmortems(ctx, clock):
@@ -72,3 +83,95 @@ def test_period_filter_keeps_owed_postmortems(ctx, clock):
     report = incident_report(ctx, days=30)
     assert report.total == 0
     assert [i.id for i in report.postmortems_owed] == [old.id]
+
+
+def _reference(rows: list[Incident], now: datetime, since: datetime | None, config) -> dict:
+    """The report counted by hand, one incident at a time, as a person would."""
+    rows = [i for i in rows if since is None or i.created_at >= since]
+    figures = {}
+    for name in SEVERITY_NAMES:
+        target = timedelta(minutes=config.response_minutes(name))
+        group = [i for i in rows if i.severity == name]
+        to_ack = [
+            (i.acknowledged_at - i.created_at).total_seconds() for i in group if i.acknowledged_at
+        ]
+        to_fix = [(i.resolved_at - i.created_at).total_seconds() for i in group if i.resolved_at]
+        figures[name] = {
+            "count": len(group),
+            "acknowledged": len(to_ack),
+            "mtta": round(mean(to_ack), 1) if to_ack else None,
+            "mtta_median": round(median(to_ack), 1) if to_ack else None,
+            "resolved": len(to_fix),
+            "mttr": round(mean(to_fix), 1) if to_fix else None,
+            "mttr_median": round(median(to_fix), 1) if to_fix else None,
+            "due": sum(1 for i in group if i.acknowledged_at or now - i.created_at > target),
+            "within": sum(1 for s in to_ack if s <= target.total_seconds()),
+        }
+    statuses = {s.value: sum(1 for i in rows if i.status == s) for s in Status}
+    return {"figures": figures, "statuses": statuses, "total": len(rows)}
+
+
+@pytest.mark.parametrize("days", [None, 30])
+def test_the_report_counted_in_sql_is_the_report_counted_by_hand(any_database, config, days):
+    """Random incidents with microsecond times, acknowledgements exactly at the target
+    among them."""
+    shuffle = random.Random(20261203)
+    now = datetime(2026, 12, 3, 5, 0, tzinfo=UTC)
+    rows = []
+    for n in range(400):
+        severity = shuffle.choice([*SEVERITY_NAMES, "Sev1", "Sev2"])
+        created = now - timedelta(
+            days=shuffle.uniform(0, 90), microseconds=shuffle.randrange(10**6)
+        )
+        target = timedelta(minutes=config.response_minutes(severity))
+        acked = shuffle.choice(
+            [None, created + target, created + timedelta(seconds=shuffle.uniform(1, 9000))]
+        )
+        resolved = acked + timedelta(seconds=shuffle.uniform(1, 90000)) if acked and n % 3 else None
+        status = shuffle.choice(list(Status)) if resolved is None else Status.RESOLVED
+        if resolved and n % 5 == 0:
+            status = Status.CLOSED
+        rows.append(_incident(f"INC-{n:04d}", severity, status, created, acked, resolved))
+    with any_database.session() as session:
+        for row in rows:
+            repo.add(session, row)
+    ctx = Context(any_database, config, FakeClock(now))
+
+    report = incident_report(ctx, days=days)
+    expected = _reference(rows, now, report.since, config)
+    assert report.total == expected["total"]
+    assert {k: v for k, v in report.by_status.items()} == expected["statuses"]
+    assert report.by_severity == {n: expected["figures"][n]["count"] for n in SEVERITY_NAMES}
+    for stats in report.severities:
+        want = expected["figures"][stats.severity]
+        got = {
+            "count": stats.count,
+            "acknowledged": stats.acknowledged,
+            "mtta": stats.mtta_seconds,
+            "mtta_median": stats.mtta_median_seconds,
+            "resolved": stats.resolved,
+            "mttr": stats.mttr_seconds,
+            "mttr_median": stats.mttr_median_seconds,
+            "due": stats.ack_due,
+            "within": stats.ack_within_target,
+        }
+        # Means and medians to the tenth of a second shown, within SQLite's millisecond.
+        assert got == {k: pytest.approx(v, abs=0.051) if v else v for k, v in want.items()}
+
+
+def _incident(id_: str, severity: str, status: Status, created, acked, resolved) -> Incident:
+    return Incident(
+        id=id_,
+        title=id_,
+        severity=severity,
+        status=status.value,
+        channel="#incidents",
+        created_at=created,
+        created_by="U1",
+        acknowledged_at=acked,
+        acknowledged_by="U2" if acked else None,
+        resolved_at=resolved,
+        closed_at=resolved if status == Status.CLOSED else None,
+        postmortem_required=status == Status.CLOSED,
+        updated_at=created,
+    )

@@ -1,5 +1,6 @@
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import inspect, text
 
 from commands.clock import FakeClock
@@ -34,7 +35,7 @@ def test_upgrade_creates_every_table_and_is_idempotent(any_database):
     } <= tables
     head = current_revision(any_database)
     upgrade(any_database)
-    assert current_revision(any_database) == head == "0008"
+    assert current_revision(any_database) == head == "0010"
 
 
 def test_upgrade_from_the_first_schema_keeps_incidents_and_continues_their_ids(
@@ -57,7 +58,7 @@ def test_upgrade_from_the_first_schema_keeps_incidents_and_continues_their_ids(
                 },
             )
     upgrade(db)
-    assert current_revision(db) == "0008"
+    assert current_revision(db) == "0010"
     clock = FakeClock(datetime(2026, 1, 5, 1, 30, tzinfo=UTC))
     created = incidents.create_incident(
         Context(db, config, clock), IncidentDraft(title="new", severity="Sev3", created_by="U1")
@@ -77,3 +78,39 @@ def test_the_migrations_build_the_schema_the_models_describe(any_database):
     with any_database.engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
     assert differences == []
+
+
+def test_upgrade_counts_the_acknowledgements_made_before_it(database_url, config):
+    """/metrics reads counters kept at each acknowledgement; the migration that adds them
+    counts the incidents acknowledged before, into the same buckets."""
+    from commands.incidents.stats import incident_stats
+
+    db = Database(database_url)
+    upgrade(db, "0009")
+    declared = datetime(2026, 1, 5, 1, 0, tzinfo=UTC)
+    delays = {"A": 45, "B": 300, "C": 301.5, "D": 90_000, "E": None}
+    with db.engine.begin() as conn:
+        for name, delay in delays.items():
+            acked = declared + timedelta(seconds=delay) if delay is not None else None
+            conn.execute(
+                text(
+                    "INSERT INTO incident (id, title, description, severity, status, components,"
+                    " channel, created_at, created_by, acknowledged_at, postmortem_required,"
+                    " updated_at) VALUES (:id, 'old', '', 'Sev2', 'closed', '[]', '#incidents',"
+                    " :at, 'U1', :acked, false, :at)"
+                ),
+                {"id": f"INC-20260105-100000-{name}", "at": declared, "acked": acked},
+            )
+    upgrade(db)
+    clock = FakeClock(declared + timedelta(days=2))
+    ctx = Context(db, config, clock)
+    created = incidents.create_incident(ctx, IncidentDraft(title="new", severity="Sev2"))
+    clock.advance(seconds=30)
+    incidents.acknowledge(ctx, created.id, "U2")
+
+    sev2 = incident_stats(ctx).mtta_histograms["Sev2"]
+    assert sev2.count == 5
+    assert sev2.total_seconds == pytest.approx(45 + 300 + 301.5 + 90_000 + 30, abs=0.01)
+    cumulative = dict(sev2.cumulative)
+    assert (cumulative[60], cumulative[300], cumulative[600], cumulative[86400]) == (2, 3, 4, 4)
+    db.dispose()

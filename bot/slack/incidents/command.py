@@ -3,11 +3,20 @@
 Only database work happens before `ack()`; Slack messages go through the outbox.
 """
 
+from functools import partial
+
 from slack_bolt import Ack, App, Respond
 
 from bot.i18n import Translator
 from bot.runtime import Runtime
-from bot.slack.common import answer_command, ephemeral, failure_text, later, open_modal
+from bot.slack.common import (
+    answer_after_ack,
+    answer_command,
+    ephemeral,
+    failure_text,
+    later,
+    open_modal,
+)
 from bot.slack.incidents import views
 from bot.slack.incidents.forms import create_incident_modal
 from commands.context import Context
@@ -79,9 +88,13 @@ def run_request(
         message = views.incident_list(found, t, open_only=not request.show_all)
         return ephemeral(message["text"], message["blocks"])
     if sub == "report":
-        message = views.report_message(incident_report(ctx, days=request.days), t)
-        return ephemeral(message["text"], message["blocks"])
+        return report_answer(ctx, t, request.days)
     raise AssertionError(f"unhandled sub-command {sub}")
+
+
+def report_answer(ctx: Context, t: Translator, days: int | None) -> dict:
+    message = views.report_message(incident_report(ctx, days=days), t)
+    return ephemeral(message["text"], message["blocks"])
 
 
 def _channel(channel: str) -> str:
@@ -120,6 +133,12 @@ def register(app: App, runtime: Runtime) -> None:
             view = create_incident_modal(t, metadata={"channel": channel})
             trigger = command.get("trigger_id")
             later(runtime, lambda: open_modal(runtime, trigger, view), respond, command)
+            return
+        if request.sub == "report":
+            # A period of history: counted after the ack, answered through the response_url.
+            ack()
+            report = partial(report_answer, runtime.ctx, t, request.days)
+            answer_after_ack(runtime, command, respond, report, incident_error_text)
             return
         answered = answer_command(
             ack, t, lambda: run_request(runtime.ctx, t, request, user, channel), incident_error_text

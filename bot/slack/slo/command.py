@@ -5,14 +5,14 @@ figures follow through the response_url (an ephemeral post if that fails).
 """
 
 import logging
+from functools import partial
 
 from slack_bolt import Ack, App, Respond
 
 from bot.i18n import Translator
 from bot.runtime import Runtime
-from bot.slack.api import SlackFailure, call
 from bot.slack.blocks import escape
-from bot.slack.common import ephemeral, failure_text
+from bot.slack.common import answer_after_ack, ephemeral, failure_text
 from bot.slack.slo import views
 from commands.context import Context
 from commands.errors import ConfigError
@@ -46,29 +46,6 @@ def slo_answer(ctx: Context, t: Translator, request: SloRequest) -> dict:
 
 
 def register(app: App, runtime: Runtime) -> None:
-    def answer_later(request: SloRequest, user: str, channel: str, respond: Respond) -> None:
-        t = runtime.t
-        try:
-            answer = slo_answer(runtime.ctx, t, request)
-        except Exception as exc:  # every failure becomes words for the person
-            answer = ephemeral(slo_error_text(t, exc))
-        try:
-            respond(**answer)
-            return
-        except Exception as exc:  # the response_url may have expired: post instead
-            log.warning("/slo: the response_url did not take the answer (%s); posting", exc)
-        try:
-            call(
-                runtime.client,
-                "chat.postEphemeral",
-                channel=channel,
-                user=user,
-                text=answer["text"],
-                blocks=answer.get("blocks") or [],
-            )
-        except SlackFailure as failure:
-            log.warning("/slo: could not answer %s: %s", user, failure)
-
     @app.command("/slo")
     def slo_command(ack: Ack, command: dict, respond: Respond) -> None:
         t = runtime.t
@@ -77,6 +54,5 @@ def register(app: App, runtime: Runtime) -> None:
             ack(response_type="ephemeral", text=t("slo.usage"))
             return
         ack()
-        user = str(command.get("user_id") or "")
-        channel = str(command.get("channel_id") or "")
-        runtime.later(lambda: answer_later(request, user, channel, respond))
+        answer = partial(slo_answer, runtime.ctx, t, request)
+        answer_after_ack(runtime, command, respond, answer, slo_error_text)
