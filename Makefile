@@ -37,6 +37,8 @@ bench: $(STAMP) system-deps
 	$(BIN)/python bench/ack_latency.py
 	$(BIN)/python bench/alert_storm.py
 	$(BIN)/python bench/slo_report.py
+	$(BIN)/python bench/scale.py
+	$(BIN)/python bench/scale.py --database postgresql
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

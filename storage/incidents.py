@@ -255,7 +255,7 @@ def channel_names_posted_in(session: Session, channel_id: str) -> set[str]:
         select(SlackMessage.ref)
         .where(SlackMessage.channel == channel_id, col(SlackMessage.ref).startswith("incident:"))
         .order_by(col(SlackMessage.posted_at).desc())
-        .limit(200)
+        .limit(50)
     )
     ids = [ref.removeprefix("incident:") for ref in session.exec(latest)]
     query = select(Incident.channel).where(col(Incident.id).in_(ids)).distinct()
