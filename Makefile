@@ -36,6 +36,7 @@ format: $(STAMP)
 bench: $(STAMP) system-deps
 	$(BIN)/python bench/ack_latency.py
 	$(BIN)/python bench/alert_storm.py
+	$(BIN)/python bench/outbox_drain.py
 	$(BIN)/python bench/slo_report.py
 	$(BIN)/python bench/scale.py
 	$(BIN)/python bench/scale.py --database postgresql

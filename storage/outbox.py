@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import func, insert, update
+from sqlalchemy import case, func, insert, update
 from sqlmodel import Session, col, select
 
 from storage.db import changed_one, table, update_one
@@ -103,7 +103,13 @@ def stream_heads(
                 & (col(OutboxMessage.claimed_until) < now)
             )
         )
-        .order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
+        # Incidents before alerts and digests: a Sev1 announcement must not queue behind a
+        # storm. Then the order they became due in.
+        .order_by(
+            case((col(OutboxMessage.stream).startswith("incident:"), 0), else_=1),
+            col(OutboxMessage.next_attempt_at),
+            col(OutboxMessage.id),
+        )
         .limit(limit)
     )
     return session.exec(query).all()

@@ -9,12 +9,13 @@ nobody knows, is set aside as dead, counted and logged, and a line takes its pla
 thread. How a message reaches Slack is bot/delivery/slack_writer.py.
 """
 
+import itertools
 import logging
 import random
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
@@ -48,6 +49,9 @@ class StillUncertain(Exception):
 
 
 LEASE_NAME = "outbox-delivery"
+# Stream heads looked at per sweep: enough to reach every channel of a backlog, so that one
+# channel waiting for its pace does not hide the others.
+HEADS = 2000
 # An `ok: false` error we do not know is tried this many times (over about ten minutes at
 # the default backoff), then the message is set aside so the rest of its stream goes on.
 MAX_REFUSALS = 5
@@ -87,6 +91,9 @@ class OutboxDelivery:
         # Retries this process scheduled, by the monotonic clock: a wall clock set back
         # (an NTP step, a VM resumed) must not hold them for the length of the jump.
         self._retry_due: dict[int, float] = {}
+        # Messages waiting out a Slack outage (5xx, no connection): the first delivery that
+        # works again makes them due at once, instead of each sitting out its backoff.
+        self._after_outage: set[int] = set()
         self.min_gap = min_gap
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -159,17 +166,55 @@ class OutboxDelivery:
             mono = time.monotonic()
             due_ids = [i for i, at in self._retry_due.items() if at <= mono]
             with self.ctx.db.reader() as session:
-                heads = list(repo.stream_heads(session, now, limit=50, due_ids=due_ids))
+                heads = list(repo.stream_heads(session, now, limit=HEADS, due_ids=due_ids))
             progressed = 0
-            for head in heads:
+            held: set[str] = set()  # channels (and methods) with no slot left this sweep
+            for head in self._round_robin(heads):
                 if self._stop.is_set():
                     break
-                outcome = self._deliver(head)
-                progressed += outcome
+                if self._held_back(head, held):
+                    continue
+                progressed += self._deliver(head)
             finished += progressed
             if not progressed:
                 break
         return finished
+
+    def _round_robin(self, heads: list[OutboxMessage]) -> Iterator[OutboxMessage]:
+        """The heads taken one channel at a time, in turn: a channel waiting for its pace
+        holds up only itself. Within a channel the order stays (incidents first)."""
+        by_channel: dict[str, list[OutboxMessage]] = {}
+        for head in heads:
+            by_channel.setdefault(self._pacing_key(head), []).append(head)
+        for turn in itertools.zip_longest(*by_channel.values()):
+            yield from (head for head in turn if head is not None)
+
+    def _pacing_key(self, head: OutboxMessage) -> str:
+        """What a message waits on: its channel's budget for posts and uploads, Slack's
+        per-method limit for updates."""
+        if head.op in (Op.POST, Op.REPLY, Op.UPLOAD):
+            return self._channel_of(head) or f"stream:{head.stream}"
+        return f"method:{self._method(head)}"
+
+    def _held_back(self, head: OutboxMessage, held: set[str]) -> bool:
+        """Slack said 429 for the method, or the channel has no slot now: leave the message
+        for a later sweep without touching its row, and skip the rest of that channel."""
+        method, key = self._method(head), self._pacing_key(head)
+        if method in held or key in held:
+            return True
+        mono = time.monotonic()
+        paused_until = self._paused_until.get(method, 0)
+        if paused_until > mono:
+            self._paced_until = min(self._paced_until or paused_until, paused_until)
+            held.add(method)
+            return True
+        paced = method in ("chat.postMessage", UPLOAD_METHOD) and not key.startswith("stream:")
+        if paced and not self.bucket.ready(key, mono):
+            opens = mono + self.bucket.wait(key, mono)
+            self._paced_until = min(self._paced_until or opens, opens)
+            held.add(key)
+            return True
+        return False
 
     def _hold_lease(self, now: datetime) -> bool:
         """Hold the delivery lease, renewing it (a write) only when half of it has run out."""
@@ -204,19 +249,6 @@ class OutboxDelivery:
         return "chat.update" if message.op == Op.UPDATE else "chat.postMessage"
 
     def _deliver(self, head: OutboxMessage) -> int:
-        method = self._method(head)
-        mono = time.monotonic()
-        paused_until = self._paused_until.get(method, 0)
-        if paused_until > mono:  # Slack said 429: nothing for this method until then
-            self._paced_until = min(self._paced_until or paused_until, paused_until)
-            return 0
-        if method in ("chat.postMessage", UPLOAD_METHOD):
-            channel = self._channel_of(head)
-            if channel is not None and not self.bucket.ready(channel, mono):
-                # Paced: leave it for a later sweep, without touching the row.
-                opens = mono + self.bucket.wait(channel, mono)
-                self._paced_until = min(self._paced_until or opens, opens)
-                return 0
         now = self.ctx.clock.now()
         # Slack may have taken the post even though we never heard back: after a crash
         # mid-send or a timeout, look for it before posting again.
@@ -382,6 +414,11 @@ class OutboxDelivery:
             # Slack may still be working on the request: give it time to land, so the
             # look-up before the next attempt can find it instead of posting twice.
             delay = max(delay, self.landing_window, 2.0 * float(self.client.timeout))
+        else:
+            if message.op in (Op.POST, Op.REPLY, Op.UPLOAD):
+                self.bucket.refund(self._pacing_key(message))
+            if len(self._after_outage) < 10_000:
+                self._after_outage.add(message.id)
         log.warning("outbox: %s; retrying message %s in %.1fs", failure, message.id, delay)
         self._retry(message, str(failure), delay)
         return 0
@@ -451,6 +488,17 @@ class OutboxDelivery:
                 refused=refused,
             )
 
+    def _slack_is_back(self) -> None:
+        """A message went through: those waiting out the outage are due now (pacing still
+        spaces them), and the sweep goes on without sitting out their backoffs."""
+        if not self._after_outage:
+            return
+        now = time.monotonic()
+        for message_id in self._after_outage:
+            if message_id in self._retry_due:
+                self._retry_due[message_id] = now
+        self._after_outage.clear()
+
     def _finish(
         self,
         message: OutboxMessage,
@@ -463,6 +511,7 @@ class OutboxDelivery:
     ) -> None:
         now = self.ctx.clock.now()
         self._retry_due.pop(message.id, None)
+        self._after_outage.discard(message.id)
         with self.ctx.db.session() as session:
             if dead is not None:
                 marked = repo.mark_dead(session, message.id, self.worker_id, dead, now)
@@ -475,6 +524,7 @@ class OutboxDelivery:
             if message.op in (Op.POST, Op.REPLY) and message.ref and ts and channel:
                 repo.record_message(session, message.ref, channel, ts, now)
             repo.mark_sent(session, message.id, self.worker_id, now, ts)
+        self._slack_is_back()
         metrics.OUTBOX_DELIVERED.labels(op=message.op).inc()
         metrics.OUTBOX_DELIVERY_SECONDS.observe(
             max(0.0, (now - message.created_at).total_seconds())

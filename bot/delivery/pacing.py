@@ -17,6 +17,13 @@ class TokenBucket:
         tokens = min(self.burst, tokens + (now - last) * self.rate)
         return 0.0 if tokens >= 1 else (1 - tokens) / self.rate
 
+    def refund(self, key: str) -> None:
+        """Give back the token of a request Slack did not take (it answered 5xx or could
+        not be reached): the channel's budget is for messages Slack received."""
+        if key in self._tokens:
+            tokens, last = self._tokens[key]
+            self._tokens[key] = (min(self.burst, tokens + 1), last)
+
     def merge(self, old: str, new: str) -> None:
         """`old` and `new` turn out to name one channel (`#alerts` and `C0123`): carry on
         under `new` with the smaller budget left, so that learning an ID starts no new burst."""

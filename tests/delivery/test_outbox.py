@@ -1,6 +1,7 @@
 """Slack down, slow or refusing: commands still succeed; every message arrives once, in order."""
 
 import json
+import time
 from datetime import timedelta
 
 import pytest
@@ -365,3 +366,60 @@ def test_every_kind_of_message_has_a_renderer_and_an_unknown_one_is_gone(ctx):
     assert set(RENDERERS) == set(Template)
     with pytest.raises(Gone):
         NoticeRenderer(ctx).render("from.a.newer.version", {})
+
+
+def test_a_sev1_announcement_does_not_wait_behind_an_alert_storm(start_service, slack):
+    """Slack paces each channel: with #alerts owed a minute of posts, the incident in
+    #incidents goes out at once (incident messages come first, and a channel waiting for
+    its pace holds up only itself)."""
+    import httpx
+
+    from tests.alerting import alert, webhook
+    from tests.conftest import ALERT_TOKEN
+
+    bot = start_service(channel_rate=1.0, channel_burst=1.0)
+    for n in range(60):
+        storm = webhook([alert(f"node-{n}")], group_key=f'{{}}:{{alertname="Storm{n}"}}')
+        answer = httpx.post(
+            bot.url + "/alerts/alertmanager",
+            json=storm,
+            headers={"Authorization": f"Bearer {ALERT_TOKEN}"},
+            timeout=10,
+        )
+        assert answer.status_code == 200, answer.text
+    slack.wait_for(lambda: slack.messages("alerts"), timeout=10)  # the storm is going out
+    declared = time.monotonic()
+    assert bot.command("create sev1 Payments are down").status_code == 200
+    slack.wait_for(lambda: _announced(slack, "Payments are down"), timeout=10)
+    assert time.monotonic() - declared < 2.0
+    assert len(slack.messages("alerts")) < 30  # the storm was still being paced
+
+
+def test_each_channel_takes_its_turn(ctx, slack):
+    """Heads queued channel after channel are taken one channel at a time, each channel's
+    own order kept."""
+    from bot.delivery.outbox import OutboxDelivery
+
+    outbox = OutboxDelivery(ctx, WebClient(base_url=slack.api_url))
+    heads = [OutboxMessage(id=n, stream=f"s{n}", op="post", channel=c, template="x",
+                           next_attempt_at=ctx.clock.now(), created_at=ctx.clock.now())
+             for n, c in enumerate(["#a"] * 4 + ["#b"] * 2 + ["#c"])]  # fmt: skip
+    order = [(m.channel, m.id) for m in outbox._round_robin(heads)]
+    assert order == [
+        ("#a", 0), ("#b", 4), ("#c", 6), ("#a", 1), ("#b", 5), ("#a", 2), ("#a", 3)
+    ]  # fmt: skip
+
+
+def test_the_first_delivery_after_an_outage_makes_the_waiting_ones_due(ctx, slack):
+    """Each message waiting out an outage has its own backoff; once one goes through, the
+    rest go at once (paced), instead of each sitting out what is left of its wait."""
+    from bot.delivery.outbox import OutboxDelivery
+
+    outbox = OutboxDelivery(ctx, WebClient(base_url=slack.api_url))
+    far = time.monotonic() + 60
+    outbox._retry_due.update({1: far, 2: far, 3: far})
+    outbox._after_outage.update({1, 2})  # 3 waits for a timeout to land: not touched
+    outbox._slack_is_back()
+    assert outbox._retry_due[1] <= time.monotonic() and outbox._retry_due[2] <= time.monotonic()
+    assert outbox._retry_due[3] == far
+    assert not outbox._after_outage
