@@ -8,12 +8,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, update
+from sqlalchemy import bindparam, func, insert, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from storage.db import changed_one, table, update_one
-from storage.models import Alert, AlertGroup
+from storage.models import FIRING_GROUP, Alert, AlertGroup
 
 _GROUPS = table(AlertGroup)
 _ALERTS = table(Alert)
@@ -151,7 +151,7 @@ def unacknowledged_groups(session: Session, seen_before: datetime) -> Sequence[A
     """Firing groups nobody has acknowledged and no incident has taken over, firing (and
     shown in Slack) since before `seen_before`."""
     query = select(AlertGroup).where(
-        AlertGroup.status == "firing",
+        text(FIRING_GROUP),
         col(AlertGroup.acknowledged_at).is_(None),
         col(AlertGroup.incident_id).is_(None),
         col(AlertGroup.started_at) <= seen_before,
@@ -177,7 +177,7 @@ def firing_counts(session: Session) -> dict[str, int]:
     """Firing alert groups by severity."""
     query = (
         select(AlertGroup.severity, func.count())
-        .where(AlertGroup.status == "firing")
+        .where(text(FIRING_GROUP))
         .group_by(AlertGroup.severity)
     )
     return {severity: count for severity, count in session.exec(query)}

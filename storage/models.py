@@ -14,10 +14,11 @@ from sqlmodel import Field, SQLModel
 OPEN_INCIDENT = "status IN ('detected', 'acknowledged', 'investigating', 'mitigated')"
 UNACKNOWLEDGED_INCIDENT = f"acknowledged_at IS NULL AND {OPEN_INCIDENT}"
 POSTMORTEM_OWED = "status = 'closed' AND postmortem_required AND postmortem_url IS NULL"
+FIRING_GROUP = "status = 'firing'"
 
 
-def _partial(name: str, column: str, where: str) -> Index:
-    return Index(name, column, sqlite_where=text(where), postgresql_where=text(where))
+def _partial(name: str, *columns: str, where: str) -> Index:
+    return Index(name, *columns, sqlite_where=text(where), postgresql_where=text(where))
 
 
 class Incident(SQLModel, table=True):
@@ -33,16 +34,17 @@ class Incident(SQLModel, table=True):
             "acknowledged_at",
             "resolved_at",
         ),
-        _partial("ix_incident_open", "created_at", OPEN_INCIDENT),
-        _partial("ix_incident_unacknowledged", "created_at", UNACKNOWLEDGED_INCIDENT),
-        _partial("ix_incident_postmortem_owed", "closed_at", POSTMORTEM_OWED),
+        # (severity too: the open counts per severity read the index alone)
+        _partial("ix_incident_open", "created_at", "severity", where=OPEN_INCIDENT),
+        _partial("ix_incident_unacknowledged", "created_at", where=UNACKNOWLEDGED_INCIDENT),
+        _partial("ix_incident_postmortem_owed", "closed_at", where=POSTMORTEM_OWED),
     )
 
     id: str = Field(primary_key=True, max_length=40)
     title: str = Field(sa_column=Column(Text, nullable=False))
     description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     severity: str = Field(max_length=8)
-    status: str = Field(max_length=16, index=True)
+    status: str = Field(max_length=16)
     components: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     channel: str = Field(max_length=80)
     created_at: datetime = Field(index=True)
@@ -222,6 +224,7 @@ class AlertGroup(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("source", "group_key_hash", name="uq_alert_group_key"),
         Index("ix_alert_group_status", "status", "severity"),
+        _partial("ix_alert_group_firing", "first_seen_at", where=FIRING_GROUP),
     )
 
     id: int = Field(default=None, primary_key=True)  # set when the row is inserted

@@ -11,7 +11,10 @@ from sqlalchemy import event
 from storage.db import Database
 
 HISTORY = ("incident", "timeline_entry", "alert_group", "alert")
-PARTIAL = "(ix_incident_open|ix_incident_unacknowledged|ix_incident_postmortem_owed)"
+PARTIAL = (
+    "(ix_incident_open|ix_incident_unacknowledged|ix_incident_postmortem_owed"
+    "|ix_alert_group_firing)"
+)
 # A scan of a whole table or of a full index; a scan of a partial index reads only the rows
 # its condition keeps (the open incidents, the owed postmortems), which is the point of it.
 SQLITE_SCAN = re.compile(
