@@ -2,20 +2,40 @@
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from storage.db import Database, DatabaseUnavailable
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 _SCRIPTS = Path(__file__).parent / "migrations"
+# The newest migration (tests/storage/test_migrate.py checks it is Alembic's head): a
+# database already there needs no Alembic at all, which keeps the CLI's start short.
+HEAD = "0010"
 log = logging.getLogger(__name__)
 
 
-def alembic_config() -> Config:
+def ensure_schema(db: Database) -> None:
+    """Upgrade the schema unless it is at HEAD already (one SELECT when it is)."""
+    try:
+        with db.engine.connect() as connection:
+            version = connection.execute(text("SELECT version_num FROM alembic_version"))
+            current = version.scalar_one_or_none()
+            connection.rollback()
+    except (OperationalError, ProgrammingError):
+        current = None  # no schema yet, or the database is down: upgrade says which
+    if current != HEAD:
+        upgrade(db)
+
+
+def alembic_config() -> "Config":
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(_SCRIPTS))
     return config
@@ -23,6 +43,8 @@ def alembic_config() -> Config:
 
 def upgrade(db: Database, revision: str = "head") -> None:
     """Bring the schema to `revision`. Safe to run from several replicas at once."""
+    from alembic import command
+
     config = alembic_config()
     try:
         with db.engine.begin() as connection:
@@ -40,6 +62,8 @@ def upgrade(db: Database, revision: str = "head") -> None:
 
 
 def _revision(connection: Connection) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     return MigrationContext.configure(connection).get_current_revision()
 
 

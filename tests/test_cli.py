@@ -266,3 +266,18 @@ def test_show_and_list_name_people_instead_of_their_ids(run):
     assert "ack:kim" in listed
     draft = run("incident", "show", incident_id, "--postmortem").stdout
     assert "@kim acknowledged" in draft and "U0123KIM" not in draft
+
+
+def test_a_command_that_needs_no_slack_or_migration_does_not_import_them(cli):
+    """The CLI's start is its cost for a person or a cron job: `incident list` on a current
+    database loads neither Alembic nor the Slack SDK (measured by -X importtime)."""
+    assert cli("db", "upgrade").returncode == 0
+    done = cli("incident", "list", env={"PYTHONPROFILEIMPORTTIME": "1"})
+    assert done.returncode == 0, done.stderr
+    imported = {
+        line.split("|")[-1].strip().split(".")[0]
+        for line in done.stderr.splitlines()
+        if line.startswith("import time:")
+    }
+    assert "sqlalchemy" in imported  # the measurement worked
+    assert not imported & {"alembic", "slack_bolt", "slack_sdk", "httpx", "matplotlib"}

@@ -23,7 +23,7 @@ from commands.errors import CommandError, ConfigError, Conflict
 from commands.prometheus import PrometheusUnavailable
 from commands.slo.loading import load_slos
 from storage.db import Database, DatabaseUnavailable
-from storage.migrate import upgrade
+from storage.migrate import ensure_schema, upgrade
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -108,7 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return slo.run_slo(args, ctx, t)  # Prometheus only: no database
         if args.command == "runbook":
             return runbooks.run(args, ctx, t, settings)  # a dry run needs no database
-        upgrade(db)
+        ensure_schema(db)
         if args.command == "deploy":
             return slo.run_deploy(args, ctx, t)
         if args.command == "oncall":

@@ -8,14 +8,16 @@ from a user ID (which users.info confirms when a bot token is set).
 """
 
 from collections.abc import Callable
-
-from slack_sdk import WebClient
+from typing import TYPE_CHECKING, Any
 
 from bot.settings import Settings
-from bot.slack.api import SlackFailure, call, make_client
-from bot.slack.directory import Directory
 from commands.config import Config
 from commands.people import clean_id, is_user_id
+
+if TYPE_CHECKING:
+    from slack_sdk import WebClient
+
+# The Slack SDK is imported where Slack is asked: most CLI calls never ask it.
 
 
 class UnknownPerson(Exception):
@@ -33,7 +35,9 @@ def _unknown(given: str, otherwise: str) -> UnknownPerson:
     )
 
 
-def _client(settings: Settings, given: str, how: str) -> WebClient:
+def _client(settings: Settings, given: str, how: str) -> "WebClient":
+    from bot.slack.api import make_client
+
     if settings.slack_bot_token is None:
         raise _unknown(given, f"set SLACK_BOT_TOKEN so that {how} can look it up")
     return make_client(
@@ -44,6 +48,8 @@ def _client(settings: Settings, given: str, how: str) -> WebClient:
 
 
 def _looked_up(settings: Settings, given: str, method: str, **params: str) -> str:
+    from bot.slack.api import SlackFailure, call
+
     client = _client(settings, given, method)
     try:
         data = call(client, method, **params)
@@ -83,8 +89,11 @@ def names_for_cli(settings: Settings, config: Config) -> Callable[[str], str | N
     """People's names for what the CLI prints: `users.info` when a bot token is set (cached
     for the process), else the login name `cli_users` maps to the ID."""
     logins = {user_id: login for login, user_id in config.cli_users.items()}
-    directory = None
+    directory: Any = None
     if settings.slack_bot_token is not None:
+        from bot.slack.api import make_client
+        from bot.slack.directory import Directory
+
         client = make_client(
             settings.slack_bot_token.get_secret_value(),
             settings.slack_api_url,

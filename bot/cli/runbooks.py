@@ -16,9 +16,9 @@ from bot.i18n import Translator
 from bot.settings import Settings
 from bot.slack.runbooks import views as runbook_views
 from commands.context import Context
-from commands.runbooks import approvals, catalog, engine, runs, states
+from commands.runbooks import approvals, catalog, runs, states
 from commands.runbooks.states import RunState
-from storage.migrate import upgrade
+from storage.migrate import ensure_schema
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -56,7 +56,7 @@ def run(args: argparse.Namespace, ctx: Context, t: Translator, settings: Setting
         except SlackUnreachable as problem:
             print(f"Slack cannot be reached to look up who asks: {problem}", file=sys.stderr)
             return UNREACHABLE
-    upgrade(ctx.db)
+    ensure_schema(ctx.db)
     started = runs.start_run(ctx, args.name, requested_by=actor)
     run = started.run
     assert run is not None
@@ -91,6 +91,8 @@ def _follow(ctx: Context, run_id: int, t: Translator, poll: float = 0.2) -> int:
     """Carry the run out here (claiming it like any replica would) and print its progress;
     an approval runbook waits for the decision in Slack until its request expires. Ctrl-C
     stops following once the step under way is done; the run carries on in the bot."""
+    from commands.runbooks import engine  # its steps' HTTP client only when a run goes on
+
     worker = f"cli-{socket.gethostname()[:40]}-{os.getpid()}"
     shown: dict[int, tuple[str, int]] = {}
     waiting_shown = False

@@ -114,3 +114,23 @@ def test_upgrade_counts_the_acknowledgements_made_before_it(database_url, config
     cumulative = dict(sev2.cumulative)
     assert (cumulative[60], cumulative[300], cumulative[600], cumulative[86400]) == (2, 3, 4, 4)
     db.dispose()
+
+
+def test_head_is_alembics_head():
+    """ensure_schema skips Alembic when the database is at HEAD: HEAD must be the newest."""
+    from alembic.script import ScriptDirectory
+
+    from storage.migrate import HEAD, alembic_config
+
+    assert ScriptDirectory.from_config(alembic_config()).get_current_head() == HEAD
+
+
+def test_ensure_schema_creates_a_new_database_and_leaves_a_current_one(tmp_path):
+    from storage.migrate import HEAD, ensure_schema
+
+    db = Database(f"sqlite:///{tmp_path / 'new.db'}")
+    ensure_schema(db)
+    assert current_revision(db) == HEAD
+    ensure_schema(db)  # one SELECT, nothing to do
+    assert current_revision(db) == HEAD
+    db.dispose()
