@@ -57,6 +57,10 @@ def run(args: argparse.Namespace, ctx: Context, t: Translator, settings: Setting
             print(f"Slack cannot be reached to look up who asks: {problem}", file=sys.stderr)
             return UNREACHABLE
     ensure_schema(ctx.db)
+    # Loaded (with its steps' HTTP client) before the run exists, so that following it
+    # starts at once: an approval given meanwhile would otherwise go unannounced.
+    import commands.runbooks.engine  # noqa: F401
+
     started = runs.start_run(ctx, args.name, requested_by=actor)
     run = started.run
     assert run is not None
@@ -91,7 +95,7 @@ def _follow(ctx: Context, run_id: int, t: Translator, poll: float = 0.2) -> int:
     """Carry the run out here (claiming it like any replica would) and print its progress;
     an approval runbook waits for the decision in Slack until its request expires. Ctrl-C
     stops following once the step under way is done; the run carries on in the bot."""
-    from commands.runbooks import engine  # its steps' HTTP client only when a run goes on
+    from commands.runbooks import engine
 
     worker = f"cli-{socket.gethostname()[:40]}-{os.getpid()}"
     shown: dict[int, tuple[str, int]] = {}
