@@ -17,12 +17,15 @@ instants=(
   "2026-12-31T23:59:00Z UTC"                 # a minute before the year ends
 )
 
+# Each run has its own temporary root. In the shared one, a session that ends prunes older
+# sessions' directories, and one it cannot delete fails it (a PytestWarning, -W error).
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
 run() {
   local index=$1 at=$2 zone=$3
   "$pytest" -q -m "clock and not slow" -k "not postgres" -p no:cacheprovider \
-    --clock-at="$at" --clock-zone="$zone" "${@:4}" >"$logs/$index.log" 2>&1
+    --clock-at="$at" --clock-zone="$zone" --basetemp="$logs/$index.tmp" "${@:4}" \
+    >"$logs/$index.log" 2>&1
   echo $? >"$logs/$index.rc"
 }
 

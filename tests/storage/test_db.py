@@ -70,10 +70,13 @@ def small_disk(tmp_path):
     if done.returncode != 0:
         pytest.skip(f"cannot mount a small tmpfs here: {done.stderr.decode().strip()}")
     yield mount
-    subprocess.run(["umount", "-l", str(mount)], check=False)
+    # Unmounted only after the service has closed its files (the test asks for this fixture
+    # first); a mount left behind would make the directory undeletable for every later run.
+    if subprocess.run(["umount", str(mount)], capture_output=True).returncode != 0:
+        subprocess.run(["umount", "-l", str(mount)], check=True)
 
 
-def test_a_full_disk_loses_no_acknowledged_write(start_service, small_disk):
+def test_a_full_disk_loses_no_acknowledged_write(small_disk, start_service):
     bot = start_service(database_url=f"sqlite:///{small_disk / 'full.db'}")
     assert _create(bot, "before").startswith("Incident Created")
     filler = small_disk / "filler"
