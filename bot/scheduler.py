@@ -1,7 +1,7 @@
 """The background scheduler: short sweeps over database state, safe to run in every replica."""
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -12,6 +12,7 @@ from commands.errors import ConfigError
 from commands.health import watch as health_watch
 from commands.oncall import handoff, reminders
 from commands.prometheus import PrometheusUnavailable
+from commands.retention import sweep as retention
 from commands.runbooks import engine
 from commands.slo.digest import run_digest
 from commands.slo.watch import evaluate_and_record
@@ -79,6 +80,27 @@ def watch_health(runtime: Runtime) -> int:
     return checked
 
 
+def keep_bounded(runtime: Runtime) -> retention.Swept | None:
+    """Remove the history `retention:` no longer keeps: once a day, in one replica."""
+    try:
+        swept = retention.sweep(runtime.ctx, runtime.worker_id)
+    except DatabaseUnavailable as exc:
+        log.warning("retention sweep: database unavailable: %s", exc)
+        return None
+    if swept is not None:
+        log.info(
+            "retention: removed %d alert groups (%d alerts), %d incidents (%d timeline "
+            "entries), %d delivered outbox messages in %d transactions",
+            swept.alert_groups,
+            swept.alerts,
+            swept.incidents,
+            swept.timeline_entries,
+            swept.delivered_messages,
+            swept.batches,
+        )
+    return swept
+
+
 def build_scheduler(runtime: Runtime) -> BackgroundScheduler:
     tz = runtime.ctx.config.slack.tz
     scheduler = BackgroundScheduler(
@@ -95,6 +117,15 @@ def build_scheduler(runtime: Runtime) -> BackgroundScheduler:
         next_run_time=datetime.now(tz),
     )
     scheduler.add_job(forget_old, "interval", args=[runtime.ctx], hours=1, id="forget-old-events")
+    # Tried every hour in every replica; the lease lets one of them sweep once a day.
+    scheduler.add_job(
+        keep_bounded,
+        "interval",
+        args=[runtime],
+        hours=1,
+        id="retention-sweep",
+        next_run_time=datetime.now(tz) + timedelta(minutes=5),
+    )
     scheduler.add_job(
         oncall_sweep,
         "interval",

@@ -13,6 +13,7 @@ from commands.health.config import HealthTarget
 from commands.incidents.severity import DEFAULT_SEVERITIES, SEVERITY_NAMES
 from commands.oncall.config import OnCallConfig
 from commands.people import clean_id, is_user_id
+from commands.retention.config import RetentionConfig
 from commands.runbooks.config import RunbooksConfig
 from commands.slo.config import DigestConfig, SlosConfig
 from commands.validation import Strict
@@ -76,6 +77,7 @@ class Config(Strict):
     digest: DigestConfig = DigestConfig()
     runbooks: RunbooksConfig = RunbooksConfig()
     health: list[HealthTarget] = Field(default_factory=list)
+    retention: RetentionConfig = RetentionConfig()
     # Who a person at the command line is in Slack: login name (or email) -> Slack user ID.
     cli_users: dict[str, str] = Field(default_factory=dict)
     source: str = Field(default="(built-in defaults)", exclude=True)

@@ -206,5 +206,18 @@ class Database:
         except OperationalError as exc:
             raise DatabaseUnavailable(str(exc.orig)) from exc
 
+    def optimize(self) -> None:
+        """Refresh the statistics SQLite's planner reads, where they are stale (`PRAGMA
+        optimize`, as SQLite advises for long-lived connections). PostgreSQL's autovacuum
+        does this by itself."""
+        if self.engine.dialect.name != "sqlite":
+            return
+        try:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA optimize")
+                conn.commit()
+        except OperationalError as exc:
+            raise DatabaseUnavailable(str(exc.orig)) from exc
+
     def dispose(self) -> None:
         self.engine.dispose()

@@ -12,6 +12,8 @@ from sqlmodel import select
 from commands.config import Config, PrometheusConfig, SlackConfig
 from commands.context import Context
 from commands.runbooks.config import RunbooksConfig
+from storage import outbox as outbox_repo
+from storage.db import Database
 from storage.models import OutboxMessage, RunbookApproval, RunbookStep
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -121,6 +123,20 @@ def outbox_rows(
         and r.template.startswith(prefix)
         and (stream is None or r.stream == stream)
     ]
+
+
+def deliver_all(db: Database, now: datetime, channel: str = "C0ALERTS") -> int:
+    """Every owed message sent, as the outbox sends it (posts recorded for their threads),
+    without a Slack: for tests of what happens after delivery."""
+    with db.session() as session:
+        owed = session.exec(select(OutboxMessage).where(OutboxMessage.state == "pending"))
+        messages = owed.all()
+        for n, message in enumerate(messages):
+            assert outbox_repo.claim(session, message.id, "test", now, timedelta(minutes=1))
+            assert outbox_repo.mark_sent(session, message.id, "test", now, f"{n}.0")
+            if message.op == "post" and message.ref:
+                outbox_repo.record_message(session, message.ref, channel, f"{n}.0", now)
+    return len(messages)
 
 
 def step_row(**fields: Any) -> RunbookStep:

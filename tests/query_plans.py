@@ -15,6 +15,9 @@ PARTIAL = (
     "(ix_incident_open|ix_incident_unacknowledged|ix_incident_postmortem_owed"
     "|ix_alert_group_firing)"
 )
+# Partial indexes that are only ever searched by a range (what retention removes): a scan
+# of one would read nearly the whole history.
+SEARCHED_ONLY = ("ix_alert_group_resolved", "ix_incident_closed")
 # A scan of a whole table or of a full index; a scan of a partial index reads only the rows
 # its condition keeps (the open incidents, the owed postmortems), which is the point of it.
 SQLITE_SCAN = re.compile(

@@ -11,9 +11,9 @@ import sys
 from collections.abc import Sequence
 
 from bot import log_floods
-from bot.cli import incidents, oncall, output, runbooks, slo, starter
+from bot.cli import db, incidents, oncall, output, runbooks, slo, starter
 from bot.cli.identity import names_for_cli
-from bot.cli.output import INTERRUPTED, NO, OK, UNREACHABLE, USAGE, plain
+from bot.cli.output import INTERRUPTED, NO, UNREACHABLE, USAGE, plain
 from bot.i18n import Translator, error_text
 from bot.settings import Settings
 from bot.slack.slo import views as slo_views
@@ -23,7 +23,7 @@ from commands.errors import CommandError, ConfigError, Conflict
 from commands.prometheus import PrometheusUnavailable
 from commands.slo.loading import load_slos
 from storage.db import Database, DatabaseUnavailable
-from storage.migrate import ensure_schema, upgrade
+from storage.migrate import ensure_schema
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -45,11 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
             "port + 1 when free)",
         )
 
-    db = sub.add_parser("db", help="database schema")
-    db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
-    db_sub.add_parser("upgrade", help="create or upgrade the schema (Alembic)")
-
-    for feature in (incidents, oncall, slo, runbooks, starter):
+    for feature in (db, incidents, oncall, slo, runbooks, starter):
         feature.add_commands(sub)
     return parser
 
@@ -79,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "init":
             return starter.run(args)  # before any configuration is read: it writes one
-        config, db = _load(settings)
+        config, database = _load(settings)
         clock = settings.clock()
         names = names_for_cli(settings, config)
         output.use_names(names)
@@ -99,16 +95,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                     log_handlers=own,
                 )
             return serve(settings, config, args.host, args.port)
+        ctx = Context(database, config, clock)
         if args.command == "db":
-            upgrade(db)
-            print("database schema is up to date")
-            return OK
-        ctx = Context(db, config, clock)
+            return db.run(args, ctx)
         if args.command == "slo":
             return slo.run_slo(args, ctx, t)  # Prometheus only: no database
         if args.command == "runbook":
             return runbooks.run(args, ctx, t, settings)  # a dry run needs no database
-        ensure_schema(db)
+        ensure_schema(database)
         if args.command == "deploy":
             return slo.run_deploy(args, ctx, t)
         if args.command == "oncall":

@@ -35,7 +35,7 @@ def test_upgrade_creates_every_table_and_is_idempotent(any_database):
     } <= tables
     head = current_revision(any_database)
     upgrade(any_database)
-    assert current_revision(any_database) == head == "0010"
+    assert current_revision(any_database) == head == "0011"
 
 
 def test_upgrade_from_the_first_schema_keeps_incidents_and_continues_their_ids(
@@ -58,7 +58,7 @@ def test_upgrade_from_the_first_schema_keeps_incidents_and_continues_their_ids(
                 },
             )
     upgrade(db)
-    assert current_revision(db) == "0010"
+    assert current_revision(db) == "0011"
     clock = FakeClock(datetime(2026, 1, 5, 1, 30, tzinfo=UTC))
     created = incidents.create_incident(
         Context(db, config, clock), IncidentDraft(title="new", severity="Sev3", created_by="U1")
