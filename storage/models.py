@@ -15,6 +15,7 @@ OPEN_INCIDENT = "status IN ('detected', 'acknowledged', 'investigating', 'mitiga
 UNACKNOWLEDGED_INCIDENT = f"acknowledged_at IS NULL AND {OPEN_INCIDENT}"
 POSTMORTEM_OWED = "status = 'closed' AND postmortem_required AND postmortem_url IS NULL"
 FIRING_GROUP = "status = 'firing'"
+OWED_MESSAGE = "state IN ('pending', 'sending')"
 
 
 def _partial(name: str, *columns: str, where: str) -> Index:
@@ -112,6 +113,10 @@ class OutboxMessage(SQLModel, table=True):
         Index("ix_outbox_pending", "state", "stream", "id"),
         Index("ix_outbox_dead", "state", "dead_at"),
         Index("ix_outbox_delivered", "state", "sent_at"),  # retention
+        # The backlog gauges count the few owed rows; with statistics SQLite otherwise
+        # judged `state` too coarse and counted every row the outbox ever held.
+        _partial("ix_outbox_owed_due", "next_attempt_at", where=OWED_MESSAGE),
+        _partial("ix_outbox_owed_since", "created_at", where=OWED_MESSAGE),
     )
 
     id: int = Field(default=None, primary_key=True)  # set when the row is inserted

@@ -5,11 +5,11 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import case, func, insert, update
+from sqlalchemy import case, func, insert, text, update
 from sqlmodel import Session, col, select
 
 from storage.db import changed_one, table, update_one
-from storage.models import OutboxMessage, SlackMessage
+from storage.models import OWED_MESSAGE, OutboxMessage, SlackMessage
 
 
 class Op(StrEnum):
@@ -194,16 +194,14 @@ def post_is_dead(session: Session, ref: str) -> bool:
 
 def backlog(session: Session, now: datetime) -> int:
     """Messages owed and not yet delivered; a refresh scheduled for later is not backlog."""
-    query = select(func.count()).where(
-        col(OutboxMessage.state).in_((PENDING, SENDING)), OutboxMessage.created_at <= now
-    )
+    query = select(func.count()).where(text(OWED_MESSAGE), OutboxMessage.created_at <= now)
     return session.exec(query).one()
 
 
 def due_count(session: Session, now: datetime) -> int:
     """Messages that could be sent now and have not been (claimed ones included)."""
     query = select(func.count()).where(
-        col(OutboxMessage.state).in_((PENDING, SENDING)), col(OutboxMessage.next_attempt_at) <= now
+        text(OWED_MESSAGE), col(OutboxMessage.next_attempt_at) <= now
     )
     return session.exec(query).one()
 

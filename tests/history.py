@@ -9,7 +9,7 @@ from sqlalchemy import insert
 from commands.incidents.stats import ACK_BUCKETS
 from storage import incidents as incident_repo
 from storage.db import Database, table
-from storage.models import Alert, AlertGroup, Incident, SlackMessage, TimelineEntry
+from storage.models import Alert, AlertGroup, Incident, OutboxMessage, SlackMessage, TimelineEntry
 
 BATCH = 5_000
 
@@ -82,6 +82,38 @@ def seed(db: Database, now: datetime, closed: int, groups: int = 0, firing: int 
             if row["acknowledged_at"] is not None:
                 seconds = (row["acknowledged_at"] - row["created_at"]).total_seconds()
                 incident_repo.count_acknowledgement(session, row["severity"], seconds, ACK_BUCKETS)
+
+
+def seed_outbox(db: Database, now: datetime, delivered: int, owed: int) -> None:
+    """`delivered` outbox rows sent before `now` (one in a thousand dead) and `owed` ones
+    still waiting, over 500 streams."""
+    rows = []
+    for n in range(delivered + owed):
+        at = now - timedelta(seconds=delivered + owed - n)
+        state = "pending" if n >= delivered else "dead" if n % 1000 == 0 else "sent"
+        rows.append(
+            {
+                "stream": f"alert:{n % 500}",
+                "op": "reply",
+                "ref": None,
+                "thread_ref": f"alert:{n % 500}",
+                "channel": None,
+                "template": "alert.reply",
+                "args": {},
+                "state": state,
+                "attempts": 1,
+                "refusals": 0,
+                "next_attempt_at": at,
+                "claimed_until": None,
+                "claimed_by": None,
+                "last_error": None,
+                "created_at": at,
+                "sent_at": at if state == "sent" else None,
+                "dead_at": at if state == "dead" else None,
+                "ts": None,
+            }
+        )
+    _batches(rows, db, OutboxMessage)
 
 
 def seed_alert_groups(db: Database, now: datetime, count: int, firing: int = 0) -> None:

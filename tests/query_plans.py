@@ -1,5 +1,6 @@
 """Which statements a piece of work sends, and whether the database reads any of them by
-scanning a history table (incidents, timelines, alert groups, alerts) from end to end."""
+scanning a history table (incidents, timelines, alert groups, alerts, the outbox) from end
+to end."""
 
 import re
 from collections.abc import Iterator
@@ -10,10 +11,10 @@ from sqlalchemy import event
 
 from storage.db import Database
 
-HISTORY = ("incident", "timeline_entry", "alert_group", "alert")
+HISTORY = ("incident", "timeline_entry", "alert_group", "alert", "outbox_message")
 PARTIAL = (
     "(ix_incident_open|ix_incident_unacknowledged|ix_incident_postmortem_owed"
-    "|ix_alert_group_firing)"
+    "|ix_alert_group_firing|ix_outbox_owed_due|ix_outbox_owed_since)"
 )
 # Partial indexes that are only ever searched by a range (what retention removes): a scan
 # of one would read nearly the whole history.

@@ -20,8 +20,9 @@ from commands.incidents.stats import incident_stats
 from commands.oncall import reminders
 from commands.retention import sweep as retention
 from commands.retention.config import RetentionConfig
+from storage import outbox
 from storage.db import Database
-from tests.history import seed
+from tests.history import seed, seed_outbox
 from tests.query_plans import PARTIAL, SEARCHED_ONLY, full_scans, recorded
 
 NOW = datetime(2026, 12, 3, 5, 0, tzinfo=UTC)
@@ -33,12 +34,24 @@ def _retention(ctx: Context) -> Context:
     return Context(ctx.db, ctx.config.model_copy(update={"retention": keep}), ctx.clock)
 
 
+def _outbox(ctx: Context) -> None:
+    """What /metrics, readiness and the delivery loop ask the outbox every few seconds."""
+    with ctx.db.reader() as session:
+        now = ctx.clock.now()
+        outbox.backlog(session, now)
+        outbox.due_count(session, now)
+        outbox.dead_count(session)
+        outbox.latest_dead(session, 5)
+        outbox.stream_heads(session, now, 2000)
+
+
 HOT_PATHS: dict[str, Callable[[Context], object]] = {
     "incident report, last 30 days": lambda ctx: incident_report(ctx, days=30),
     "/incident ack with no ID": lambda ctx: incidents.unacknowledged(ctx, channel="C0INC"),
     "/incident list": lambda ctx: incidents.list_incidents(ctx, open_only=True),
     "/metrics": lambda ctx: (incident_stats(ctx), firing_counts(ctx)),
     "reminder sweeps": reminders.sweep,
+    "outbox gauges and delivery": _outbox,
     "retention sweep": lambda ctx: retention.sweep(_retention(ctx), "w", now_or_never=True),
     "db stats (what retention would remove)": lambda ctx: retention.preview(_retention(ctx)),
 }
@@ -57,6 +70,7 @@ def _full_scans(db: Database, ctx: Context) -> dict[str, list[str]]:
 
 def test_hot_queries_use_an_index_with_and_without_statistics(any_database, config):
     seed(any_database, NOW, 600, groups=600, firing=1)
+    seed_outbox(any_database, NOW, delivered=5000, owed=20)
     ctx = Context(any_database, config, FakeClock(NOW))
     assert _full_scans(any_database, ctx) == {}
     # Statistics change SQLite's choices (and PostgreSQL's): the plans must hold after them.

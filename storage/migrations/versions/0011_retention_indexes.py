@@ -1,5 +1,6 @@
-"""Indexes for retention: the oldest resolved alert groups, closed incidents and delivered
-outbox rows, found without reading the rest of the history.
+"""Indexes for retention (the oldest resolved alert groups, closed incidents and delivered
+outbox rows, found without reading the rest of the history) and for the outbox backlog
+gauges (the owed rows alone, with or without SQLite statistics).
 
 Revision ID: 0011
 Revises: 0010
@@ -17,9 +18,12 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 # As in storage/models.py at this revision (a migration never imports the models).
+OWED = "state IN ('pending', 'sending')"
 PARTIAL = {
     "ix_alert_group_resolved": ("alert_group", ["resolved_at"], "resolved_at IS NOT NULL"),
     "ix_incident_closed": ("incident", ["closed_at"], "closed_at IS NOT NULL"),
+    "ix_outbox_owed_due": ("outbox_message", ["next_attempt_at"], OWED),
+    "ix_outbox_owed_since": ("outbox_message", ["created_at"], OWED),
 }
 
 
