@@ -8,10 +8,9 @@ from apscheduler.triggers.cron import CronTrigger
 
 from bot.runtime import Runtime
 from commands.deliveries import forget_old
-from commands.errors import ConfigError
+from commands.errors import ConfigError, PrometheusUnavailable
 from commands.health import watch as health_watch
 from commands.oncall import handoff, reminders
-from commands.prometheus import PrometheusUnavailable
 from commands.retention import sweep as retention
 from commands.runbooks import engine
 from commands.slo.digest import run_digest

@@ -21,6 +21,16 @@ class Conflict(CommandError):
     """The request is valid but the incident's state does not allow it (or someone was first)."""
 
 
+class PrometheusUnavailable(Exception):
+    """Prometheus did not answer (refused, unreachable, 5xx or past the deadline). Here, not
+    beside the client, so that catching it does not load an HTTP client."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"{url}: {reason}")
+        self.url = url
+        self.reason = reason
+
+
 class ConfigError(Exception):
     """A configuration problem, worded for the person who has to fix the file."""
 

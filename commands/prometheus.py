@@ -27,17 +27,9 @@ from urllib3.exceptions import ReadTimeoutError
 from urllib3.util.retry import Retry
 
 from commands.config import Config
+from commands.errors import PrometheusUnavailable
 
 log = logging.getLogger(__name__)
-
-
-class PrometheusUnavailable(Exception):
-    """Prometheus did not answer (refused, unreachable, 5xx or past the deadline)."""
-
-    def __init__(self, url: str, reason: str) -> None:
-        super().__init__(f"{url}: {reason}")
-        self.url = url
-        self.reason = reason
 
 
 class PrometheusQueryError(Exception):

@@ -4,12 +4,13 @@ Ingest runs on every webhook, and a storm sends thousands of alerts a minute: al
 written with one executemany statement per kind of change, never one ORM object each.
 """
 
+import importlib
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import bindparam, func, insert, text, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from storage.db import changed_one, table, update_one
@@ -35,13 +36,16 @@ _UPDATE_ALERT = (
 )
 
 
-# Built once: INSERT ... ON CONFLICT (source, group_key_hash) DO NOTHING RETURNING id.
-_CLAIM_GROUP = {
-    is_postgresql: dialect.insert(_GROUPS)
-    .on_conflict_do_nothing(index_elements=["source", "group_key_hash"])
-    .returning(_GROUPS.c.id)
-    for is_postgresql, dialect in ((True, postgresql), (False, sqlite))
-}
+@cache
+def _claim_statement(dialect: str) -> Any:
+    """Built once per dialect: INSERT ... ON CONFLICT (source, group_key_hash) DO NOTHING
+    RETURNING id (the dialect loaded only when used: PostgreSQL's loads every driver's)."""
+    chosen = importlib.import_module(f"sqlalchemy.dialects.{dialect}")
+    return (
+        chosen.insert(_GROUPS)
+        .on_conflict_do_nothing(index_elements=["source", "group_key_hash"])
+        .returning(_GROUPS.c.id)
+    )
 
 
 def claim_group(session: Session, values: dict[str, Any]) -> tuple[AlertGroup, bool]:
@@ -52,7 +56,7 @@ def claim_group(session: Session, values: dict[str, Any]) -> tuple[AlertGroup, b
     Two replicas racing on a new group: one insert wins, the other's waits for it to commit,
     does nothing, and then finds (and locks) the winner's row."""
     connection = session.connection()
-    statement = _CLAIM_GROUP[connection.dialect.name == "postgresql"]
+    statement = _claim_statement(connection.dialect.name)
     created = connection.execute(statement, values).scalar_one_or_none() is not None
     query = (
         select(AlertGroup)

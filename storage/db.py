@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Engine, Table, Update, create_engine, event, text, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, CursorResult
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.sql.expression import Executable
@@ -55,9 +54,14 @@ def changed_one(session: Session, statement: Update) -> bool:
 
 def dialect_insert(session: Session) -> Callable[..., Any]:
     """The INSERT of this database's dialect, which knows ON CONFLICT."""
+    # Imported here: the PostgreSQL dialect package loads all its drivers' modules (~0.1 s).
     if session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert
-    return sqlite.insert
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert
 
 
 def insert_first(session: Session, row: SQLModel) -> bool:

@@ -67,7 +67,7 @@ def test_proxy_and_ca_settings_come_from_the_environment_once(monkeypatch, tmp_p
 
 
 def test_a_refused_connection_says_so_in_words_a_person_can_act_on():
-    from commands.prometheus import PrometheusUnavailable
+    from commands.errors import PrometheusUnavailable
     from tests.conftest import free_port
 
     client = PrometheusClient(f"http://127.0.0.1:{free_port()}", timeout=5)
@@ -85,7 +85,7 @@ def test_a_read_timeout_that_urllib3_retried_is_still_a_timeout(monkeypatch):
     import requests
     from urllib3.exceptions import MaxRetryError, ReadTimeoutError
 
-    from commands.prometheus import PrometheusUnavailable
+    from commands.errors import PrometheusUnavailable
 
     client = PrometheusClient("http://127.0.0.1:9", timeout=0.5)
 

@@ -16,12 +16,9 @@ from bot.cli.identity import names_for_cli
 from bot.cli.output import INTERRUPTED, NO, UNREACHABLE, USAGE, plain
 from bot.i18n import Translator, error_text
 from bot.settings import Settings
-from bot.slack.slo import views as slo_views
 from commands.config import Config, resolve_config
 from commands.context import Context
-from commands.errors import CommandError, ConfigError, Conflict
-from commands.prometheus import PrometheusUnavailable
-from commands.slo.loading import load_slos
+from commands.errors import CommandError, ConfigError, Conflict, PrometheusUnavailable
 from storage.db import Database, DatabaseUnavailable
 from storage.migrate import ensure_schema
 
@@ -82,6 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         t = Translator(config.slack.locale, config.slack.tz, names)
         if serving:
             from bot.dev import run_dev, serve
+            from commands.slo.loading import load_slos
 
             load_slos(config)  # a broken SLO spec stops start-up (exit 2), not the 09:00 digest
 
@@ -109,6 +107,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return oncall.run(args, ctx, t)
         return incidents.run(args, ctx, t)
     except PrometheusUnavailable as exc:
+        from bot.slack.slo import views as slo_views
+
         print(plain(slo_views.unreachable_text(t, exc.url, exc.reason)), file=sys.stderr)
         return UNREACHABLE
     except ConfigError as exc:

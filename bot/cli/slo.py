@@ -5,12 +5,10 @@ import sys
 
 from bot.cli.output import NO, OK, UNREACHABLE, plain, print_json
 from bot.i18n import Translator
-from bot.slack.slo import views as slo_views
 from commands.context import Context
-from commands.deploys.gate import ALLOWED, BLOCKED, check_deploy
-from commands.slo import evaluation as slo
-from commands.slo.loading import load_slos
-from commands.slo.rules import parse_label, rules_yaml
+
+# The SLO modules (and the HTTP client under them) load when an SLO command runs, not for
+# every `sre-bot` call that builds this parser.
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -43,6 +41,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def _label(text: str) -> tuple[str, str]:
+    from commands.slo.rules import parse_label
+
     try:
         return parse_label(text)
     except ValueError as exc:
@@ -51,6 +51,11 @@ def _label(text: str) -> tuple[str, str]:
 
 def run_slo(args: argparse.Namespace, ctx: Context, t: Translator) -> int:
     """SLO figures come from Prometheus alone: these commands never touch the database."""
+    from bot.slack.slo import views as slo_views
+    from commands.slo import evaluation as slo
+    from commands.slo.loading import load_slos
+    from commands.slo.rules import rules_yaml
+
     specs = load_slos(ctx.config)
     if args.slo_command == "rules":
         rules = rules_yaml(
@@ -80,6 +85,9 @@ def run_slo(args: argparse.Namespace, ctx: Context, t: Translator) -> int:
 
 
 def run_deploy(args: argparse.Namespace, ctx: Context, t: Translator) -> int:
+    from bot.slack.slo import views as slo_views
+    from commands.deploys.gate import ALLOWED, BLOCKED, check_deploy
+
     decision = check_deploy(ctx)
     if args.json:
         print_json(decision.as_json())

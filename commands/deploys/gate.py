@@ -11,8 +11,9 @@ from typing import Any
 
 from commands.clock import iso_utc
 from commands.context import Context
+from commands.errors import PrometheusUnavailable
 from commands.incidents import lifecycle as incidents
-from commands.prometheus import PrometheusClient, PrometheusUnavailable
+from commands.prometheus import PrometheusClient
 from commands.slo.evaluation import SloReport, evaluate
 from commands.slo.loading import load_slos
 from commands.slo.specs import SloSpec

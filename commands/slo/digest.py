@@ -19,9 +19,9 @@ from typing import Any
 from apscheduler.triggers.cron import CronTrigger
 
 from commands.context import Context
-from commands.errors import ConfigError
+from commands.errors import ConfigError, PrometheusUnavailable
 from commands.notices import Template, Thread, digest_ref
-from commands.prometheus import PrometheusClient, PrometheusQueryError, PrometheusUnavailable
+from commands.prometheus import PrometheusClient, PrometheusQueryError
 from commands.slo.evaluation import SloReport, budget_history, evaluate
 from commands.slo.loading import load_slos
 from commands.slo.specs import SloSpec

@@ -12,13 +12,12 @@ from typing import Any
 
 from commands.clock import iso_utc
 from commands.context import Context
-from commands.errors import ConfigError, NotFound
+from commands.errors import ConfigError, NotFound, PrometheusUnavailable
 from commands.prometheus import (
     Instant,
     LabelValues,
     PrometheusClient,
     PrometheusQueryError,
-    PrometheusUnavailable,
     Range,
     matrix_parts,
     vector_min,

@@ -11,7 +11,8 @@ import pytest
 from commands.clock import iso_utc
 from commands.config import Config, PrometheusConfig
 from commands.context import Context
-from commands.prometheus import PrometheusClient, PrometheusUnavailable
+from commands.errors import PrometheusUnavailable
+from commands.prometheus import PrometheusClient
 from commands.slo.budget import SloStatus
 from commands.slo.config import SlosConfig
 from commands.slo.evaluation import SloSpecError, budget_history, evaluate, find_slo

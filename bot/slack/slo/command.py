@@ -15,8 +15,7 @@ from bot.slack.blocks import escape
 from bot.slack.common import answer_after_ack, ephemeral, failure_text
 from bot.slack.slo import views
 from commands.context import Context
-from commands.errors import ConfigError
-from commands.prometheus import PrometheusUnavailable
+from commands.errors import ConfigError, PrometheusUnavailable
 from commands.slo import evaluation as slo
 from commands.slo.loading import load_slos
 from commands.slo.slash import SloRequest, parse_slo
