@@ -40,6 +40,7 @@ bench: $(STAMP) system-deps
 	$(BIN)/python bench/slo_report.py
 	$(BIN)/python bench/scale.py
 	$(BIN)/python bench/scale.py --database postgresql
+	$(BIN)/python bench/memory.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

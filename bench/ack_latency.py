@@ -81,8 +81,16 @@ def _serve(kind: str, port: int, slack_url: str, database_url: str) -> None:
         def ack_only(ack) -> None:
             ack()
 
+        # The same route as sre-bot's, with its replay check (one row per signature) on a
+        # database of its own: the baseline is everything but the bot's own work.
+        from commands.context import Context
+        from storage.db import Database
+        from storage.migrate import upgrade
+
+        db = Database(database_url)
+        upgrade(db)
         api = FastAPI()
-        mount_slack_events(api, bolt, SECRET, SystemClock())
+        mount_slack_events(api, bolt, SECRET, Context(db, Config(), SystemClock()))
 
         @api.get("/health/live")
         async def live() -> dict:
@@ -128,7 +136,9 @@ def _serve(kind: str, port: int, slack_url: str, database_url: str) -> None:
 # --- the load ------------------------------------------------------------------------------
 
 
-def _signed(text: str, user: str) -> tuple[bytes, dict[str, str]]:
+def _signed(
+    text: str, user: str, response_url: str = "http://127.0.0.1:9/response"
+) -> tuple[bytes, dict[str, str]]:
     body = urllib.parse.urlencode(
         {
             "team_id": "T0",
@@ -136,7 +146,7 @@ def _signed(text: str, user: str) -> tuple[bytes, dict[str, str]]:
             "user_id": user,
             "command": "/incident",
             "text": text,
-            "response_url": "http://127.0.0.1:9/response",
+            "response_url": response_url,
             "trigger_id": "t",
         }
     )
