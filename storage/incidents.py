@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, func, insert, or_, text, update
+from sqlalchemy import Connection, func, insert, or_, text, update
 from sqlmodel import Session, col, select
 
 from storage.db import dialect_insert, rows_changed, table
@@ -56,10 +56,17 @@ def add(session: Session, incident: Incident) -> None:
 
 
 def claim_acknowledgement(
-    session: Session, incident_id: str, responder: str, at: datetime, new_status: str | None
+    session: Session,
+    incident_id: str,
+    responder: str,
+    at: datetime,
+    new_status: str | None,
+    seconds: float,
 ) -> bool:
-    """Record the first acknowledgement atomically; False when someone else was first."""
+    """Record the first acknowledgement atomically (`seconds` after the declaration); False
+    when someone else was first."""
     values: dict[str, object] = {"acknowledged_by": responder, "acknowledged_at": at}
+    values["ack_seconds"] = seconds
     values["updated_at"] = at
     if new_status is not None:
         values["status"] = new_status
@@ -167,13 +174,6 @@ def postmortems_owed(session: Session) -> Sequence[Incident]:
     return session.exec(query).all()
 
 
-def seconds_between(session: Session, later: Any, earlier: Any) -> Any:
-    """`later - earlier` in seconds, as a SQL expression (SQLite counts in milliseconds)."""
-    if session.get_bind().dialect.name == "postgresql":
-        return func.extract("epoch", later - earlier)
-    return (func.julianday(later) - func.julianday(earlier)) * 86400.0
-
-
 @dataclass(frozen=True)
 class SeverityFigures:
     """One severity's incidents in a period, counted in SQL."""
@@ -197,21 +197,18 @@ def severity_figures(
     target: timedelta,
 ) -> SeverityFigures:
     """One aggregate over the report's covering index (severity, then period)."""
-    to_ack = seconds_between(session, Incident.acknowledged_at, Incident.created_at)
-    to_resolve = seconds_between(session, Incident.resolved_at, Incident.created_at)
-    acked = col(Incident.acknowledged_at).is_not(None)
-    # Within the target, to the millisecond SQLite's date arithmetic keeps.
-    within = and_(acked, to_ack <= target.total_seconds() + 0.0005)
+    ack = col(Incident.ack_seconds)
+    acked = ack.is_not(None)
     due = or_(acked, col(Incident.created_at) < now - target)
-    columns = [
+    columns: list[Any] = [
         func.count(),
-        func.count(col(Incident.acknowledged_at)),
-        func.coalesce(func.sum(to_ack), 0),
-        func.count(col(Incident.resolved_at)),
-        func.coalesce(func.sum(to_resolve), 0),
-        func.sum(case((due, 1), else_=0)),
-        func.sum(case((within, 1), else_=0)),
-        *(func.sum(case((col(Incident.status) == s, 1), else_=0)) for s in statuses),
+        func.count(ack),
+        func.coalesce(func.sum(ack), 0),
+        func.count(col(Incident.resolve_seconds)),
+        func.coalesce(func.sum(col(Incident.resolve_seconds)), 0),
+        func.count().filter(due),
+        func.count().filter(ack <= target.total_seconds()),
+        *(func.count().filter(col(Incident.status) == s) for s in statuses),
     ]
     query = select(*columns).where(Incident.severity == severity)
     if since is not None:
@@ -232,15 +229,15 @@ def severity_figures(
 
 
 def median_seconds(
-    session: Session, severity: str, since: datetime | None, until: str, count: int
+    session: Session, severity: str, since: datetime | None, duration: str, count: int
 ) -> float | None:
-    """The median of `until - created_at` (`until` is acknowledged_at or resolved_at) over the
-    severity's `count` incidents that have it: the middle one or two, sorted in SQL."""
+    """The median of a duration (`ack_seconds` or `resolve_seconds`) over the severity's
+    `count` incidents that have it: the middle one or two. For all time, read in the order
+    of the duration's index; for a period, its incidents sorted in SQL."""
     if count <= 0:
         return None
-    end = getattr(Incident, until)
-    seconds = seconds_between(session, end, Incident.created_at)
-    query = select(seconds).where(Incident.severity == severity, col(end).is_not(None))
+    seconds = col(getattr(Incident, duration))
+    query = select(seconds).where(Incident.severity == severity, seconds.is_not(None))
     if since is not None:
         query = query.where(Incident.created_at >= since)
     middle = query.order_by(seconds).offset((count - 1) // 2).limit(2 - count % 2)

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 _SCRIPTS = Path(__file__).parent / "migrations"
 # The newest migration (tests/storage/test_migrate.py checks it is Alembic's head): a
 # database already there needs no Alembic at all, which keeps the CLI's start short.
-HEAD = "0011"
+HEAD = "0012"
 log = logging.getLogger(__name__)
 
 

@@ -32,9 +32,12 @@ class Incident(SQLModel, table=True):
             "severity",
             "created_at",
             "status",
-            "acknowledged_at",
-            "resolved_at",
+            "ack_seconds",
+            "resolve_seconds",
         ),
+        # The all-time medians: the middle of a severity's durations, read in index order.
+        Index("ix_incident_ack_seconds", "severity", "ack_seconds"),
+        Index("ix_incident_resolve_seconds", "severity", "resolve_seconds"),
         # (severity too: the open counts per severity read the index alone)
         _partial("ix_incident_open", "created_at", "severity", where=OPEN_INCIDENT),
         _partial("ix_incident_unacknowledged", "created_at", where=UNACKNOWLEDGED_INCIDENT),
@@ -57,6 +60,10 @@ class Incident(SQLModel, table=True):
     acknowledged_by: str | None = Field(default=None, max_length=120)
     mitigated_at: datetime | None = None
     resolved_at: datetime | None = None
+    # From declared to acknowledged and to resolved (MTTA and MTTR), kept beside the times
+    # when they are set: the report sums and sorts them without date arithmetic per row.
+    ack_seconds: float | None = None
+    resolve_seconds: float | None = None
     closed_at: datetime | None = None
     root_cause: str | None = Field(default=None, sa_column=Column(Text))
     resolution: str | None = Field(default=None, sa_column=Column(Text))

@@ -42,6 +42,8 @@ def seed(db: Database, now: datetime, closed: int, groups: int = 0, firing: int 
                 "acknowledged_at": at + timedelta(minutes=3 + n % 20),
                 "acknowledged_by": "U0BOB",
                 "resolved_at": at + timedelta(minutes=40 + n % 90),
+                "ack_seconds": 60.0 * (3 + n % 20),
+                "resolve_seconds": 60.0 * (40 + n % 90),
                 "closed_at": at + timedelta(minutes=45 + n % 90),
                 "postmortem_required": n % 4 == 0,
                 # A team records its postmortems: five are owed, however long the history.
@@ -66,6 +68,8 @@ def seed(db: Database, now: datetime, closed: int, groups: int = 0, firing: int 
                 "acknowledged_at": None,
                 "acknowledged_by": None,
                 "resolved_at": None,
+                "ack_seconds": None,
+                "resolve_seconds": None,
                 "closed_at": None,
                 "postmortem_required": False,
                 "postmortem_url": None,

@@ -207,7 +207,12 @@ def acknowledge(ctx: Context, incident_id: str, responder: str) -> AckResult:
             raise Conflict("error.incident_not_open", id=incident.id, status=incident.status)
         moves_status = incident.status == Status.DETECTED
         won = repo.claim_acknowledgement(
-            session, incident.id, responder, now, Status.ACKNOWLEDGED if moves_status else None
+            session,
+            incident.id,
+            responder,
+            now,
+            Status.ACKNOWLEDGED if moves_status else None,
+            _since_declared(incident, now),
         )
         incident = _load(session, incident.id, for_update=False)
         if not won:
@@ -218,9 +223,14 @@ def acknowledge(ctx: Context, incident_id: str, responder: str) -> AckResult:
         return AckResult(incident, acknowledged=True)
 
 
+def _since_declared(incident: Incident, at: datetime) -> float:
+    return (at - incident.created_at).total_seconds()
+
+
 def _count_acknowledgement(session: Session, incident: Incident, at: datetime) -> None:
-    seconds = (at - incident.created_at).total_seconds()
-    repo.count_acknowledgement(session, incident.severity, seconds, ACK_BUCKETS)
+    repo.count_acknowledgement(
+        session, incident.severity, _since_declared(incident, at), ACK_BUCKETS
+    )
 
 
 def set_status(
@@ -249,14 +259,16 @@ def set_status(
         if incident.acknowledged_at is None:
             # Working on it is acknowledging it: MTTA counts from the first human response.
             incident.acknowledged_at, incident.acknowledged_by = now, actor
+            incident.ack_seconds = _since_declared(incident, now)
             _count_acknowledgement(session, incident, now)
             data["acknowledged"] = True
         if target == Status.MITIGATED:
             incident.mitigated_at = now
         elif target == Status.RESOLVED:
             incident.resolved_at = now
+            incident.resolve_seconds = _since_declared(incident, now)
         elif target == Status.INVESTIGATING and current == Status.RESOLVED:
-            incident.resolved_at = None
+            incident.resolved_at = incident.resolve_seconds = None
             data["reopened"] = True
         incident.status = target
         incident.updated_at = now

@@ -100,9 +100,11 @@ def incident_report(ctx: Context, *, days: int | None = None) -> Report:
             for status, count in figures.by_status.items():
                 by_status[status] += count
             mtta_median = repo.median_seconds(
-                session, name, since, "acknowledged_at", figures.acknowledged
+                session, name, since, "ack_seconds", figures.acknowledged
             )
-            mttr_median = repo.median_seconds(session, name, since, "resolved_at", figures.resolved)
+            mttr_median = repo.median_seconds(
+                session, name, since, "resolve_seconds", figures.resolved
+            )
             stats.append(
                 SeverityStats(
                     severity=name,

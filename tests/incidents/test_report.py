@@ -171,7 +171,25 @@ def _incident(id_: str, severity: str, status: Status, created, acked, resolved)
         acknowledged_at=acked,
         acknowledged_by="U2" if acked else None,
         resolved_at=resolved,
+        ack_seconds=(acked - created).total_seconds() if acked else None,
+        resolve_seconds=(resolved - created).total_seconds() if resolved else None,
         closed_at=resolved if status == Status.CLOSED else None,
         postmortem_required=status == Status.CLOSED,
         updated_at=created,
     )
+
+
+def test_a_reopened_incident_counts_from_its_last_resolution(ctx, clock):
+    created = incidents.create_incident(ctx, IncidentDraft(title="flaky", severity="Sev3"))
+    clock.advance(minutes=5)
+    incidents.set_status(ctx, created.id, "investigating", actor="U2")  # acknowledges it
+    clock.advance(minutes=5)
+    incidents.resolve(ctx, created.id, actor="U2")
+    clock.advance(minutes=2)
+    incidents.set_status(ctx, created.id, "investigating", actor="U2")  # it came back
+    [sev3] = [s for s in incident_report(ctx).severities if s.severity == "Sev3"]
+    assert (sev3.acknowledged, sev3.mtta_seconds, sev3.resolved) == (1, 300.0, 0)
+    clock.advance(minutes=8)
+    incidents.resolve(ctx, created.id, actor="U2")
+    [sev3] = [s for s in incident_report(ctx).severities if s.severity == "Sev3"]
+    assert (sev3.resolved, sev3.mttr_seconds, sev3.mttr_median_seconds) == (1, 1200.0, 1200.0)

@@ -35,7 +35,7 @@ def test_upgrade_creates_every_table_and_is_idempotent(any_database):
     } <= tables
     head = current_revision(any_database)
     upgrade(any_database)
-    assert current_revision(any_database) == head == "0011"
+    assert current_revision(any_database) == head == "0012"
 
 
 def test_upgrade_from_the_first_schema_keeps_incidents_and_continues_their_ids(
@@ -58,7 +58,7 @@ def test_upgrade_from_the_first_schema_keeps_incidents_and_continues_their_ids(
                 },
             )
     upgrade(db)
-    assert current_revision(db) == "0011"
+    assert current_revision(db) == "0012"
     clock = FakeClock(datetime(2026, 1, 5, 1, 30, tzinfo=UTC))
     created = incidents.create_incident(
         Context(db, config, clock), IncidentDraft(title="new", severity="Sev3", created_by="U1")
@@ -133,4 +133,38 @@ def test_ensure_schema_creates_a_new_database_and_leaves_a_current_one(tmp_path)
     assert current_revision(db) == HEAD
     ensure_schema(db)  # one SELECT, nothing to do
     assert current_revision(db) == HEAD
+    db.dispose()
+
+
+def test_upgrading_keeps_each_incidents_durations_for_the_report(database_url, config):
+    """0012 computes the time to acknowledge and to resolve of the incidents already there,
+    so the report's means and medians are the same before and after."""
+    from commands.incidents.report import incident_report
+
+    db = Database(database_url)
+    upgrade(db, "0011")
+    declared = datetime(2026, 1, 5, 1, 0, tzinfo=UTC)
+    rows = {"A": (60, 600), "B": (120.5, 3600), "C": (None, None), "D": (30, None)}
+    with db.engine.begin() as conn:
+        for name, (ack, resolve) in rows.items():
+            at = {
+                "acked": declared + timedelta(seconds=ack) if ack is not None else None,
+                "resolved": declared + timedelta(seconds=resolve) if resolve else None,
+            }
+            conn.execute(
+                text(
+                    "INSERT INTO incident (id, title, description, severity, status, components,"
+                    " channel, created_at, created_by, acknowledged_at, resolved_at,"
+                    " postmortem_required, updated_at) VALUES (:id, 'old', '', 'Sev2',"
+                    " 'resolved', '[]', '#incidents', :at, 'U1', :acked, :resolved, false, :at)"
+                ),
+                {"id": f"INC-20260105-100000-{name}", "at": declared, **at},
+            )
+    upgrade(db)
+    ctx = Context(db, config, FakeClock(declared + timedelta(days=1)))
+    [sev2] = [s for s in incident_report(ctx).severities if s.severity == "Sev2"]
+    assert (sev2.acknowledged, sev2.resolved) == (3, 2)
+    assert sev2.mtta_seconds == pytest.approx((60 + 120.5 + 30) / 3, abs=0.05)  # in tenths
+    assert sev2.mtta_median_seconds == pytest.approx(60, abs=0.01)
+    assert sev2.mttr_median_seconds == pytest.approx((600 + 3600) / 2, abs=0.01)
     db.dispose()
