@@ -23,7 +23,7 @@ from commands.retention.config import RetentionConfig
 from storage import outbox
 from storage.db import Database
 from tests.history import seed, seed_outbox
-from tests.query_plans import PARTIAL, SEARCHED_ONLY, full_scans, recorded
+from tests.query_plans import PARTIAL, SEARCHED_ONLY, full_scans, plans, recorded
 
 NOW = datetime(2026, 12, 3, 5, 0, tzinfo=UTC)
 
@@ -77,6 +77,19 @@ def test_hot_queries_use_an_index_with_and_without_statistics(any_database, conf
     with any_database.engine.begin() as conn:
         conn.execute(text("ANALYZE"))
     assert _full_scans(any_database, ctx) == {}
+
+
+def test_the_report_for_a_period_reads_the_period_with_statistics(database, config):
+    """The durations' indexes serve the all-time medians; a period's are read by period."""
+    seed(database, NOW, 600)
+    with database.engine.begin() as conn:
+        conn.execute(text("ANALYZE"))
+    ctx = Context(database, config, FakeClock(NOW))
+    with recorded(database) as statements:
+        incident_report(ctx, days=30)
+    used = "\n".join(plan for _, plan in plans(database, statements))
+    assert "ix_incident_report" in used
+    assert "ix_incident_ack_seconds" not in used and "ix_incident_resolve_seconds" not in used
 
 
 def test_the_check_sees_a_full_scan(any_database):
