@@ -1,11 +1,9 @@
 """`sre-bot db ...`: the schema, the size of each table, and the retention sweep."""
 
 import argparse
-import os
-import socket
 from dataclasses import asdict
 
-from bot.cli.output import OK, print_json
+from bot.cli.output import OK, cli_worker, print_json
 from commands.clock import iso_utc
 from commands.context import Context
 from commands.retention import sweep as retention
@@ -88,8 +86,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         return OK
     ensure_schema(ctx.db)
     if args.db_command == "prune":
-        worker = f"cli:{socket.gethostname()}:{os.getpid()}"
-        swept = retention.sweep(ctx, worker, now_or_never=True)
+        swept = retention.sweep(ctx, cli_worker(), now_or_never=True)
         if swept is None:
             print("another replica is sweeping right now; nothing was removed here")
             return OK

@@ -3,7 +3,9 @@
 import argparse
 import getpass
 import json
+import os
 import re
+import socket
 from collections.abc import Callable
 
 from bot.slack.blocks import unescape
@@ -45,6 +47,12 @@ def default_actor() -> str:
 
 
 _names: list[Callable[[str], str | None]] = []
+
+
+def cli_worker() -> str:
+    """Who holds a claim taken from this command line (a runbook step, the retention
+    lease): host and process, short enough for any holder column."""
+    return f"cli-{socket.gethostname()[:40]}-{os.getpid()}"
 
 
 def use_names(lookup: Callable[[str], str | None]) -> None:

@@ -3,15 +3,23 @@ runbook waits for its decision in Slack."""
 
 import argparse
 import contextlib
-import os
 import signal
-import socket
 import sys
 import threading
 from collections.abc import Iterator
 
 from bot.cli.identity import SlackUnreachable, UnknownPerson, slack_user
-from bot.cli.output import BY, INTERRUPTED, NO, OK, UNREACHABLE, USAGE, default_actor, terminal
+from bot.cli.output import (
+    BY,
+    INTERRUPTED,
+    NO,
+    OK,
+    UNREACHABLE,
+    USAGE,
+    cli_worker,
+    default_actor,
+    terminal,
+)
 from bot.i18n import Translator
 from bot.settings import Settings
 from bot.slack.runbooks import views as runbook_views
@@ -97,7 +105,7 @@ def _follow(ctx: Context, run_id: int, t: Translator, poll: float = 0.2) -> int:
     stops following once the step under way is done; the run carries on in the bot."""
     from commands.runbooks import engine
 
-    worker = f"cli-{socket.gethostname()[:40]}-{os.getpid()}"
+    worker = cli_worker()
     shown: dict[int, tuple[str, int]] = {}
     waiting_shown = False
     with _ctrl_c_as_flag() as interrupted:
