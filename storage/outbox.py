@@ -26,6 +26,7 @@ SENDING = "sending"
 SENT = "sent"
 SUPERSEDED = "superseded"
 DEAD = "dead"
+OWED = (PENDING, SENDING)  # as OWED_MESSAGE in storage/models.py
 
 # Every state change enqueues: build the insert once (see storage/incidents.py).
 _INSERT = insert(table(OutboxMessage))
@@ -88,7 +89,7 @@ def stream_heads(
         due = due | col(OutboxMessage.id).in_(list(due_ids))
     oldest = (
         select(OutboxMessage.stream, func.min(OutboxMessage.id).label("head"))
-        .where(col(OutboxMessage.state).in_((PENDING, SENDING)))
+        .where(col(OutboxMessage.state).in_(OWED))
         .group_by(OutboxMessage.stream)
         .subquery()
     )

@@ -35,16 +35,14 @@ from storage.models import (
     SlackMessage,
     TimelineEntry,
 )
-from storage.outbox import PENDING, SENDING, SENT, SUPERSEDED
+from storage.outbox import OWED, SENT, SUPERSEDED
 
 _DELIVERED = (SENT, SUPERSEDED)
 
 
 def _owed(stream: ColumnElement[str]) -> ColumnElement[bool]:
     """A message about this stream is still waiting to be sent."""
-    return exists().where(
-        col(OutboxMessage.state).in_((PENDING, SENDING)), col(OutboxMessage.stream) == stream
-    )
+    return exists().where(col(OutboxMessage.state).in_(OWED), col(OutboxMessage.stream) == stream)
 
 
 def _alert_stream() -> ColumnElement[str]:
@@ -161,10 +159,7 @@ def delete_incidents(session: Session, ids: Sequence[str]) -> Deleted:
 def delete_delivered(session: Session, before: datetime, limit: int) -> int:
     """Outbox rows delivered (or superseded) before `before`, up to `limit` of them."""
     batch = select(col(OutboxMessage.id)).where(*_delivered(before)).limit(limit)
-    ids = list(session.execute(batch).scalars())
-    if not ids:
-        return 0
-    return rows_changed(session, delete(OutboxMessage).where(col(OutboxMessage.id).in_(ids)))
+    return rows_changed(session, delete(OutboxMessage).where(col(OutboxMessage.id).in_(batch)))
 
 
 @dataclass(frozen=True)
@@ -192,12 +187,15 @@ def removable(
 
     groups = alerts = incidents = entries = messages = 0
     if groups_before is not None:
-        old = select(col(AlertGroup.id)).where(*_old_groups(groups_before))
-        groups = count(AlertGroup, *_old_groups(groups_before))
-        alerts = count(Alert, col(Alert.group_id).in_(old))
+        old_groups = _old_groups(groups_before)
+        groups = count(AlertGroup, *old_groups)
+        alerts = count(
+            Alert, col(Alert.group_id).in_(select(col(AlertGroup.id)).where(*old_groups))
+        )
     if incidents_before is not None:
-        old_ids = select(col(Incident.id)).where(*_old_incidents(incidents_before))
-        incidents = count(Incident, *_old_incidents(incidents_before))
+        old_incidents = _old_incidents(incidents_before)
+        incidents = count(Incident, *old_incidents)
+        old_ids = select(col(Incident.id)).where(*old_incidents)
         entries = count(TimelineEntry, col(TimelineEntry.incident_id).in_(old_ids))
     if messages_before is not None:
         messages = count(OutboxMessage, *_delivered(messages_before))
