@@ -39,6 +39,7 @@ from bot.local_slack.api import LocalSlackServer  # noqa: E402
 from bot.local_slack.workspace import Workspace  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
+from tests.conftest import poll_until  # noqa: E402
 from tests.history import seed  # noqa: E402
 
 REPORTS = 12
@@ -73,14 +74,6 @@ class _Answers(BaseHTTPRequestHandler):
 
     def log_message(self, *args: object) -> None:
         pass
-
-
-def _until(predicate, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"{what} not done within {timeout:.0f} s")
-        time.sleep(0.1)
 
 
 def _bare_idle(slack_url: str, workdir: Path) -> float:
@@ -165,7 +158,7 @@ def main() -> None:
                 for n in range(REPORTS):
                     body, headers = ack_latency._signed("report", f"U{n:05d}", response_url)
                     assert http.post(url, content=body, headers=headers).status_code == 200
-            _until(lambda: _Answers.received >= REPORTS, 300, f"{REPORTS} reports")
+            poll_until(lambda: _Answers.received >= REPORTS, timeout=300, interval=0.1)
             points[f"{REPORTS} reports at {args.history:,}"] = _memory(bot.pid)
         finally:
             bot.terminate()
