@@ -75,7 +75,8 @@ def _removable_lines(ctx: Context, removable: Removable) -> list[str]:
             lines.append(f"  {kind}: none, kept forever (retention.{key}: 0)")
         else:
             days = getattr(keep, key)
-            lines.append(f"  {counted}, {verb} before {iso_utc(before)} ({days} days)")
+            unit = "day" if days == 1 else "days"
+            lines.append(f"  {counted}, {verb} before {iso_utc(before)} ({days} {unit})")
     return lines
 
 

@@ -258,6 +258,8 @@ def test_replicas_sweeping_at_once_remove_each_row_once(store, clock):
         ("retention:\n  resolved_alerts_day: 30\n", "resolved_alerts_day"),
         ("retention:\n  delivered_messages_days: -1\n", "delivered_messages_days"),
         ("retention:\n  batch_size: 0\n", "batch_size"),
+        ("retention:\n  closed_incidents_days: true\n", "closed_incidents_days"),  # not 1
+        ("retention:\n  resolved_alerts_days: '30'\n", "resolved_alerts_days"),
     ],
 )
 def test_a_bad_retention_key_names_its_line(tmp_path, body, message):
