@@ -183,8 +183,13 @@ def test_declare_acknowledge_update_and_read_the_thread_in_a_browser(
     assert composer.get_attribute("value") == "/incident "
     composer.send_keys("create sev2 Database is slow", Keys.ENTER)
 
-    posted = until(browser, lambda d: announcement(d, "Database is slow"), "no announcement")
-    assert "Sev2" in posted.text
+    # Read in the same step as found: the page may re-render the message in between.
+    posted = until(
+        browser,
+        lambda d: (found := announcement(d, "Database is slow")) is not None and found.text,
+        "no announcement",
+    )
+    assert "Sev2" in posted
     browser.save_screenshot(str(shots / "3-announcement.png"))
     click(browser, lambda d: button(announcement(d, "Database is slow"), "Acknowledge"), "no ack")
     until(
